@@ -1,0 +1,50 @@
+//! Scrapes the vendored AWS pages into perfect-hash tables (see `codegen/`).
+
+use std::path::PathBuf;
+
+#[path = "codegen/mod.rs"]
+mod codegen;
+
+const OVERRIDES_FILE: &str = "access-level-overrides.yml";
+
+fn main() {
+    println!("cargo:rerun-if-changed=codegen");
+    println!("cargo:rerun-if-changed=src/data/model.rs");
+    println!("cargo:rerun-if-env-changed=POLICY_SENTRY_AWS_DOCS");
+    let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let docs = match std::env::var_os("POLICY_SENTRY_AWS_DOCS") {
+        Some(dir) => PathBuf::from(dir),
+        None => manifest_dir.join("aws-docs"),
+    };
+    println!("cargo:rerun-if-changed={}", docs.display());
+    // Another pages folder may bring its own overrides; otherwise the vendored ones apply.
+    let overrides = [docs.join(OVERRIDES_FILE), manifest_dir.join("aws-docs").join(OVERRIDES_FILE)]
+        .into_iter()
+        .find(|path| path.is_file());
+    let snapshot_date = std::fs::read_to_string(docs.join("SNAPSHOT"))
+        .map(|text| text.trim().to_owned())
+        .unwrap_or_else(|_| "unknown".to_owned());
+
+    let (database, report) = match codegen::scrape::scrape_directory(&docs, overrides.as_deref()) {
+        Ok(result) => result,
+        Err(error) => panic!("cannot build the IAM tables: {error}"),
+    };
+    // Conflicts change data, so each is named; layout oddities lose nothing the reference
+    // keeps and are only counted.
+    for conflict in &report.conflicts {
+        println!("cargo:warning={conflict}");
+    }
+    if !report.oddities.is_empty() {
+        println!(
+            "cargo:warning={} page layout oddities (pages without a resource or condition table, skipped scenario rows), e.g. {}",
+            report.oddities.len(),
+            report.oddities[0]
+        );
+    }
+    let snapshot = codegen::emit::Snapshot { date: &snapshot_date, source_description: "aws-docs" };
+    let generated = codegen::emit::generate(&database, &snapshot, "strings.txt")
+        .unwrap_or_else(|error| panic!("cannot build the IAM tables: {error}"));
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    std::fs::write(out_dir.join("strings.txt"), &generated.strings).expect("write strings.txt");
+    std::fs::write(out_dir.join("tables.rs"), &generated.source).expect("write tables.rs");
+}

