@@ -553,8 +553,34 @@ pub const REFERENCE_BASE_URL: &str =
 /// in policy_sentry) and layout oddities of single pages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MergeReport {
-    pub conflicts: Vec<String>,
+    pub conflicts: Vec<PageConflict>,
     pub oddities: Vec<String>,
+}
+
+/// Two pages of one prefix that describe the same actions differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageConflict {
+    pub earlier_file: String,
+    /// The page whose version is kept (the later one, as in policy_sentry).
+    pub later_file: String,
+    /// `prefix:Action` names, in page order.
+    pub actions: Vec<String>,
+}
+
+impl fmt::Display for PageConflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 3;
+        write!(
+            f,
+            "{} and {} disagree about {} action(s), {}{}; using {}",
+            self.earlier_file,
+            self.later_file,
+            self.actions.len(),
+            self.actions[..self.actions.len().min(SHOWN)].join(", "),
+            if self.actions.len() > SHOWN { ", …" } else { "" },
+            self.later_file
+        )
+    }
 }
 
 /// Merges scraped pages (in any order; they are taken in file-name order) into one database.
@@ -598,10 +624,17 @@ pub fn merge_pages(
             let access_level = effective_access_level(service_overrides, &name, documented);
             if let Some(earlier) = service.actions.get(&name) {
                 if earlier.scraped != action || earlier.access_level != access_level {
-                    report.conflicts.push(format!(
-                        "{}:{name} differs between {} and {}; using {}",
-                        page.prefix, earlier.file, page.file, page.file
-                    ));
+                    let qualified = format!("{}:{name}", page.prefix);
+                    match report.conflicts.iter_mut().find(|conflict| {
+                        conflict.earlier_file == earlier.file && conflict.later_file == page.file
+                    }) {
+                        Some(conflict) => conflict.actions.push(qualified),
+                        None => report.conflicts.push(PageConflict {
+                            earlier_file: earlier.file.clone(),
+                            later_file: page.file.clone(),
+                            actions: vec![qualified],
+                        }),
+                    }
                 }
             }
             service.actions.insert(

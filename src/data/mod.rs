@@ -100,6 +100,12 @@ impl Service {
         (action.service() == self && action.name().eq_ignore_ascii_case(name)).then_some(action)
     }
 
+    /// Looks one of its resource types up by its exact name.
+    pub fn resource_type_exact(self, name: &str) -> Option<ResourceType> {
+        self.resource_types()
+            .find(|resource| resource.name() == name)
+    }
+
     /// Looks one of its resource types up by name, case-insensitively.
     pub fn resource_type(self, name: &str) -> Option<ResourceType> {
         // The reference maps lowercase names to the last type so named.
