@@ -5,6 +5,8 @@
 //! not filter or format: see [`crate::query`].
 
 pub mod model;
+#[path = "../../codegen/scrape.rs"]
+pub mod scrape;
 mod tables;
 
 pub use model::AccessLevel;

@@ -2,6 +2,7 @@
 //! CLI, tests and library users share one code path per format.
 
 pub mod csv;
+pub mod iam_definition;
 pub mod json;
 pub mod text;
 pub mod yaml;

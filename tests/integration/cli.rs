@@ -1,0 +1,1 @@
+//! CLI behaviour: help, version, errors and exit codes.

