@@ -18,9 +18,12 @@ fn main() {
     };
     println!("cargo:rerun-if-changed={}", docs.display());
     // Another pages folder may bring its own overrides; otherwise the vendored ones apply.
-    let overrides = [docs.join(OVERRIDES_FILE), manifest_dir.join("aws-docs").join(OVERRIDES_FILE)]
-        .into_iter()
-        .find(|path| path.is_file());
+    let overrides = [
+        docs.join(OVERRIDES_FILE),
+        manifest_dir.join("aws-docs").join(OVERRIDES_FILE),
+    ]
+    .into_iter()
+    .find(|path| path.is_file());
     let snapshot_date = std::fs::read_to_string(docs.join("SNAPSHOT"))
         .map(|text| text.trim().to_owned())
         .unwrap_or_else(|_| "unknown".to_owned());
@@ -41,7 +44,10 @@ fn main() {
             report.oddities[0]
         );
     }
-    let snapshot = codegen::emit::Snapshot { date: &snapshot_date, source_description: "aws-docs" };
+    let snapshot = codegen::emit::Snapshot {
+        date: &snapshot_date,
+        source_description: "aws-docs",
+    };
     let generated = codegen::emit::generate(&database, &snapshot, "strings.txt")
         .unwrap_or_else(|error| panic!("cannot build the IAM tables: {error}"));
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));

@@ -125,10 +125,12 @@ pub fn generate(
             .map_err(|e| e.to_string())?;
             let key = lookup_key(&[&service.prefix, &scraped.name]);
             let lowercase = format!("{}:{}", service.prefix, scraped.name).to_lowercase();
-            if let Some((other, _)) = action_keys.get(&key) {
-                if *other != lowercase {
-                    return Err(format!("actions {other} and {lowercase} share a lookup hash"));
-                }
+            if let Some((other, _)) = action_keys.get(&key)
+                && *other != lowercase
+            {
+                return Err(format!(
+                    "actions {other} and {lowercase} share a lookup hash"
+                ));
             }
             action_keys.insert(key, (lowercase, action_count));
             action_count += 1;
@@ -220,10 +222,7 @@ pub fn generate(
         ),
     );
     let mut numbers = |name: &str, doc: &str, values: &[u32]| {
-        let mut line = format!(
-            "/// {doc}\npub static {name}: [u32; {}] = [",
-            values.len()
-        );
+        let mut line = format!("/// {doc}\npub static {name}: [u32; {}] = [", values.len());
         for (index, value) in values.iter().enumerate() {
             if index % 32 == 0 {
                 line.push('\n');

@@ -275,7 +275,9 @@ fn cells_of<'a>(row: ElementRef<'a>, selectors: &Selectors) -> Vec<ElementRef<'a
 }
 
 fn paragraph_texts(cell: ElementRef<'_>, selectors: &Selectors) -> Vec<String> {
-    cell.select(&selectors.paragraph).map(chomped_text).collect()
+    cell.select(&selectors.paragraph)
+        .map(chomped_text)
+        .collect()
 }
 
 fn scrape_actions(
@@ -577,7 +579,11 @@ impl fmt::Display for PageConflict {
             self.later_file,
             self.actions.len(),
             self.actions[..self.actions.len().min(SHOWN)].join(", "),
-            if self.actions.len() > SHOWN { ", …" } else { "" },
+            if self.actions.len() > SHOWN {
+                ", …"
+            } else {
+                ""
+            },
             self.later_file
         )
     }
@@ -622,19 +628,19 @@ pub fn merge_pages(
                     )
                 })?;
             let access_level = effective_access_level(service_overrides, &name, documented);
-            if let Some(earlier) = service.actions.get(&name) {
-                if earlier.scraped != action || earlier.access_level != access_level {
-                    let qualified = format!("{}:{name}", page.prefix);
-                    match report.conflicts.iter_mut().find(|conflict| {
-                        conflict.earlier_file == earlier.file && conflict.later_file == page.file
-                    }) {
-                        Some(conflict) => conflict.actions.push(qualified),
-                        None => report.conflicts.push(PageConflict {
-                            earlier_file: earlier.file.clone(),
-                            later_file: page.file.clone(),
-                            actions: vec![qualified],
-                        }),
-                    }
+            if let Some(earlier) = service.actions.get(&name)
+                && (earlier.scraped != action || earlier.access_level != access_level)
+            {
+                let qualified = format!("{}:{name}", page.prefix);
+                match report.conflicts.iter_mut().find(|conflict| {
+                    conflict.earlier_file == earlier.file && conflict.later_file == page.file
+                }) {
+                    Some(conflict) => conflict.actions.push(qualified),
+                    None => report.conflicts.push(PageConflict {
+                        earlier_file: earlier.file.clone(),
+                        later_file: page.file.clone(),
+                        actions: vec![qualified],
+                    }),
                 }
             }
             service.actions.insert(

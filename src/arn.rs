@@ -150,7 +150,13 @@ mod tests {
 
     #[test]
     fn parse_rejects_what_is_not_an_arn() {
-        for bad in ["", "s3:::bucket", "arn:aws:s3::bucket", "arn:aws:s3:::", "*"] {
+        for bad in [
+            "",
+            "s3:::bucket",
+            "arn:aws:s3::bucket",
+            "arn:aws:s3:::",
+            "*",
+        ] {
             assert!(Arn::parse(bad).is_err(), "{bad:?} parsed");
         }
     }
@@ -179,8 +185,14 @@ mod tests {
         let index =
             "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/index/${IndexName}";
         assert!(matches("arn:aws:dynamodb:us-east-1:1:table/T", table));
-        assert!(!matches("arn:aws:dynamodb:us-east-1:1:table/T/index/I", table));
-        assert!(matches("arn:aws:dynamodb:us-east-1:1:table/T/index/I", index));
+        assert!(!matches(
+            "arn:aws:dynamodb:us-east-1:1:table/T/index/I",
+            table
+        ));
+        assert!(matches(
+            "arn:aws:dynamodb:us-east-1:1:table/T/index/I",
+            index
+        ));
         assert!(!matches("arn:aws:dynamodb:us-east-1:1:table/T", index));
     }
 

@@ -72,11 +72,19 @@ impl Error {
 /// Up to three candidates closest to `wanted`, best first: case-insensitive Jaro-Winkler, a
 /// shared prefix, or (for short names) an edit distance of one.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Suggestions {
-    let wanted = wanted.to_lowercase();
+    // A shared `service:` part says nothing about closeness; compare what follows it.
+    let name_part = |text: &str| -> String {
+        let lower = text.to_lowercase();
+        match lower.split_once(':') {
+            Some((_, name)) => name.to_owned(),
+            None => lower,
+        }
+    };
+    let wanted = name_part(wanted);
     let mut scored: Vec<(f64, &str)> = candidates
         .into_iter()
         .filter_map(|candidate| {
-            let lower = candidate.to_lowercase();
+            let lower = name_part(candidate);
             let mut score = strsim::jaro_winkler(&wanted, &lower);
             if wanted.len() >= 3 && lower.starts_with(&wanted) {
                 score = score.max(0.9);

@@ -66,7 +66,9 @@ pub fn long_version() -> String {
 /// The clap command with the data snapshot in its version text.
 pub fn command() -> clap::Command {
     let version = long_version();
-    Cli::command().version(version.clone()).long_version(version)
+    Cli::command()
+        .version(version.clone())
+        .long_version(version)
 }
 
 /// An error the CLI reports: a library error, or a usage problem it found itself.

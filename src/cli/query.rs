@@ -13,6 +13,7 @@ use policy_sentry::query::{actions, arns, conditions, services};
 use super::{CliError, Exit};
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::enum_variant_names)] // the subcommand names are policy_sentry's
 pub enum QueryCommand {
     /// Actions of a service: by name, access level, condition key or resource type.
     ActionTable(ActionTableArgs),
@@ -198,7 +199,9 @@ fn action_table_all(
             }
         }
         if details.is_empty() {
-            return Err(CliError::Usage(format!("no action of any service is named {name:?}")));
+            return Err(CliError::Usage(format!(
+                "no action of any service is named {name:?}"
+            )));
         }
         details.sort_by(|a, b| a.action.cmp(&b.action));
         return Ok(json!(details));
@@ -232,10 +235,10 @@ fn action_table_all(
         })?,
         (None, None, None) => json!(services::all_service_prefixes()),
     };
-    if resource_type.is_some_and(|name| name != "*")
-        && result.as_array().is_some_and(Vec::is_empty)
+    if resource_type.is_some_and(|name| name != "*") && result.as_array().is_some_and(Vec::is_empty)
     {
-        let every_type = Service::all().flat_map(|service| service.resource_types().map(|r| r.name()));
+        let every_type =
+            Service::all().flat_map(|service| service.resource_types().map(|r| r.name()));
         return Err(CliError::Usage(format!(
             "no service has the resource type {:?}{}",
             resource_type.unwrap_or_default(),

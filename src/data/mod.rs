@@ -10,7 +10,10 @@ pub mod scrape;
 mod tables;
 
 pub use model::AccessLevel;
-use model::{ActionRecord, ActionRowRecord, ConditionRecord, NO_STRING, ResourceRecord, ServiceRecord, lookup_key};
+use model::{
+    ActionRecord, ActionRowRecord, ConditionRecord, NO_STRING, ResourceRecord, ServiceRecord,
+    lookup_key,
+};
 
 /// Facts about the embedded data snapshot.
 pub mod snapshot {
@@ -50,7 +53,10 @@ impl Service {
     pub fn find(prefix: &str) -> Option<Service> {
         let index = *tables::SERVICE_INDEX.get(&lookup_key(&[prefix]))?;
         let service = Service { index };
-        service.prefix().eq_ignore_ascii_case(prefix).then_some(service)
+        service
+            .prefix()
+            .eq_ignore_ascii_case(prefix)
+            .then_some(service)
     }
 
     /// Every service, in the reference's order (first page's file name order).
@@ -199,7 +205,10 @@ impl Action {
     /// True when the action supports no resource constraint: its only row has no type.
     pub fn is_wildcard_only(self) -> bool {
         let mut rows = self.rows();
-        rows.len() == 1 && rows.next().is_some_and(|row| row.resource_type_name().is_empty())
+        rows.len() == 1
+            && rows
+                .next()
+                .is_some_and(|row| row.resource_type_name().is_empty())
     }
 
     /// Its dependent actions over all rows, deduplicated, in order of first mention.
@@ -225,7 +234,12 @@ pub struct ActionRow {
 
 impl std::fmt::Debug for ActionRow {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ActionRow({:?}, {:?})", self.action, self.resource_type_name())
+        write!(
+            f,
+            "ActionRow({:?}, {:?})",
+            self.action,
+            self.resource_type_name()
+        )
     }
 }
 

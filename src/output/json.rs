@@ -10,7 +10,11 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 struct AsciiPretty<'a>(PrettyFormatter<'a>);
 
 impl Formatter for AsciiPretty<'_> {
-    fn write_string_fragment<W: ?Sized + Write>(&mut self, out: &mut W, text: &str) -> io::Result<()> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        text: &str,
+    ) -> io::Result<()> {
         let mut start = 0;
         for (index, character) in text.char_indices() {
             if character.is_ascii() {
@@ -74,13 +78,25 @@ pub fn write_pretty<T: Serialize + ?Sized>(value: &T, out: &mut impl Write) -> i
 pub fn to_python_compact<T: Serialize + ?Sized>(value: &T) -> io::Result<String> {
     struct PythonCompact;
     impl Formatter for PythonCompact {
-        fn write_string_fragment<W: ?Sized + Write>(&mut self, out: &mut W, text: &str) -> io::Result<()> {
+        fn write_string_fragment<W: ?Sized + Write>(
+            &mut self,
+            out: &mut W,
+            text: &str,
+        ) -> io::Result<()> {
             AsciiPretty(PrettyFormatter::new()).write_string_fragment(out, text)
         }
-        fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        fn begin_array_value<W: ?Sized + Write>(
+            &mut self,
+            out: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
             if first { Ok(()) } else { out.write_all(b", ") }
         }
-        fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        fn begin_object_key<W: ?Sized + Write>(
+            &mut self,
+            out: &mut W,
+            first: bool,
+        ) -> io::Result<()> {
             if first { Ok(()) } else { out.write_all(b", ") }
         }
         fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {

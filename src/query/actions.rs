@@ -203,8 +203,7 @@ pub fn actions_with_condition_key(prefix: &str, key: &str) -> Result<Vec<Action>
         .condition_keys()
         .any(|condition| condition.key() == key);
     if matched.is_empty() && !documented {
-        let mut candidates: Vec<&'static str> =
-            service.condition_keys().map(|c| c.key()).collect();
+        let mut candidates: Vec<&'static str> = service.condition_keys().map(|c| c.key()).collect();
         for action in service.actions() {
             for row in action.rows() {
                 candidates.extend(row.condition_keys());

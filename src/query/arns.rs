@@ -96,9 +96,10 @@ pub fn actions_matching_arn(arn: &str) -> Result<Vec<Action>> {
     for resource in matching_resource_types(arn)? {
         let service = crate::query::service(Arn::parse(arn)?.service)?;
         for action in service.actions() {
-            let takes_it = action
-                .rows()
-                .any(|row| row.resource_type_name().eq_ignore_ascii_case(resource.name()));
+            let takes_it = action.rows().any(|row| {
+                row.resource_type_name()
+                    .eq_ignore_ascii_case(resource.name())
+            });
             if takes_it && !actions.contains(&action) {
                 actions.push(action);
             }

@@ -16,7 +16,10 @@ pub struct ConditionKeyDetails {
 
 /// The condition keys of a service, in page order.
 pub fn condition_keys_for_service(prefix: &str) -> Result<Vec<&'static str>> {
-    Ok(service(prefix)?.condition_keys().map(ConditionKey::key).collect())
+    Ok(service(prefix)?
+        .condition_keys()
+        .map(ConditionKey::key)
+        .collect())
 }
 
 /// Whether a documented key (which may end in a `${TagKey}`, `<key>` or `tag-key` template)

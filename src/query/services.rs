@@ -24,10 +24,10 @@ pub fn service(prefix: &str) -> Result<Service> {
     if let Some(service) = Service::find(prefix) {
         return Ok(service);
     }
-    if prefix.eq_ignore_ascii_case("catalog") {
-        if let Some(service) = Service::find("servicecatalog") {
-            return Ok(service);
-        }
+    if prefix.eq_ignore_ascii_case("catalog")
+        && let Some(service) = Service::find("servicecatalog")
+    {
+        return Ok(service);
     }
     Err(Error::UnknownService {
         name: prefix.to_owned(),

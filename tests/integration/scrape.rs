@@ -36,7 +36,10 @@ fn rowspan_rows_are_read_and_five_cell_scenario_rows_skipped() {
     assert_eq!(types, ["widget", ""]);
     let any = &create.rows[""];
     assert!(!any.required);
-    assert_eq!(any.condition_keys, ["aws:RequestTag/${TagKey}", "alpha:Colour"]);
+    assert_eq!(
+        any.condition_keys,
+        ["aws:RequestTag/${TagKey}", "alpha:Colour"]
+    );
     assert_eq!(any.dependent_actions, ["alpha:Activate"]);
     assert!(alpha.oddities.iter().any(|o| o.contains("5 cells")));
     // The row after the rowspan group is read as an action of its own.
@@ -80,7 +83,10 @@ fn pages_sharing_a_prefix_merge_with_the_later_page_winning() {
     assert!(alpha.url.ends_with("/list_alpha.html"));
     let names: Vec<&str> = alpha.actions.keys().map(String::as_str).collect();
     // A redefined action keeps its first position but takes the later page's content.
-    assert_eq!(names, ["Activate", "CreateWidget", "ListWidgets", "DeleteWidget"]);
+    assert_eq!(
+        names,
+        ["Activate", "CreateWidget", "ListWidgets", "DeleteWidget"]
+    );
     assert_eq!(
         alpha.actions["ListWidgets"].scraped.description,
         "Grants permission to list widgets, v2"
@@ -92,15 +98,23 @@ fn pages_sharing_a_prefix_merge_with_the_later_page_winning() {
     assert_eq!(conflict.earlier_file, "list_alpha.html");
     assert_eq!(conflict.later_file, "list_alphav2.html");
     assert_eq!(conflict.actions, ["alpha:ListWidgets"]);
-    assert!(conflict.to_string().contains("list_alpha.html and list_alphav2.html"));
+    assert!(
+        conflict
+            .to_string()
+            .contains("list_alpha.html and list_alphav2.html")
+    );
 }
 
 #[test]
 fn overrides_change_access_levels_only_where_they_differ() {
-    let overrides = parse_overrides("overrides.yml", &read("tests/fixtures/pages/overrides.yml")).unwrap();
+    let overrides =
+        parse_overrides("overrides.yml", &read("tests/fixtures/pages/overrides.yml")).unwrap();
     let (database, _) = merge_pages(vec![page("list_alpha.html")], &overrides).unwrap();
     let alpha = &database.services["alpha"];
-    assert_eq!(alpha.actions["CreateWidget"].access_level, AccessLevel::Write);
+    assert_eq!(
+        alpha.actions["CreateWidget"].access_level,
+        AccessLevel::Write
+    );
     assert_eq!(alpha.actions["ListWidgets"].access_level, AccessLevel::Read);
     assert_eq!(alpha.actions["Activate"].access_level, AccessLevel::Write);
 }
@@ -155,7 +169,10 @@ fn unreadable_pages_fail_naming_the_page_and_what_is_missing() {
         r#"<div id="main-content"><div><h1 class="topictitle">Z</h1><p>(service prefix: <code class="code">z</code>)</p></div></div>"#,
     )
     .unwrap_err();
-    assert!(no_actions.problem.contains("no actions table"), "{no_actions}");
+    assert!(
+        no_actions.problem.contains("no actions table"),
+        "{no_actions}"
+    );
 
     let broken_rowspan = read("tests/fixtures/pages/list_beta.html").replace(
         "<td><a href=\"https://example.com/beta/Ping\">",
@@ -167,7 +184,12 @@ fn unreadable_pages_fail_naming_the_page_and_what_is_missing() {
     let bad_resource_row = read("tests/fixtures/pages/list_alphav2.html")
         .replace("<td>gadget</td>", "<td>gadget</td><td>extra</td>");
     let error = scrape_page("list_alphav2.html", &bad_resource_row).unwrap_err();
-    assert!(error.problem.contains("resource-type table row 2 has 4 cells"), "{error}");
+    assert!(
+        error
+            .problem
+            .contains("resource-type table row 2 has 4 cells"),
+        "{error}"
+    );
 }
 
 #[test]
