@@ -70,7 +70,7 @@ fn unknown_inputs_are_errors_naming_them() {
         ),
         (
             &["query", "action-table", "-s", "ses", "-c", "ses:FeedbackAdress"],
-            "error: service ses has no condition key \"ses:FeedbackAdress\" (did you mean one of: ses:FeedbackAddress, ses:FromAddress?)\n",
+            "error: service ses has no condition key \"ses:FeedbackAdress\" (did you mean ses:FeedbackAddress?)\n",
         ),
         (
             &["query", "arn-table", "-s", "cloud9", "-n", "enviroment"],
