@@ -2,6 +2,5 @@
 
 mod cli;
 mod data;
-mod query_golden;
 mod scrape;
 mod support;
