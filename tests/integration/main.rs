@@ -1,5 +1,6 @@
 //! The one integration-test binary: modules per area.
 
+mod arn_props;
 mod cli;
 mod data;
 mod scrape;
