@@ -251,3 +251,29 @@ pub fn all_action_links() -> Vec<(Action, &'static str)> {
         .filter_map(|action| Some((action, action.api_documentation_link()?)))
         .collect()
 }
+
+/// The given actions (`prefix:Action`, any case; `prefix:*` or other globs allowed) that are
+/// at an access level, in documented case and input order, without duplicates.
+///
+/// ```
+/// use policy_sentry::data::AccessLevel;
+/// use policy_sentry::query::actions::keep_access_level;
+/// let writes = keep_access_level(&["s3:getobject", "s3:PutObject", "kms:DescribeKey"], AccessLevel::Write).unwrap();
+/// let names: Vec<String> = writes.iter().map(|a| a.to_string()).collect();
+/// assert_eq!(names, ["s3:PutObject"]);
+/// ```
+pub fn keep_access_level(actions: &[&str], level: AccessLevel) -> Result<Vec<Action>> {
+    let mut kept: Vec<Action> = Vec::new();
+    for name in actions {
+        let (prefix, pattern) = name.split_once(':').ok_or_else(|| Error::InvalidInput {
+            what: format!("action {name:?}"),
+            message: "expected service:Action, e.g. s3:GetObject".to_owned(),
+        })?;
+        for action in actions_matching_name(prefix, pattern)? {
+            if action.access_level() == level && !kept.contains(&action) {
+                kept.push(action);
+            }
+        }
+    }
+    Ok(kept)
+}
