@@ -11,6 +11,9 @@ use policy_sentry::Error;
 
 fn main() -> ExitCode {
     let args = cli::parse();
+    for line in cli::diagnostics(&args) {
+        eprintln!("{line}");
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = cli::run(args, &mut out).and_then(|exit| {

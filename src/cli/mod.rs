@@ -36,8 +36,28 @@ impl From<Exit> for ExitCode {
 #[derive(Debug, Parser)]
 #[command(name = "policy_sentry", version, propagate_version = true)]
 pub struct Cli {
+    /// Diagnostics on stderr at this level and above (info and debug name the data used).
+    #[arg(
+        short,
+        long,
+        global = true,
+        value_enum,
+        ignore_case = true,
+        value_name = "LEVEL"
+    )]
+    pub verbose: Option<Verbosity>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Log levels, as policy_sentry's `--verbose` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Verbosity {
+    Critical,
+    Error,
+    Warning,
+    Info,
+    Debug,
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +109,17 @@ pub fn parse() -> Cli {
 /// Whether the error is a closed output pipe (`| head`), which is not a failure.
 pub fn is_broken_pipe(error: &CliError) -> bool {
     matches!(error, CliError::Library(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
+}
+
+/// Diagnostics the chosen verbosity asks for, to print on stderr before running.
+pub fn diagnostics(cli: &Cli) -> Vec<String> {
+    match cli.verbose {
+        Some(level) if level >= Verbosity::Info => vec![format!(
+            "using the embedded IAM reference: {}",
+            long_version()
+        )],
+        _ => Vec::new(),
+    }
 }
 
 /// Runs a parsed command, writing its result to `out`.

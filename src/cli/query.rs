@@ -79,7 +79,7 @@ pub struct ArnTableArgs {
     #[arg(short, long)]
     pub service: String,
     /// Details of this resource type, e.g. environment (case-insensitive).
-    #[arg(short, long, conflicts_with = "list_arn_types")]
+    #[arg(short, long)]
     pub name: Option<String>,
     /// List resource type names with their ARN formats.
     #[arg(short, long)]

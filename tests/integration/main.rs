@@ -3,5 +3,6 @@
 mod arn_props;
 mod cli;
 mod data;
+mod query_golden;
 mod scrape;
 mod support;
