@@ -145,7 +145,12 @@ impl Action {
     /// Looks up `prefix:action`, case-insensitively.
     pub fn find(qualified_name: &str) -> Option<Action> {
         let (prefix, name) = qualified_name.split_once(':')?;
-        Service::find(prefix)?.action(name)
+        // The key of `prefix:action` is the hash of the whole lowercased name.
+        let index = *tables::ACTION_INDEX.get(&lookup_key(&[qualified_name]))?;
+        let action = Action { index };
+        (action.name().eq_ignore_ascii_case(name)
+            && action.service().prefix().eq_ignore_ascii_case(prefix))
+        .then_some(action)
     }
 
     /// Every action of every service.

@@ -119,18 +119,30 @@ pub struct ConditionRecord {
     pub value_type: u32,
 }
 
-/// The hash the lookup maps are keyed by: FNV-1a over the ASCII-lowercased name, so lookups
-/// are case-insensitive and the maps hold no string pointers.
+/// The hash the lookup maps are keyed by: FNV-1a over the ASCII-lowercased name (parts joined
+/// by `:`), so lookups are case-insensitive and the maps hold no string pointers.
 pub fn lookup_key(parts: &[&str]) -> u64 {
     use std::hash::Hasher;
     let mut hasher = fnv::FnvHasher::default();
+    // Lowercase through a stack buffer: one `write` per chunk, not per byte.
+    let mut buffer = [0u8; 64];
+    let mut filled = 0;
+    let mut push = |hasher: &mut fnv::FnvHasher, byte: u8| {
+        buffer[filled] = byte.to_ascii_lowercase();
+        filled += 1;
+        if filled == buffer.len() {
+            hasher.write(&buffer);
+            filled = 0;
+        }
+    };
     for (position, part) in parts.iter().enumerate() {
         if position > 0 {
-            hasher.write_u8(b':');
+            push(&mut hasher, b':');
         }
         for byte in part.bytes() {
-            hasher.write_u8(byte.to_ascii_lowercase());
+            push(&mut hasher, byte);
         }
     }
+    hasher.write(&buffer[..filled]);
     hasher.finish()
 }
