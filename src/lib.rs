@@ -18,12 +18,15 @@
 //! ```
 //!
 //! Modules: [`data`] holds the embedded tables, [`query`] answers questions over them,
-//! [`arn`] matches ARNs to resource types, [`output`] renders results.
+//! [`arn`] matches ARNs to resource types, [`output`] renders results. With the default
+//! cargo feature `download`, `download` fetches an account's IAM data with the AWS SDK.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod arn;
 pub mod data;
+#[cfg(feature = "download")]
+pub mod download;
 pub mod error;
 pub mod output;
 pub mod query;

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Err(error) if cli::is_broken_pipe(&error) => Exit::Ok.into(),
         Err(error) => {
             eprintln!("error: {error}");
-            Exit::Usage.into()
+            error.exit().into()
         }
     }
 }

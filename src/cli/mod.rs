@@ -2,6 +2,8 @@
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
 mod completions;
+#[cfg(feature = "download")]
+mod download_policies;
 mod query;
 
 use std::io::{self, Write};
@@ -21,6 +23,9 @@ pub enum Exit {
     Findings = 1,
     /// Bad usage or bad input.
     Usage = 2,
+    /// A call to AWS failed (`download-policies`: credentials, permissions, network), for
+    /// one profile or more.
+    Failure = 3,
 }
 
 impl From<Exit> for ExitCode {
@@ -65,6 +70,8 @@ pub enum Command {
     /// Query the IAM reference: actions, ARN formats, condition keys, services.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    #[cfg(feature = "download")]
+    DownloadPolicies(download_policies::DownloadPoliciesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
 }
@@ -100,6 +107,16 @@ pub enum CliError {
     Usage(String),
 }
 
+impl CliError {
+    /// The exit code this error ends the process with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            CliError::Library(Error::Aws { .. }) => Exit::Failure,
+            _ => Exit::Usage,
+        }
+    }
+}
+
 /// Parses the process arguments; clap prints help, version or a usage error and exits.
 pub fn parse() -> Cli {
     let matches = command().get_matches();
@@ -126,6 +143,8 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
     match cli.command {
         Command::Query(command) => query::run(command, out),
+        #[cfg(feature = "download")]
+        Command::DownloadPolicies(args) => download_policies::run(args, out),
         Command::Completions(args) => completions::run(args, out),
     }
 }

@@ -3,6 +3,8 @@
 mod arn_props;
 mod cli;
 mod data;
+#[cfg(feature = "download")]
+mod download;
 mod query_golden;
 mod scrape;
 mod support;
