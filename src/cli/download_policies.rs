@@ -168,21 +168,24 @@ fn write_summary(out: &mut impl Write, summary: &AccountSummary) -> Result<(), C
                 files.push_str(&format!(", {} aws-managed", summary.aws_managed_files));
             }
             format!(
-                "{who}: {} users, {} groups, {} roles, {} managed policies ({files} policy files) in {}; {} {}, {} requests, {} retries, {:.1} s",
-                summary.users,
-                summary.groups,
-                summary.roles,
-                summary.policies,
+                "{who}: {}, {}, {}, {} ({files} policy files) in {}; {}, {}, {}, {:.1} s",
+                count(summary.users, "user", "users"),
+                count(summary.groups, "group", "groups"),
+                count(summary.roles, "role", "roles"),
+                count(summary.policies, "managed policy", "managed policies"),
                 summary.account_dir.display(),
-                summary.pages,
-                if summary.pages == 1 { "page" } else { "pages" },
-                summary.requests,
-                summary.retries,
+                count(summary.pages, "page", "pages"),
+                count(summary.requests as usize, "request", "requests"),
+                count(summary.retries as usize, "retry", "retries"),
                 summary.elapsed.as_secs_f64(),
             )
         }
     };
     writeln!(out, "{line}").map_err(stdout_error)
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn stdout_error(source: std::io::Error) -> CliError {
