@@ -458,12 +458,20 @@ impl SidGroup {
         }
         let Some(service) = service_in_arn(prefix) else {
             if let Some(key) = key {
-                let hint = match Service::find(prefix) {
-                    Some(service) => format!(
+                let hint = if has_placeholder_with_colon(arn) {
+                    // e.g. CloudFormation's arn:${AWS::Partition}:…
+                    " (a placeholder containing \"::\" such as ${AWS::Partition} shifts the ARN's \
+                     colon-separated parts; write the partition out, e.g. aws)"
+                        .to_owned()
+                } else if let Some(service) = Service::find(prefix) {
+                    format!(
                         " (service prefixes in ARNs are lowercase: did you mean {}?)",
                         service.prefix()
-                    ),
-                    None => suggest(prefix, Service::all().map(Service::prefix)).to_string(),
+                    )
+                } else if prefix.is_empty() {
+                    String::new()
+                } else {
+                    suggest(prefix, Service::all().map(Service::prefix)).to_string()
                 };
                 self.warn(
                     key,
@@ -784,6 +792,14 @@ fn merged_sid(arn: &str) -> Option<String> {
         .collect();
     let service: String = service.chars().filter(|c| c.is_alphanumeric()).collect();
     Some(sid_namespace(&service, "Mult", &segment))
+}
+
+/// Whether a `${…}` placeholder of the ARN contains a colon.
+fn has_placeholder_with_colon(arn: &str) -> bool {
+    arn.split("${").skip(1).any(|rest| {
+        rest.split_once('}')
+            .is_some_and(|(inside, _)| inside.contains(':'))
+    })
 }
 
 /// Whether `text` is `service:Action` of a known action (any case), or a glob that matches

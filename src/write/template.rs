@@ -519,13 +519,15 @@ fn key_name(
     if let Some(known) = allowed.iter().find(|allowed| **allowed == text) {
         return Ok(known);
     }
+    // One close match is a likely typo; several would only repeat the list.
     let suggestions = suggest(text, allowed.iter().copied());
+    let hint = match suggestions.0.as_slice() {
+        [one] => format!(" (did you mean {one}?)"),
+        _ => String::new(),
+    };
     Err(Error::template(
         format!("{parent}{text}"),
-        format!(
-            "unknown key{suggestions}; {what} takes {}",
-            allowed.join(", ")
-        ),
+        format!("unknown key{hint}; {what} takes {}", allowed.join(", ")),
     ))
 }
 

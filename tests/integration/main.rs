@@ -5,3 +5,5 @@ mod data;
 mod query_golden;
 mod scrape;
 mod support;
+mod write_cli;
+mod write_golden;
