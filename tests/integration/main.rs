@@ -7,3 +7,4 @@ mod scrape;
 mod support;
 mod write_cli;
 mod write_golden;
+mod write_props;
