@@ -324,7 +324,8 @@ impl Emitter {
             if 0 < end
                 && end + 1 < chars.len()
                 && (ch == Some(' ') || start >= end)
-                && self.column + end.saturating_sub(start) > BEST_WIDTH
+                // After an escape `start` is `end + 1`, so this can be one less than the column.
+                && (self.column + end) as isize - start as isize > BEST_WIDTH as isize
                 && split
             {
                 let mut data: String = chars[start.min(end)..end].iter().collect();
@@ -624,6 +625,36 @@ mod tests {
             want.push_str(expected);
             want.push('\n');
             assert_eq!(dump(&json!({ "k": text })), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_quoted_scalars_fold_like_pyyaml() {
+        // Outputs of PyYAML 6 for the same values.
+        let cases = [
+            (
+                format!("{}\t\tb c d", "a".repeat(76)),
+                format!("k:\n- \"{}\\t\\t\\\n  b c d\"\n", "a".repeat(76)),
+            ),
+            (
+                format!("{}{}", "x".repeat(70), " é".repeat(10)),
+                format!(
+                    "k:\n- \"{} \\xE9 \\xE9\\\n  \\ {}\"\n",
+                    "x".repeat(70),
+                    ["\\xE9"; 8].join(" ")
+                ),
+            ),
+            (
+                format!("{}\nnext line", ["word"; 20].join(" ")),
+                format!(
+                    "k:\n- '{}\n  {}\n\n  next line'\n",
+                    ["word"; 16].join(" "),
+                    ["word"; 4].join(" ")
+                ),
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(dump(&json!({ "k": [text] })), expected);
         }
     }
 
