@@ -48,6 +48,15 @@ pub enum Error {
     InvalidArn { arn: String, reason: String },
     #[error("{what}: {message}")]
     InvalidInput { what: String, message: String },
+    /// A template that cannot be turned into a policy: bad YAML, a wrong key or type, a value
+    /// that is not an ARN, an unknown service or action. `key` locates the value, e.g.
+    /// `read[1]` or `wildcard-only.single-actions[0]`; `file` is filled in by whoever read it.
+    #[error("{}", template_message(file.as_deref(), key, message))]
+    Template {
+        file: Option<PathBuf>,
+        key: String,
+        message: String,
+    },
     #[error("{path}: {source}", path = path.display())]
     Io {
         path: PathBuf,
@@ -56,10 +65,45 @@ pub enum Error {
     },
 }
 
+fn template_message(file: Option<&std::path::Path>, key: &str, message: &str) -> String {
+    let mut text = String::new();
+    if let Some(file) = file {
+        text.push_str(&file.display().to_string());
+        text.push_str(": ");
+    }
+    if !key.is_empty() {
+        text.push_str(key);
+        text.push_str(": ");
+    }
+    text.push_str(message);
+    text
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A template error at `key` (empty for the whole document).
+    pub fn template(key: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Template {
+            file: None,
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Names the template file this error came from (other errors are returned unchanged).
+    pub fn in_file(self, path: impl Into<PathBuf>) -> Error {
+        match self {
+            Error::Template { key, message, .. } => Error::Template {
+                file: Some(path.into()),
+                key,
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {

@@ -17,8 +17,21 @@
 //! # Ok::<(), policy_sentry::Error>(())
 //! ```
 //!
+//! Writing a least-privilege policy from a template, as `policy_sentry write-policy` does:
+//!
+//! ```
+//! use policy_sentry::write::{Template, write_policy_with_template};
+//!
+//! let template: Template = "mode: crud\nwrite:\n- arn:aws:sqs:us-east-1:123456789012:jobs\n".parse()?;
+//! let policy = write_policy_with_template(&template, None)?;
+//! assert_eq!(policy.statement[0].sid, "SqsWriteQueue");
+//! assert_eq!(policy.statement[0].resource, ["arn:aws:sqs:us-east-1:123456789012:jobs"]);
+//! # Ok::<(), policy_sentry::Error>(())
+//! ```
+//!
 //! Modules: [`data`] holds the embedded tables, [`query`] answers questions over them,
-//! [`arn`] matches ARNs to resource types, [`output`] renders results.
+//! [`arn`] matches ARNs to resource types, [`write`] turns templates into policies,
+//! [`output`] renders results.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
@@ -27,5 +40,6 @@ pub mod data;
 pub mod error;
 pub mod output;
 pub mod query;
+pub mod write;
 
 pub use error::{Error, Result};

@@ -2,9 +2,13 @@
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
 mod completions;
+mod create_template;
 mod query;
+mod write_policy;
+mod write_policy_dir;
 
 use std::io::{self, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -65,6 +69,12 @@ pub enum Command {
     /// Query the IAM reference: actions, ARN formats, condition keys, services.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// Write a least-privilege policy from a template (a file or standard input).
+    WritePolicy(write_policy::WritePolicyArgs),
+    /// Write one policy file per template of a directory.
+    WritePolicyDir(write_policy_dir::WritePolicyDirArgs),
+    /// Print or write a template for write-policy (crud or actions).
+    CreateTemplate(create_template::CreateTemplateArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
 }
@@ -126,8 +136,25 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
     match cli.command {
         Command::Query(command) => query::run(command, out),
+        Command::WritePolicy(args) => write_policy::run(args, out),
+        Command::WritePolicyDir(args) => write_policy_dir::run(args, out),
+        Command::CreateTemplate(args) => create_template::run(args, out),
         Command::Completions(args) => completions::run(args, out),
     }
+}
+
+/// Writes a file so that readers see the old content or the new, never a partial one: the
+/// bytes go to a temporary file in the same directory, which is then renamed over `path`.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ impl Formatter for AsciiPretty<'_> {
     ) -> io::Result<()> {
         let mut start = 0;
         for (index, character) in text.char_indices() {
-            if character.is_ascii() {
+            // Python's ensure_ascii also escapes DEL.
+            if character.is_ascii() && character != '\u{7f}' {
                 continue;
             }
             out.write_all(&text.as_bytes()[start..index])?;

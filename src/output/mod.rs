@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod iam_definition;
 pub mod json;
+pub mod pyyaml;
 pub mod text;
 pub mod yaml;
 

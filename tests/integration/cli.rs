@@ -35,6 +35,9 @@ fn help_texts() {
         vec!["query", "condition-table", "--help"],
         vec!["query", "service-table", "--help"],
         vec!["completions", "--help"],
+        vec!["write-policy", "--help"],
+        vec!["write-policy-dir", "--help"],
+        vec!["create-template", "--help"],
     ] {
         let run = run(&args);
         assert_eq!(run.code, 0);

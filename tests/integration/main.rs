@@ -6,3 +6,6 @@ mod data;
 mod query_golden;
 mod scrape;
 mod support;
+mod write_cli;
+mod write_golden;
+mod write_props;
