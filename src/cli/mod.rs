@@ -2,13 +2,19 @@
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
 mod completions;
+mod data_diff;
+mod data_info;
+mod fetch_docs;
+mod initialize;
 mod query;
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use policy_sentry::data::overrides::{self, AccessLevelOverlay};
 use policy_sentry::data::snapshot;
 use policy_sentry::error::Error;
 
@@ -36,17 +42,45 @@ impl From<Exit> for ExitCode {
 #[derive(Debug, Parser)]
 #[command(name = "policy_sentry", version, propagate_version = true)]
 pub struct Cli {
+    /// Access-level overrides ({service: {level: [action]}}) to apply; default:
+    /// $POLICY_SENTRY_ACCESS_OVERRIDES.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub access_level_overrides_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The environment variable naming an overrides file when the flag is not given.
+pub const OVERRIDES_ENV: &str = "POLICY_SENTRY_ACCESS_OVERRIDES";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Query the IAM reference: actions, ARN formats, condition keys, services.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// Create the config folder (~/.policy_sentry) with editable example files: access-level
+    /// overrides and analysis exclusions. No database is built: the data is in the binary.
+    Initialize(initialize::InitializeArgs),
+    /// Download the current AWS Service Authorization Reference pages into a folder, for
+    /// `data-diff` or a build with POLICY_SENTRY_AWS_DOCS.
+    FetchDocs(fetch_docs::FetchDocsArgs),
+    /// Show the embedded data: snapshot date and age, pages, counts per service.
+    DataInfo(data_info::DataInfoArgs),
+    /// Compare another folder of AWS pages with the embedded data: services and actions
+    /// added or removed, changed access levels and resource types.
+    DataDiff(data_diff::DataDiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
+}
+
+impl Command {
+    /// Whether the command reads access levels, so run-time overrides must be in place.
+    fn uses_access_levels(&self) -> bool {
+        !matches!(
+            self,
+            Command::Completions(_) | Command::FetchDocs(_) | Command::DataDiff(_)
+        )
+    }
 }
 
 /// The `--version` text: the crate version and the embedded data snapshot.
@@ -93,10 +127,32 @@ pub fn is_broken_pipe(error: &CliError) -> bool {
 
 /// Runs a parsed command, writing its result to `out`.
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
+    if cli.command.uses_access_levels() {
+        install_overrides(cli.access_level_overrides_file.as_deref())?;
+    }
     match cli.command {
         Command::Query(command) => query::run(command, out),
+        Command::Initialize(args) => {
+            initialize::run(args, cli.access_level_overrides_file.as_deref(), out)
+        }
+        Command::FetchDocs(args) => fetch_docs::run(args, out),
+        Command::DataInfo(args) => data_info::run(args, out),
+        Command::DataDiff(args) => data_diff::run(args, out),
         Command::Completions(args) => completions::run(args, out),
     }
+}
+
+/// Loads the overrides file named by the flag, else by the environment, and installs it.
+fn install_overrides(flag: Option<&Path>) -> Result<(), CliError> {
+    let from_env = std::env::var_os(OVERRIDES_ENV)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from);
+    let Some(path) = flag.map(Path::to_owned).or(from_env) else {
+        return Ok(());
+    };
+    let overlay = AccessLevelOverlay::load(&path)?;
+    overrides::install(overlay)
+        .map_err(|_| CliError::Usage("access-level overrides are already installed".to_owned()))
 }
 
 #[cfg(test)]
