@@ -241,6 +241,27 @@ fn every_format_parses() {
 }
 
 #[test]
+fn closed_pipe_is_success_for_json_and_reports() {
+    // The reader goes away before the writer starts.
+    for args in [
+        ["query", "action-table", "-s", "all", "-a", "read"].as_slice(),
+        &["data-info", "--fmt", "json"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn closed_pipe_is_success() {
     let output = std::process::Command::new("sh")
         .arg("-c")

@@ -11,7 +11,7 @@ use policy_sentry::fetch::{FetchOptions, INDEX_PAGE, fetch_docs};
 use sha2::{Digest, Sha256};
 
 use crate::http::{Reply, TestServer, index_page};
-use crate::support::{as_served, policy_sentry, read};
+use crate::support::{as_served, policy_sentry, read, repo_path};
 
 const FIXTURES: [&str; 3] = ["list_alpha.html", "list_alphav2.html", "list_beta.html"];
 
@@ -384,4 +384,80 @@ fn cli_initialize_fetch_downloads_into_the_config_folder() {
         ]
     );
     assert!(stderr.contains("fetched 3 pages"), "{stderr}");
+}
+
+/// The measurement behind the closing note: all 457 vendored pages served from a loopback
+/// server and fetched with the CLI, then compared with the embedded data.
+///
+/// `cargo test --release --test integration -- --ignored --nocapture fetch_all_vendored_pages`
+/// with `FETCH_OUTPUT_DIR=DIR` to keep the folder (e.g. for a build with
+/// POLICY_SENTRY_AWS_DOCS=DIR), `FETCH_AS_SERVED=1` to serve the pages whitespace-collapsed
+/// with their attributes reordered, `FETCH_CONCURRENCY=N` (default 8).
+#[test]
+#[ignore = "measurement: serves and fetches all 457 vendored pages"]
+fn fetch_all_vendored_pages() {
+    let as_served_pages = std::env::var_os("FETCH_AS_SERVED").is_some();
+    let mut files: Vec<String> = std::fs::read_dir(repo_path("aws-docs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("list_") && name.ends_with(".html"))
+        .collect();
+    files.sort();
+    let mut routes = HashMap::new();
+    for file in &files {
+        let page = read(&format!("aws-docs/{file}"));
+        let page = if as_served_pages {
+            as_served(&page)
+        } else {
+            page
+        };
+        routes.insert(file.clone(), Reply::Page(page.into_bytes()));
+    }
+    let names: Vec<&str> = files.iter().map(String::as_str).collect();
+    routes.insert(INDEX_PAGE.to_owned(), Reply::Page(index_page(&names)));
+    let server = TestServer::start(routes, 8);
+
+    let temp = tempfile::tempdir().unwrap();
+    let out = std::env::var_os("FETCH_OUTPUT_DIR")
+        .map_or_else(|| temp.path().join("docs"), std::path::PathBuf::from);
+    let concurrency = std::env::var("FETCH_CONCURRENCY").unwrap_or_else(|_| "8".to_owned());
+    let started = std::time::Instant::now();
+    let output = policy_sentry()
+        .args(["fetch-docs", "--output-dir"])
+        .arg(&out)
+        .args([
+            "--base-url",
+            &server.base_url,
+            "--concurrency",
+            &concurrency,
+        ])
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    eprintln!(
+        "fetch-docs of {} pages (as served: {as_served_pages}, concurrency {concurrency}): {:.2} s wall\n{stderr}",
+        files.len(),
+        elapsed.as_secs_f64()
+    );
+    assert_eq!(server.hits(INDEX_PAGE), 1);
+    if !as_served_pages {
+        for file in &files {
+            assert_eq!(
+                std::fs::read(out.join(file)).unwrap(),
+                std::fs::read(repo_path(&format!("aws-docs/{file}"))).unwrap(),
+                "{file}"
+            );
+        }
+    }
+    let diff = policy_sentry()
+        .args(["data-diff", "--docs-dir"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(diff.stdout).unwrap(),
+        "pages read: 457\nno differences from the embedded data\n"
+    );
 }
