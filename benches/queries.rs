@@ -57,6 +57,18 @@ fn access_levels(c: &mut Criterion) {
                 .count()
         })
     });
+    c.bench_function(
+        "all services: permissions-management actions, AccessLevels",
+        |b| {
+            b.iter(|| {
+                let levels = policy_sentry::data::overrides::AccessLevels::current();
+                Service::all()
+                    .flat_map(|service| service.actions())
+                    .filter(|action| levels.of(*action) == AccessLevel::PermissionsManagement)
+                    .count()
+            })
+        },
+    );
     c.bench_function("s3 actions at access level write", |b| {
         b.iter(|| actions::actions_with_access_level(black_box("s3"), AccessLevel::Write).unwrap())
     });

@@ -186,8 +186,8 @@ impl Action {
     /// else the embedded level.
     #[inline]
     pub fn access_level(self) -> AccessLevel {
-        if let Some(overlay) = overrides::installed()
-            && let Some(level) = overlay.level(self)
+        if overrides::any_installed()
+            && let Some(level) = overrides::overlay_level(self)
         {
             return level;
         }
