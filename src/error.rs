@@ -4,6 +4,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::data::overrides::OverridesProblem;
+use crate::data::scrape::ScrapeError;
+
 /// Close matches for an unknown name, shown as "did you mean …?".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Suggestions(pub Vec<String>);
@@ -57,6 +60,21 @@ pub enum Error {
         key: String,
         message: String,
     },
+    /// An access-level overrides file with unknown services, levels or actions, or bad YAML.
+    #[error("{}", overrides_message(path, problems))]
+    AccessLevelOverrides {
+        path: String,
+        problems: Vec<OverridesProblem>,
+    },
+    /// An AWS page the scraper cannot read (at run time: `data-diff`, `fetch-docs`).
+    #[error("cannot read the AWS pages: {0}")]
+    Scrape(#[from] ScrapeError),
+    /// A download that failed after its retries.
+    #[error("cannot fetch {url}: {message}")]
+    Fetch { url: String, message: String },
+    /// A file that differs from what would be written, and no `force`.
+    #[error("{path} exists and differs from the file to be written (edited?); use --force to overwrite it", path = path.display())]
+    WouldOverwrite { path: PathBuf },
     #[error("{path}: {source}", path = path.display())]
     Io {
         path: PathBuf,
@@ -111,6 +129,26 @@ impl Error {
             source,
         }
     }
+}
+
+fn overrides_message(path: &str, problems: &[OverridesProblem]) -> String {
+    let mut message = match problems.first() {
+        Some(first) if first.line > 0 => format!("{path}:{first}"),
+        Some(first) => format!("{path}: {first}"),
+        None => format!("{path}: invalid access-level overrides"),
+    };
+    if problems.len() > 1 {
+        let lines: Vec<String> = problems[1..]
+            .iter()
+            .map(|problem| problem.line.to_string())
+            .collect();
+        message.push_str(&format!(
+            " (and {} more problem(s), on line(s) {})",
+            problems.len() - 1,
+            lines.join(", ")
+        ));
+    }
+    message
 }
 
 /// Up to three candidates closest to `wanted`, best first: case-insensitive Jaro-Winkler, a

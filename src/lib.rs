@@ -29,15 +29,20 @@
 //! # Ok::<(), policy_sentry::Error>(())
 //! ```
 //!
-//! Modules: [`data`] holds the embedded tables, [`query`] answers questions over them,
-//! [`arn`] matches ARNs to resource types, [`write`] turns templates into policies,
-//! [`output`] renders results.
+//! Modules: [`data`] holds the embedded tables (with run-time access-level
+//! [`overrides`](data::overrides), [`info`](data::info) and [`diff`](data::diff)), [`query`]
+//! answers questions over them, [`arn`] matches ARNs to resource types, [`write`] turns
+//! templates into policies, [`output`] renders results, [`fetch`] downloads fresh AWS pages,
+//! [`config`] writes the config folder.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod arn;
+pub mod config;
 pub mod data;
+pub mod date;
 pub mod error;
+pub mod fetch;
 pub mod output;
 pub mod query;
 pub mod write;

@@ -4,7 +4,10 @@
 //! name itself, so they are case-insensitive and never return a near miss. This module does
 //! not filter or format: see [`crate::query`].
 
+pub mod diff;
+pub mod info;
 pub mod model;
+pub mod overrides;
 #[path = "../../codegen/scrape.rs"]
 pub mod scrape;
 mod tables;
@@ -184,8 +187,21 @@ impl Action {
         string(self.record().description)
     }
 
-    /// The access level, after policy_sentry's access-level overrides.
+    /// The access level: the run-time override where one is installed (see [`overrides`]),
+    /// else the embedded level.
+    #[inline]
     pub fn access_level(self) -> AccessLevel {
+        if overrides::any_installed()
+            && let Some(level) = overrides::overlay_level(self)
+        {
+            return level;
+        }
+        self.record().access_level
+    }
+
+    /// The embedded access level: as documented, after the vendored access-level overrides
+    /// that policy_sentry applies when it builds its data; run-time overrides do not apply.
+    pub fn builtin_access_level(self) -> AccessLevel {
         self.record().access_level
     }
 

@@ -3,6 +3,10 @@
 mod arn_props;
 mod cli;
 mod data;
+mod fetch;
+mod http;
+mod lifecycle_cli;
+mod overrides;
 mod query_golden;
 mod scrape;
 mod support;
