@@ -48,12 +48,29 @@ pub enum Error {
     InvalidArn { arn: String, reason: String },
     #[error("{what}: {message}")]
     InvalidInput { what: String, message: String },
+    /// A policy document (or account data file) that is not valid JSON or not a valid
+    /// policy; `line` and `column` are 1-based, 0 when unknown.
+    #[error("{source_name}{}: {message}", position(*line, *column))]
+    InvalidPolicy {
+        source_name: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: {source}", path = path.display())]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+}
+
+fn position(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{}", column.max(1))
+    }
 }
 
 /// The library's result type.

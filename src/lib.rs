@@ -18,10 +18,12 @@
 //! ```
 //!
 //! Modules: [`data`] holds the embedded tables, [`query`] answers questions over them,
-//! [`arn`] matches ARNs to resource types, [`output`] renders results.
+//! [`arn`] matches ARNs to resource types, [`analyze`] audits policies, [`output`] renders
+//! results.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analyze;
 pub mod arn;
 pub mod data;
 pub mod error;

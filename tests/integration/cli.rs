@@ -69,7 +69,14 @@ fn unknown_inputs_are_errors_naming_them() {
             "error: service s3 has no resource type \"buckett\" (did you mean bucket?)\n",
         ),
         (
-            &["query", "action-table", "-s", "ses", "-c", "ses:FeedbackAdress"],
+            &[
+                "query",
+                "action-table",
+                "-s",
+                "ses",
+                "-c",
+                "ses:FeedbackAdress",
+            ],
             "error: service ses has no condition key \"ses:FeedbackAdress\" (did you mean ses:FeedbackAddress?)\n",
         ),
         (
@@ -77,7 +84,14 @@ fn unknown_inputs_are_errors_naming_them() {
             "error: service cloud9 has no resource type \"enviroment\" (did you mean environment?)\n",
         ),
         (
-            &["query", "condition-table", "-s", "cloud9", "-n", "cloud9:Nope"],
+            &[
+                "query",
+                "condition-table",
+                "-s",
+                "cloud9",
+                "-n",
+                "cloud9:Nope",
+            ],
             "error: service cloud9 has no condition key \"cloud9:Nope\"\n",
         ),
     ];
@@ -95,8 +109,25 @@ fn usage_errors_exit_2() {
         vec!["query", "action-table"],
         vec!["query", "action-table", "-s", "s3", "-a", "admin"],
         vec!["query", "service-table", "--fmt", "xml"],
-        vec!["query", "action-table", "-s", "s3", "-r", "bucket", "--wildcard-only"],
-        vec!["query", "action-table", "-s", "s3", "-n", "GetObject", "--fmt", "csv"],
+        vec![
+            "query",
+            "action-table",
+            "-s",
+            "s3",
+            "-r",
+            "bucket",
+            "--wildcard-only",
+        ],
+        vec![
+            "query",
+            "action-table",
+            "-s",
+            "s3",
+            "-n",
+            "GetObject",
+            "--fmt",
+            "csv",
+        ],
     ] {
         let run = run(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
@@ -133,7 +164,12 @@ fn detail_entries_have_their_own_condition_keys_and_dependents() {
     let entries = details["ec2"].as_array().unwrap();
     let image = entries
         .iter()
-        .find(|entry| entry["resource_arn_format"].as_str().unwrap().contains(":image/"))
+        .find(|entry| {
+            entry["resource_arn_format"]
+                .as_str()
+                .unwrap()
+                .contains(":image/")
+        })
         .unwrap();
     let keys: Vec<&str> = image["condition_keys"]
         .as_array()
@@ -147,8 +183,20 @@ fn detail_entries_have_their_own_condition_keys_and_dependents() {
 
 #[test]
 fn service_all_results_are_sorted() {
-    let all = json(&["query", "action-table", "-s", "all", "-a", "permissions-management"]);
-    let names: Vec<&str> = all.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    let all = json(&[
+        "query",
+        "action-table",
+        "-s",
+        "all",
+        "-a",
+        "permissions-management",
+    ]);
+    let names: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
     let mut sorted = names.clone();
     sorted.sort_unstable();
     assert_eq!(names, sorted);
@@ -174,7 +222,16 @@ fn every_format_parses() {
     assert!(lines.contains(&"cloud9:CreateEnvironmentEC2"));
     assert!(lines.iter().all(|line| line.starts_with("cloud9:")));
 
-    let details = run(&["query", "action-table", "-s", "s3", "-n", "GetObject", "--fmt", "yaml"]);
+    let details = run(&[
+        "query",
+        "action-table",
+        "-s",
+        "s3",
+        "-n",
+        "GetObject",
+        "--fmt",
+        "yaml",
+    ]);
     let parsed: Value = serde_norway::from_str(&details.stdout).unwrap();
     assert_eq!(parsed["s3"][0]["access_level"], "Read");
 }
@@ -198,7 +255,11 @@ fn closed_pipe_is_success() {
 #[test]
 fn completions_for_every_shell() {
     let zsh = run(&["completions", "zsh"]);
-    assert!(zsh.stdout.starts_with("#compdef policy_sentry"), "{}", &zsh.stdout[..40]);
+    assert!(
+        zsh.stdout.starts_with("#compdef policy_sentry"),
+        "{}",
+        &zsh.stdout[..40]
+    );
     assert!(zsh.stdout.contains("action-table"));
     for shell in ["bash", "fish", "powershell"] {
         let run = run(&["completions", shell]);

@@ -1,5 +1,6 @@
 //! The one integration-test binary: modules per area.
 
+mod analyze;
 mod cli;
 mod data;
 mod query_golden;
