@@ -15,12 +15,16 @@
 //! # Ok::<(), policy_sentry::Error>(())
 //! ```
 
+pub mod account;
+pub mod exclusions;
 pub mod expand;
 pub mod policy;
 pub mod report;
 pub mod risk;
 mod set;
 
+pub use account::{AccountReport, AuthorizationDetails, audit_account};
+pub use exclusions::Exclusions;
 pub use expand::{Expansion, expand};
 pub use policy::{ActionClause, Effect, PolicyDocument, Principal, ResourceClause, Statement};
 pub use report::{

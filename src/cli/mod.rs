@@ -1,6 +1,7 @@
 //! The command-line interface: clap definitions, turned into library calls. One file per
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
+mod analyze;
 mod completions;
 mod query;
 
@@ -45,6 +46,13 @@ pub enum Command {
     /// Query the IAM reference: actions, ARN formats, condition keys, services.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// Analyse IAM policies and whole accounts for risky permissions.
+    #[command(subcommand)]
+    Analyze(analyze::AnalyzeCommand),
+    /// Print a policy with its wildcard actions expanded to the documented actions.
+    ExpandPolicy(analyze::ExpandPolicyArgs),
+    /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
+    CreateExclusionsFile(analyze::CreateExclusionsArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
 }
@@ -95,6 +103,9 @@ pub fn is_broken_pipe(error: &CliError) -> bool {
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
     match cli.command {
         Command::Query(command) => query::run(command, out),
+        Command::Analyze(command) => analyze::run(command, out),
+        Command::ExpandPolicy(args) => analyze::expand_policy(args, out),
+        Command::CreateExclusionsFile(args) => analyze::create_exclusions_file(args),
         Command::Completions(args) => completions::run(args, out),
     }
 }

@@ -35,6 +35,13 @@ fn help_texts() {
         vec!["query", "condition-table", "--help"],
         vec!["query", "service-table", "--help"],
         vec!["completions", "--help"],
+        vec!["analyze", "--help"],
+        vec!["analyze", "policy-file", "--help"],
+        vec!["analyze", "policy-dir", "--help"],
+        vec!["analyze", "account", "--help"],
+        vec!["analyze", "downloaded-policies", "--help"],
+        vec!["expand-policy", "--help"],
+        vec!["create-exclusions-file", "--help"],
     ] {
         let run = run(&args);
         assert_eq!(run.code, 0);

@@ -1,6 +1,7 @@
 //! The one integration-test binary: modules per area.
 
 mod analyze;
+mod analyze_cli;
 mod cli;
 mod data;
 mod query_golden;
