@@ -381,8 +381,9 @@ impl AccountReport {
         format!("{}/{}", principal.kind.as_str(), principal.name)
     }
 
-    /// The report as JSON: `account_id`, `summary`, `policies` (each with its findings) and
-    /// `principals` (each with its policies, combined findings and trust findings).
+    /// The report as JSON: `account_id`, `summary`, `policies` (each with its findings and
+    /// their actions) and `principals` (each with its policies, the counts of its policies'
+    /// combined findings, escalation methods, and trust findings).
     pub fn to_json(&self) -> Value {
         let summary: serde_json::Map<String, Value> = self
             .summary()
@@ -435,7 +436,7 @@ impl AccountReport {
                         })
                     })
                     .collect();
-                let mut findings = principal.findings.to_json();
+                let mut findings = principal.findings.to_summary_json();
                 if principal.kind == PrincipalKind::Role
                     && let Value::Object(map) = &mut findings
                 {

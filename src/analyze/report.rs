@@ -430,6 +430,33 @@ impl Findings {
         self.categories().map(Category::severity).max()
     }
 
+    /// The findings as compact JSON: per category `severity` and `count`, plus the method
+    /// names of PrivilegeEscalation and the services of ServiceWildcard (used per principal in
+    /// account reports, where the actions are listed per policy).
+    pub fn to_summary_json(&self) -> Value {
+        let mut out = Map::new();
+        for category in Category::POLICY {
+            let mut entry = Map::new();
+            entry.insert("severity".into(), json!(category.severity()));
+            entry.insert("count".into(), json!(self.count(category)));
+            match category {
+                Category::PrivilegeEscalation => {
+                    let methods: Vec<&str> =
+                        self.privilege_escalation.iter().map(|m| m.name).collect();
+                    entry.insert("methods".into(), json!(methods));
+                }
+                Category::ServiceWildcard => {
+                    let services: Vec<&str> =
+                        self.service_wildcard.iter().map(|s| s.prefix()).collect();
+                    entry.insert("services".into(), json!(services));
+                }
+                _ => {}
+            }
+            out.insert(category.name().into(), Value::Object(entry));
+        }
+        Value::Object(out)
+    }
+
     /// The findings as JSON: every policy category, with `severity` and sorted `actions`;
     /// PrivilegeEscalation also lists `methods`, ServiceWildcard `services`.
     pub fn to_json(&self) -> Value {

@@ -235,18 +235,41 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
             }
         );
         if !categories.is_empty() || !trust.is_empty() {
-            html.push_str("<table><thead><tr><th>Category</th><th>Findings of its policies together</th></tr></thead><tbody>\n");
+            html.push_str("<table><thead><tr><th>Category</th><th>Count</th><th>Its policies with such findings</th></tr></thead><tbody>\n");
             for category in categories {
+                let sources: Vec<String> = principal
+                    .policies
+                    .iter()
+                    .map(|(p, _)| &report.policies[*p])
+                    .filter(|p| !p.excluded && report.policy_report(p).findings.count(category) > 0)
+                    .map(|p| escape(&p.name))
+                    .collect();
+                let detail = if category == Category::PrivilegeEscalation {
+                    let methods: Vec<String> = principal
+                        .findings
+                        .privilege_escalation
+                        .iter()
+                        .map(|m| escape(m.name))
+                        .collect();
+                    format!(
+                        "{}<br><small>methods: {}</small>",
+                        sources.join(", "),
+                        methods.join(", ")
+                    )
+                } else {
+                    sources.join(", ")
+                };
                 let _ = writeln!(
                     html,
-                    "<tr><td>{category}</td><td>{}</td></tr>",
-                    findings_cell(&principal.findings, category)
+                    "<tr><td>{category}</td><td class=\"n\">{}</td><td>{detail}</td></tr>",
+                    principal.findings.count(category)
                 );
             }
             for category in trust {
                 let _ = writeln!(
                     html,
-                    "<tr><td>{category}</td><td>{}</td></tr>",
+                    "<tr><td>{category}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                    principal.trust.items(category).len(),
                     escape(&principal.trust.items(category).join(", "))
                 );
             }

@@ -1,5 +1,6 @@
 //! The one integration-test binary: modules per area.
 
+mod account;
 mod analyze;
 mod analyze_cli;
 mod cli;
