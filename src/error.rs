@@ -75,6 +75,15 @@ pub enum Error {
     /// A file that differs from what would be written, and no `force`.
     #[error("{path} exists and differs from the file to be written (edited?); use --force to overwrite it", path = path.display())]
     WouldOverwrite { path: PathBuf },
+    /// A policy document (or account data file) that is not valid JSON or not a valid
+    /// policy; `line` and `column` are 1-based, 0 when unknown.
+    #[error("{source_name}{}: {message}", position(*line, *column))]
+    InvalidPolicy {
+        source_name: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: {source}", path = path.display())]
     Io {
         path: PathBuf,
@@ -95,6 +104,14 @@ fn template_message(file: Option<&std::path::Path>, key: &str, message: &str) ->
     }
     text.push_str(message);
     text
+}
+
+fn position(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{}", column.max(1))
+    }
 }
 
 /// The library's result type.

@@ -32,11 +32,12 @@
 //! Modules: [`data`] holds the embedded tables (with run-time access-level
 //! [`overrides`](data::overrides), [`info`](data::info) and [`diff`](data::diff)), [`query`]
 //! answers questions over them, [`arn`] matches ARNs to resource types, [`write`] turns
-//! templates into policies, [`output`] renders results, [`fetch`] downloads fresh AWS pages,
+//! templates into policies, [`analyze`] audits policies and accounts, [`output`] renders results, [`fetch`] downloads fresh AWS pages,
 //! [`config`] writes the config folder.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analyze;
 pub mod arn;
 pub mod config;
 pub mod data;

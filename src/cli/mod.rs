@@ -1,6 +1,7 @@
 //! The command-line interface: clap definitions, turned into library calls. One file per
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
+mod analyze;
 mod completions;
 mod create_template;
 mod data_diff;
@@ -97,6 +98,13 @@ pub enum Command {
     /// Compare another folder of AWS pages with the embedded data: services and actions
     /// added or removed, changed access levels and resource types.
     DataDiff(data_diff::DataDiffArgs),
+    /// Analyse IAM policies and whole accounts for risky permissions.
+    #[command(subcommand)]
+    Analyze(analyze::AnalyzeCommand),
+    /// Print a policy with its wildcard actions expanded to the documented actions.
+    ExpandPolicy(analyze::ExpandPolicyArgs),
+    /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
+    CreateExclusionsFile(analyze::CreateExclusionsArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
 }
@@ -180,6 +188,9 @@ pub fn run(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
         Command::FetchDocs(args) => fetch_docs::run(args, out),
         Command::DataInfo(args) => data_info::run(args, out),
         Command::DataDiff(args) => data_diff::run(args, out),
+        Command::Analyze(command) => analyze::run(command, out),
+        Command::ExpandPolicy(args) => analyze::expand_policy(args, out),
+        Command::CreateExclusionsFile(args) => analyze::create_exclusions_file(args),
         Command::Completions(args) => completions::run(args, out),
     }
 }

@@ -161,6 +161,24 @@ impl Action {
         (0..tables::ACTIONS.len() as u32).map(|index| Action { index })
     }
 
+    /// The number of actions in the embedded reference.
+    pub fn count() -> usize {
+        tables::ACTIONS.len()
+    }
+
+    /// Its dense index in `0..Action::count()`, in service and page order: a key for bit sets
+    /// and tables indexed by action.
+    pub fn index(self) -> usize {
+        self.index as usize
+    }
+
+    /// The action with that dense index, if there is one.
+    pub fn from_index(index: usize) -> Option<Action> {
+        (index < tables::ACTIONS.len()).then_some(Action {
+            index: index as u32,
+        })
+    }
+
     fn record(self) -> &'static ActionRecord {
         &tables::ACTIONS[self.index as usize]
     }

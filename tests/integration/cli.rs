@@ -42,6 +42,13 @@ fn help_texts() {
         vec!["fetch-docs", "--help"],
         vec!["data-info", "--help"],
         vec!["data-diff", "--help"],
+        vec!["analyze", "--help"],
+        vec!["analyze", "policy-file", "--help"],
+        vec!["analyze", "policy-dir", "--help"],
+        vec!["analyze", "account", "--help"],
+        vec!["analyze", "downloaded-policies", "--help"],
+        vec!["expand-policy", "--help"],
+        vec!["create-exclusions-file", "--help"],
     ] {
         let run = run(&args);
         assert_eq!(run.code, 0);

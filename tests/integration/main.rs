@@ -1,5 +1,8 @@
 //! The one integration-test binary: modules per area.
 
+mod account;
+mod analyze;
+mod analyze_cli;
 mod arn_props;
 mod cli;
 mod data;
