@@ -24,6 +24,13 @@ fn main() {
     ]
     .into_iter()
     .find(|path| path.is_file());
+    // Cargo scans a folder named by rerun-if-changed recursively; the fallback overrides file
+    // lies outside it when POLICY_SENTRY_AWS_DOCS points elsewhere.
+    if let Some(path) = &overrides
+        && !path.starts_with(&docs)
+    {
+        println!("cargo:rerun-if-changed={}", path.display());
+    }
     let snapshot_date = std::fs::read_to_string(docs.join("SNAPSHOT"))
         .map(|text| text.trim().to_owned())
         .unwrap_or_else(|_| "unknown".to_owned());

@@ -47,5 +47,32 @@ fn all_services(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, lookups, listings, all_services);
+/// `Action::access_level()` is what a run-time overrides overlay hooks into; without an
+/// overrides file its cost must stay that of reading the static record.
+fn access_levels(c: &mut Criterion) {
+    c.bench_function("access level of every action", |b| {
+        b.iter(|| {
+            Action::all()
+                .filter(|action| black_box(*action).access_level() == AccessLevel::Write)
+                .count()
+        })
+    });
+    c.bench_function(
+        "all services: permissions-management actions, AccessLevels",
+        |b| {
+            b.iter(|| {
+                let levels = policy_sentry::data::overrides::AccessLevels::current();
+                Service::all()
+                    .flat_map(|service| service.actions())
+                    .filter(|action| levels.of(*action) == AccessLevel::PermissionsManagement)
+                    .count()
+            })
+        },
+    );
+    c.bench_function("s3 actions at access level write", |b| {
+        b.iter(|| actions::actions_with_access_level(black_box("s3"), AccessLevel::Write).unwrap())
+    });
+}
+
+criterion_group!(benches, lookups, listings, all_services, access_levels);
 criterion_main!(benches);

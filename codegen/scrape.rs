@@ -136,8 +136,19 @@ fn no_white_space(text: &str) -> String {
     text.split_whitespace().collect()
 }
 
+/// The element's text nodes joined by line breaks.
+///
+/// The vendored pages were re-serialised with BeautifulSoup's `prettify()`, which puts every
+/// tag on a line of its own; pages as AWS serves them have no white space at many tag
+/// boundaries (`object (<span>{</span>})`). Joining text nodes with a line break reads both
+/// forms as the prettified one, so `chomp` gives identical data for either.
 fn text_of(element: ElementRef<'_>) -> String {
-    element.text().collect()
+    let mut text = String::new();
+    for node in element.text() {
+        text.push_str(node);
+        text.push('\n');
+    }
+    text
 }
 
 fn chomped_text(element: ElementRef<'_>) -> String {
@@ -658,12 +669,8 @@ pub fn merge_pages(
     Ok((database, report))
 }
 
-/// Scrapes every `list_*.html` page of a folder and merges them. The overrides file is read
-/// from `overrides_file` when given.
-pub fn scrape_directory(
-    directory: &Path,
-    overrides_file: Option<&Path>,
-) -> Result<(MergedDatabase, MergeReport), ScrapeError> {
+/// Scrapes every `list_*.html` page of a folder, in file-name order, on all cores.
+pub fn scrape_pages_in(directory: &Path) -> Result<Vec<ScrapedPage>, ScrapeError> {
     let dir_name = directory.display().to_string();
     let entries = std::fs::read_dir(directory)
         .map_err(|error| page_error(&dir_name, format!("cannot list the folder: {error}")))?;
@@ -678,12 +685,42 @@ pub fn scrape_directory(
     if files.is_empty() {
         return Err(page_error(&dir_name, "no list_*.html pages in this folder"));
     }
-    let mut pages = Vec::with_capacity(files.len());
-    for (name, path) in &files {
-        let html = std::fs::read_to_string(path)
-            .map_err(|error| page_error(name, format!("cannot read: {error}")))?;
-        pages.push(scrape_page(name, &html)?);
-    }
+    let files: Vec<(String, std::path::PathBuf)> = files.into_iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(files.len());
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(name, path)| {
+                            let html = std::fs::read_to_string(path).map_err(|error| {
+                                page_error(name, format!("cannot read: {error}"))
+                            })?;
+                            scrape_page(name, &html)
+                        })
+                        .collect::<Result<Vec<ScrapedPage>, ScrapeError>>()
+                })
+            })
+            .collect();
+        let mut pages = Vec::with_capacity(files.len());
+        for worker in workers {
+            pages.extend(worker.join().expect("a scraper thread panicked")?);
+        }
+        Ok(pages)
+    })
+}
+
+/// Scrapes every `list_*.html` page of a folder and merges them. The overrides file is read
+/// from `overrides_file` when given.
+pub fn scrape_directory(
+    directory: &Path,
+    overrides_file: Option<&Path>,
+) -> Result<(MergedDatabase, MergeReport), ScrapeError> {
     let overrides = match overrides_file {
         Some(path) => {
             let file = path.display().to_string();
@@ -693,5 +730,5 @@ pub fn scrape_directory(
         }
         None => AccessLevelOverrides::new(),
     };
-    merge_pages(pages, &overrides)
+    merge_pages(scrape_pages_in(directory)?, &overrides)
 }

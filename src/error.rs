@@ -4,6 +4,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::data::overrides::OverridesProblem;
+use crate::data::scrape::ScrapeError;
+
 /// Close matches for an unknown name, shown as "did you mean …?".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Suggestions(pub Vec<String>);
@@ -48,6 +51,39 @@ pub enum Error {
     InvalidArn { arn: String, reason: String },
     #[error("{what}: {message}")]
     InvalidInput { what: String, message: String },
+    /// A template that cannot be turned into a policy: bad YAML, a wrong key or type, a value
+    /// that is not an ARN, an unknown service or action. `key` locates the value, e.g.
+    /// `read[1]` or `wildcard-only.single-actions[0]`; `file` is filled in by whoever read it.
+    #[error("{}", template_message(file.as_deref(), key, message))]
+    Template {
+        file: Option<PathBuf>,
+        key: String,
+        message: String,
+    },
+    /// An access-level overrides file with unknown services, levels or actions, or bad YAML.
+    #[error("{}", overrides_message(path, problems))]
+    AccessLevelOverrides {
+        path: String,
+        problems: Vec<OverridesProblem>,
+    },
+    /// An AWS page the scraper cannot read (at run time: `data-diff`, `fetch-docs`).
+    #[error("cannot read the AWS pages: {0}")]
+    Scrape(#[from] ScrapeError),
+    /// A download that failed after its retries.
+    #[error("cannot fetch {url}: {message}")]
+    Fetch { url: String, message: String },
+    /// A file that differs from what would be written, and no `force`.
+    #[error("{path} exists and differs from the file to be written (edited?); use --force to overwrite it", path = path.display())]
+    WouldOverwrite { path: PathBuf },
+    /// A policy document (or account data file) that is not valid JSON or not a valid
+    /// policy; `line` and `column` are 1-based, 0 when unknown.
+    #[error("{source_name}{}: {message}", position(*line, *column))]
+    InvalidPolicy {
+        source_name: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// A call to AWS (or the endpoint standing in for it) failed: credentials, permissions,
     /// network, or an answer that could not be used. `context` names the profile and operation.
     #[error("{context}: {message}")]
@@ -60,10 +96,53 @@ pub enum Error {
     },
 }
 
+fn template_message(file: Option<&std::path::Path>, key: &str, message: &str) -> String {
+    let mut text = String::new();
+    if let Some(file) = file {
+        text.push_str(&file.display().to_string());
+        text.push_str(": ");
+    }
+    if !key.is_empty() {
+        text.push_str(key);
+        text.push_str(": ");
+    }
+    text.push_str(message);
+    text
+}
+
+fn position(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{}", column.max(1))
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A template error at `key` (empty for the whole document).
+    pub fn template(key: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Template {
+            file: None,
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+
+    /// Names the template file this error came from (other errors are returned unchanged).
+    pub fn in_file(self, path: impl Into<PathBuf>) -> Error {
+        match self {
+            Error::Template { key, message, .. } => Error::Template {
+                file: Some(path.into()),
+                key,
+                message,
+            },
+            other => other,
+        }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
@@ -71,6 +150,26 @@ impl Error {
             source,
         }
     }
+}
+
+fn overrides_message(path: &str, problems: &[OverridesProblem]) -> String {
+    let mut message = match problems.first() {
+        Some(first) if first.line > 0 => format!("{path}:{first}"),
+        Some(first) => format!("{path}: {first}"),
+        None => format!("{path}: invalid access-level overrides"),
+    };
+    if problems.len() > 1 {
+        let lines: Vec<String> = problems[1..]
+            .iter()
+            .map(|problem| problem.line.to_string())
+            .collect();
+        message.push_str(&format!(
+            " (and {} more problem(s), on line(s) {})",
+            problems.len() - 1,
+            lines.join(", ")
+        ));
+    }
+    message
 }
 
 /// Up to three candidates closest to `wanted`, best first: case-insensitive Jaro-Winkler, a

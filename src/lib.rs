@@ -17,18 +17,38 @@
 //! # Ok::<(), policy_sentry::Error>(())
 //! ```
 //!
-//! Modules: [`data`] holds the embedded tables, [`query`] answers questions over them,
-//! [`arn`] matches ARNs to resource types, [`output`] renders results. With the default
-//! cargo feature `download`, `download` fetches an account's IAM data with the AWS SDK.
+//! Writing a least-privilege policy from a template, as `policy_sentry write-policy` does:
+//!
+//! ```
+//! use policy_sentry::write::{Template, write_policy_with_template};
+//!
+//! let template: Template = "mode: crud\nwrite:\n- arn:aws:sqs:us-east-1:123456789012:jobs\n".parse()?;
+//! let policy = write_policy_with_template(&template, None)?;
+//! assert_eq!(policy.statement[0].sid, "SqsWriteQueue");
+//! assert_eq!(policy.statement[0].resource, ["arn:aws:sqs:us-east-1:123456789012:jobs"]);
+//! # Ok::<(), policy_sentry::Error>(())
+//! ```
+//!
+//! Modules: [`data`] holds the embedded tables (with run-time access-level
+//! [`overrides`](data::overrides), [`info`](data::info) and [`diff`](data::diff)), [`query`]
+//! answers questions over them, [`arn`] matches ARNs to resource types, [`write`] turns
+//! templates into policies, [`analyze`] audits policies and accounts, [`output`] renders results, [`fetch`] downloads fresh AWS pages,
+//! [`config`] writes the config folder. With the default cargo feature `download`,
+//! `download` fetches an account's IAM data with the AWS SDK.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod analyze;
 pub mod arn;
+pub mod config;
 pub mod data;
+pub mod date;
 #[cfg(feature = "download")]
 pub mod download;
 pub mod error;
+pub mod fetch;
 pub mod output;
 pub mod query;
+pub mod write;
 
 pub use error::{Error, Result};

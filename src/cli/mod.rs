@@ -1,16 +1,26 @@
 //! The command-line interface: clap definitions, turned into library calls. One file per
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
+mod analyze;
 mod completions;
+mod create_template;
+mod data_diff;
+mod data_info;
 #[cfg(feature = "download")]
 mod download_policies;
+mod fetch_docs;
+mod initialize;
 mod query;
+mod write_policy;
+mod write_policy_dir;
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+use policy_sentry::data::overrides::{self, AccessLevelOverlay};
 use policy_sentry::data::snapshot;
 use policy_sentry::error::Error;
 
@@ -51,6 +61,10 @@ pub struct Cli {
         value_name = "LEVEL"
     )]
     pub verbose: Option<Verbosity>,
+    /// Access-level overrides ({service: {level: [action]}}) to apply; default:
+    /// $POLICY_SENTRY_ACCESS_OVERRIDES.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub access_level_overrides_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -64,16 +78,52 @@ pub enum Verbosity {
     Info,
     Debug,
 }
+/// The environment variable naming an overrides file when the flag is not given.
+pub const OVERRIDES_ENV: &str = "POLICY_SENTRY_ACCESS_OVERRIDES";
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Query the IAM reference: actions, ARN formats, condition keys, services.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// Write a least-privilege policy from a template (a file or standard input).
+    WritePolicy(write_policy::WritePolicyArgs),
+    /// Write one policy file per template of a directory.
+    WritePolicyDir(write_policy_dir::WritePolicyDirArgs),
+    /// Print or write a template for write-policy (crud or actions).
+    CreateTemplate(create_template::CreateTemplateArgs),
+    /// Create the config folder (~/.policy_sentry) with editable example files: access-level
+    /// overrides and analysis exclusions. No database is built: the data is in the binary.
+    Initialize(initialize::InitializeArgs),
+    /// Download the current AWS Service Authorization Reference pages into a folder, for
+    /// `data-diff` or a build with POLICY_SENTRY_AWS_DOCS.
+    FetchDocs(fetch_docs::FetchDocsArgs),
+    /// Show the embedded data: snapshot date and age, pages, counts per service.
+    DataInfo(data_info::DataInfoArgs),
+    /// Compare another folder of AWS pages with the embedded data: services and actions
+    /// added or removed, changed access levels and resource types.
+    DataDiff(data_diff::DataDiffArgs),
+    /// Analyse IAM policies and whole accounts for risky permissions.
+    #[command(subcommand)]
+    Analyze(analyze::AnalyzeCommand),
+    /// Print a policy with its wildcard actions expanded to the documented actions.
+    ExpandPolicy(analyze::ExpandPolicyArgs),
+    /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
+    CreateExclusionsFile(analyze::CreateExclusionsArgs),
     #[cfg(feature = "download")]
     DownloadPolicies(download_policies::DownloadPoliciesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
+}
+
+impl Command {
+    /// Whether the command reads access levels, so run-time overrides must be in place.
+    fn uses_access_levels(&self) -> bool {
+        !matches!(
+            self,
+            Command::Completions(_) | Command::FetchDocs(_) | Command::DataDiff(_)
+        )
+    }
 }
 
 /// The `--version` text: the crate version and the embedded data snapshot.
@@ -141,12 +191,54 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
 
 /// Runs a parsed command, writing its result to `out`.
 pub fn run(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
+    if cli.command.uses_access_levels() {
+        install_overrides(cli.access_level_overrides_file.as_deref())?;
+    }
     match cli.command {
         Command::Query(command) => query::run(command, out),
+        Command::WritePolicy(args) => write_policy::run(args, out),
+        Command::WritePolicyDir(args) => write_policy_dir::run(args, out),
+        Command::CreateTemplate(args) => create_template::run(args, out),
+        Command::Initialize(args) => {
+            initialize::run(args, cli.access_level_overrides_file.as_deref(), out)
+        }
+        Command::FetchDocs(args) => fetch_docs::run(args, out),
+        Command::DataInfo(args) => data_info::run(args, out),
+        Command::DataDiff(args) => data_diff::run(args, out),
+        Command::Analyze(command) => analyze::run(command, out),
+        Command::ExpandPolicy(args) => analyze::expand_policy(args, out),
+        Command::CreateExclusionsFile(args) => analyze::create_exclusions_file(args),
         #[cfg(feature = "download")]
         Command::DownloadPolicies(args) => download_policies::run(args, out),
         Command::Completions(args) => completions::run(args, out),
     }
+}
+
+/// Writes a file so that readers see the old content or the new, never a partial one: the
+/// bytes go to a temporary file in the same directory, which is then renamed over `path`.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(bytes)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// Loads the overrides file named by the flag, else by the environment, and installs it.
+fn install_overrides(flag: Option<&Path>) -> Result<(), CliError> {
+    let from_env = std::env::var_os(OVERRIDES_ENV)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from);
+    let Some(path) = flag.map(Path::to_owned).or(from_env) else {
+        return Ok(());
+    };
+    let overlay = AccessLevelOverlay::load(&path)?;
+    overrides::install(overlay)
+        .map_err(|_| CliError::Usage("access-level overrides are already installed".to_owned()))
 }
 
 #[cfg(test)]

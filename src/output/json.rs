@@ -17,7 +17,8 @@ impl Formatter for AsciiPretty<'_> {
     ) -> io::Result<()> {
         let mut start = 0;
         for (index, character) in text.char_indices() {
-            if character.is_ascii() {
+            // Python's ensure_ascii also escapes DEL.
+            if character.is_ascii() && character != '\u{7f}' {
                 continue;
             }
             out.write_all(&text.as_bytes()[start..index])?;
@@ -69,7 +70,8 @@ impl Formatter for AsciiPretty<'_> {
 pub fn write_pretty<T: Serialize + ?Sized>(value: &T, out: &mut impl Write) -> io::Result<()> {
     let formatter = AsciiPretty(PrettyFormatter::with_indent(b"    "));
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
-    value.serialize(&mut serializer).map_err(io::Error::other)?;
+    // `From` keeps the kind of an I/O error (a closed pipe), unlike `io::Error::other`.
+    value.serialize(&mut serializer).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 
@@ -105,6 +107,7 @@ pub fn to_python_compact<T: Serialize + ?Sized>(value: &T) -> io::Result<String>
     }
     let mut buffer = Vec::new();
     let mut serializer = serde_json::Serializer::with_formatter(&mut buffer, PythonCompact);
-    value.serialize(&mut serializer).map_err(io::Error::other)?;
+    // `From` keeps the kind of an I/O error (a closed pipe), unlike `io::Error::other`.
+    value.serialize(&mut serializer).map_err(io::Error::from)?;
     String::from_utf8(buffer).map_err(io::Error::other)
 }

@@ -2,8 +2,12 @@
 //! CLI, tests and library users share one code path per format.
 
 pub mod csv;
+pub mod html;
 pub mod iam_definition;
 pub mod json;
+pub mod markdown;
+pub mod pyyaml;
+pub mod sarif;
 pub mod text;
 pub mod yaml;
 

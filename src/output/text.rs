@@ -39,3 +39,113 @@ pub fn write(value: &Value, out: &mut impl Write) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// At most `limit` items joined with `, `, then how many more there are.
+pub fn join_limited(items: &[String], limit: usize) -> String {
+    if items.len() <= limit {
+        return items.join(", ");
+    }
+    format!(
+        "{}, … ({} more)",
+        items[..limit].join(", "),
+        items.len() - limit
+    )
+}
+
+fn write_findings(
+    findings: &crate::analyze::Findings,
+    out: &mut impl Write,
+    indent: &str,
+) -> io::Result<()> {
+    use crate::analyze::Category;
+    let mut any = false;
+    for category in findings.categories() {
+        any = true;
+        let severity = category.severity().as_str();
+        if category == Category::PrivilegeEscalation {
+            let methods: Vec<String> = findings
+                .privilege_escalation
+                .iter()
+                .map(|m| format!("{} ({})", m.name, m.actions.join(" + ")))
+                .collect();
+            writeln!(
+                out,
+                "{indent}{severity:<8} {category}: {}",
+                join_limited(&methods, 6)
+            )?;
+        } else {
+            let actions = findings.actions(category);
+            writeln!(
+                out,
+                "{indent}{severity:<8} {category} ({}): {}",
+                actions.len(),
+                join_limited(&actions, 8)
+            )?;
+        }
+    }
+    if !any {
+        writeln!(out, "{indent}no findings")?;
+    }
+    Ok(())
+}
+
+/// A short readable summary of one policy's analysis.
+pub fn write_policy_summary(
+    name: &str,
+    report: &crate::analyze::PolicyReport,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let grants = &report.grants;
+    writeln!(
+        out,
+        "{name}: {} allowed actions ({} unrestricted, {} unrestrictable)",
+        grants.allowed.len(),
+        grants.unrestricted.len(),
+        grants.unrestrictable.len()
+    )?;
+    write_findings(&report.findings, out, "  ")?;
+    if !report.unknown_actions.is_empty() {
+        writeln!(
+            out,
+            "  unknown actions: {}",
+            report.unknown_actions.join(", ")
+        )?;
+    }
+    if report.uses_not_action {
+        writeln!(out, "  note: uses NotAction; review it by hand")?;
+    }
+    Ok(())
+}
+
+/// A short readable summary of an account audit: counts per category.
+pub fn write_account_summary(
+    report: &crate::analyze::AccountReport,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    use crate::analyze::account::PrincipalKind;
+    let count = |kind| report.principals.iter().filter(|p| p.kind == kind).count();
+    writeln!(
+        out,
+        "Account {}: {} users, {} groups, {} roles; {} policies ({} distinct documents)",
+        report.account_id.as_deref().unwrap_or("(unknown)"),
+        count(PrincipalKind::User),
+        count(PrincipalKind::Group),
+        count(PrincipalKind::Role),
+        report.policies.len(),
+        report.documents.len()
+    )?;
+    writeln!(
+        out,
+        "{:<34} {:<9} {:>8} {:>10}",
+        "Category", "Severity", "Policies", "Principals"
+    )?;
+    for (category, policies, principals) in report.summary() {
+        writeln!(
+            out,
+            "{:<34} {:<9} {policies:>8} {principals:>10}",
+            category.name(),
+            category.severity().as_str()
+        )?;
+    }
+    Ok(())
+}

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::data::overrides::AccessLevels;
 use crate::data::{AccessLevel, Action, Service};
 use crate::error::{Error, Result, suggest};
 use crate::query::{glob_matches, service};
@@ -111,9 +112,10 @@ pub fn action_details(action: Action) -> Vec<ActionDetail> {
 
 /// Actions of a service at an access level, in page order.
 pub fn actions_with_access_level(prefix: &str, level: AccessLevel) -> Result<Vec<Action>> {
+    let levels = AccessLevels::current();
     Ok(service(prefix)?
         .actions()
-        .filter(|action| action.access_level() == level)
+        .filter(|action| levels.of(*action) == level)
         .collect())
 }
 
@@ -130,9 +132,10 @@ pub fn wildcard_only_actions_with_access_level(
     prefix: &str,
     level: AccessLevel,
 ) -> Result<Vec<Action>> {
+    let levels = AccessLevels::current();
     Ok(wildcard_only_actions(prefix)?
         .into_iter()
-        .filter(|action| action.access_level() == level)
+        .filter(|action| levels.of(*action) == level)
         .collect())
 }
 
@@ -181,9 +184,10 @@ pub fn actions_with_resource_type_and_access_level(
     name: &str,
     level: AccessLevel,
 ) -> Result<Vec<Action>> {
+    let levels = AccessLevels::current();
     Ok(actions_with_resource_type(prefix, name)?
         .into_iter()
-        .filter(|action| action.access_level() == level)
+        .filter(|action| levels.of(*action) == level)
         .collect())
 }
 

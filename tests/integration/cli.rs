@@ -35,6 +35,20 @@ fn help_texts() {
         vec!["query", "condition-table", "--help"],
         vec!["query", "service-table", "--help"],
         vec!["completions", "--help"],
+        vec!["write-policy", "--help"],
+        vec!["write-policy-dir", "--help"],
+        vec!["create-template", "--help"],
+        vec!["initialize", "--help"],
+        vec!["fetch-docs", "--help"],
+        vec!["data-info", "--help"],
+        vec!["data-diff", "--help"],
+        vec!["analyze", "--help"],
+        vec!["analyze", "policy-file", "--help"],
+        vec!["analyze", "policy-dir", "--help"],
+        vec!["analyze", "account", "--help"],
+        vec!["analyze", "downloaded-policies", "--help"],
+        vec!["expand-policy", "--help"],
+        vec!["create-exclusions-file", "--help"],
     ] {
         let run = run(&args);
         assert_eq!(run.code, 0);
@@ -234,6 +248,27 @@ fn every_format_parses() {
     ]);
     let parsed: Value = serde_norway::from_str(&details.stdout).unwrap();
     assert_eq!(parsed["s3"][0]["access_level"], "Read");
+}
+
+#[test]
+fn closed_pipe_is_success_for_json_and_reports() {
+    // The reader goes away before the writer starts.
+    for args in [
+        ["query", "action-table", "-s", "all", "-a", "read"].as_slice(),
+        &["data-info", "--fmt", "json"],
+    ] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error"), "{args:?}: {stderr}");
+    }
 }
 
 #[test]

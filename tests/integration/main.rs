@@ -1,10 +1,20 @@
 //! The one integration-test binary: modules per area.
 
+mod account;
+mod analyze;
+mod analyze_cli;
 mod arn_props;
 mod cli;
 mod data;
 #[cfg(feature = "download")]
 mod download;
+mod fetch;
+mod http;
+mod lifecycle_cli;
+mod overrides;
 mod query_golden;
 mod scrape;
 mod support;
+mod write_cli;
+mod write_golden;
+mod write_props;

@@ -17,3 +17,109 @@ pub fn read(relative: &str) -> String {
 pub fn policy_sentry() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("policy_sentry").expect("binary is built")
 }
+
+/// The page as a web server might send it rather than as BeautifulSoup's `prettify()` wrote
+/// it: white space around tags dropped, other runs collapsed to one space, and the attributes
+/// of every tag in reverse order. Script, style and comment contents are kept verbatim.
+pub fn as_served(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while !rest.is_empty() {
+        if let Some(comment) = rest.strip_prefix("<!--") {
+            let end = comment.find("-->").map_or(comment.len(), |at| at + 3);
+            out.push_str("<!--");
+            out.push_str(&comment[..end]);
+            rest = &comment[end..];
+        } else if rest.starts_with('<') {
+            let end = tag_end(rest);
+            let tag = &rest[..end];
+            out.push_str(&reverse_attributes(tag));
+            rest = &rest[end..];
+            let name = tag_name(tag).to_ascii_lowercase();
+            if name == "script" || name == "style" {
+                let close = format!("</{name}");
+                let end = rest.to_ascii_lowercase().find(&close).unwrap_or(rest.len());
+                out.push_str(&rest[..end]);
+                rest = &rest[end..];
+            }
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            let text: Vec<&str> = rest[..end].split_whitespace().collect();
+            out.push_str(&text.join(" "));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// The length of the tag at the start of `text`, quotes respected.
+fn tag_end(text: &str) -> usize {
+    let mut quote = None;
+    for (at, character) in text.char_indices().skip(1) {
+        match (quote, character) {
+            (None, '"' | '\'') => quote = Some(character),
+            (Some(open), _) if open == character => quote = None,
+            (None, '>') => return at + 1,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+fn tag_name(tag: &str) -> &str {
+    let inner = tag.trim_start_matches('<');
+    let end = inner
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(inner.len());
+    &inner[..end]
+}
+
+/// `<td rowspan="2" tabindex="-1">` becomes `<td tabindex="-1" rowspan="2">`.
+fn reverse_attributes(tag: &str) -> String {
+    if tag.starts_with("</") || tag.starts_with("<!") {
+        return tag.to_owned();
+    }
+    let name = tag_name(tag);
+    let body = tag[1 + name.len()..].trim_end_matches('>');
+    let (body, self_closing) = match body.trim_end().strip_suffix('/') {
+        Some(body) => (body, true),
+        None => (body, false),
+    };
+    let mut attributes = Vec::new();
+    let mut rest = body.trim_start();
+    while !rest.is_empty() {
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=')
+            .unwrap_or(rest.len());
+        let mut attribute = rest[..name_end].to_owned();
+        rest = rest[name_end..].trim_start();
+        if let Some(value) = rest.strip_prefix('=') {
+            let value = value.trim_start();
+            let (quoted, after) = match value.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let end = value[1..].find(quote).map_or(value.len(), |at| at + 2);
+                    (&value[..end], &value[end..])
+                }
+                _ => {
+                    let end = value.find(char::is_whitespace).unwrap_or(value.len());
+                    (&value[..end], &value[end..])
+                }
+            };
+            attribute.push('=');
+            attribute.push_str(quoted);
+            rest = after.trim_start();
+        }
+        attributes.push(attribute);
+    }
+    attributes.reverse();
+    let mut out = format!("<{name}");
+    for attribute in attributes {
+        out.push(' ');
+        out.push_str(&attribute);
+    }
+    if self_closing {
+        out.push('/');
+    }
+    out.push('>');
+    out
+}

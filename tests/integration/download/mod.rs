@@ -200,6 +200,67 @@ fn downloads_every_document_as_created() {
         "a temporary file was left behind"
     );
 
+    // What was downloaded is what the analysis reads: the seed layout…
+    let analyzed = policy_sentry()
+        .args(["analyze", "downloaded-policies", "--fmt", "json", "--path"])
+        .arg(output.path())
+        .output()
+        .unwrap();
+    assert!(
+        analyzed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&analyzed.stderr)
+    );
+    let reports: Value = serde_json::from_slice(&analyzed.stdout).unwrap();
+    let analyzed_files: std::collections::BTreeSet<String> = reports
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|report| report["policy"].as_str().unwrap().to_owned())
+        .collect();
+    let wanted: std::collections::BTreeSet<String> = expected_files(&expected, false)
+        .keys()
+        .map(|name| format!("{ACCOUNT_ID}/customer-managed/{name}.json"))
+        .collect();
+    assert_eq!(analyzed_files, wanted);
+    // …and the account file, principals and all.
+    let report_dir = tempfile::tempdir().unwrap();
+    let audited = policy_sentry()
+        .args(["analyze", "account", "--fmt", "json", "--input"])
+        .arg(account_dir.join("account-authorization-details.json"))
+        .arg("--output-dir")
+        .arg(report_dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        audited.status.success(),
+        "{}",
+        String::from_utf8_lossy(&audited.stderr)
+    );
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(report_dir.path().join("report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["account_id"], ACCOUNT_ID);
+    let audited_policies: std::collections::BTreeSet<&str> = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|policy| policy["policy"].as_str().unwrap())
+        .collect();
+    for name in expected.managed.keys() {
+        assert!(
+            audited_policies.contains(name.as_str()),
+            "{name} not audited"
+        );
+    }
+    for (_, _, name) in expected.inline.keys() {
+        assert!(
+            audited_policies.contains(name.as_str()),
+            "{name} not audited"
+        );
+    }
+
     // --include-unattached adds the rest; a second run over the same folder replaces files.
     let run = download_ok(
         home.path(),

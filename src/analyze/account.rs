@@ -1,0 +1,889 @@
+//! Whole-account audits over the output of `aws iam get-account-authorization-details`:
+//! [`AuthorizationDetails`] reads it, [`audit_account`] analyses every distinct policy
+//! document once (in parallel with rayon), attributes the results to the users, groups and
+//! roles that hold them (inline, managed and group-inherited policies, combined per
+//! principal), and checks role trust policies. Reports are rendered by [`crate::output`].
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::exclusions::Exclusions;
+use super::expand::pattern_matches;
+use super::policy::{ActionClause, Effect, PolicyDocument, policy_error};
+use super::report::{Category, Config, Findings, Grants, PolicyReport, Rules, Severity};
+use super::risk::COMPUTE_SERVICE_PRINCIPALS;
+use crate::data::Action;
+use crate::error::{Error, Result};
+
+/// The account data file: the JSON `aws iam get-account-authorization-details` prints.
+/// Policy documents may be objects or URL-encoded JSON strings (the raw API's form).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthorizationDetails {
+    #[serde(default)]
+    pub user_detail_list: Vec<UserDetail>,
+    #[serde(default)]
+    pub group_detail_list: Vec<GroupDetail>,
+    #[serde(default)]
+    pub role_detail_list: Vec<RoleDetail>,
+    #[serde(default)]
+    pub policies: Vec<ManagedPolicyDetail>,
+}
+
+/// A user.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserDetail {
+    #[serde(default)]
+    pub path: String,
+    pub user_name: String,
+    #[serde(default)]
+    pub arn: String,
+    #[serde(default)]
+    pub user_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub group_list: Vec<String>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+}
+
+/// A group.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GroupDetail {
+    #[serde(default)]
+    pub path: String,
+    pub group_name: String,
+    #[serde(default)]
+    pub arn: String,
+    #[serde(default)]
+    pub group_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+}
+
+/// A role.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RoleDetail {
+    #[serde(default)]
+    pub path: String,
+    pub role_name: String,
+    #[serde(default)]
+    pub arn: String,
+    #[serde(default)]
+    pub assume_role_policy_document: Option<Value>,
+    #[serde(default)]
+    pub role_policy_list: Vec<InlinePolicy>,
+    #[serde(default)]
+    pub attached_managed_policies: Vec<AttachedPolicy>,
+}
+
+/// An inline policy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct InlinePolicy {
+    pub policy_name: String,
+    pub policy_document: Value,
+}
+
+/// A reference to a managed policy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AttachedPolicy {
+    #[serde(default)]
+    pub policy_name: String,
+    pub policy_arn: String,
+}
+
+/// A managed policy with its versions.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ManagedPolicyDetail {
+    pub policy_name: String,
+    pub arn: String,
+    #[serde(default)]
+    pub path: String,
+    #[serde(default)]
+    pub default_version_id: String,
+    #[serde(default)]
+    pub policy_version_list: Vec<PolicyVersion>,
+}
+
+/// One version of a managed policy.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PolicyVersion {
+    pub document: Value,
+    #[serde(default)]
+    pub version_id: String,
+    #[serde(default)]
+    pub is_default_version: bool,
+}
+
+impl AuthorizationDetails {
+    /// Parses the JSON text; errors name `source` with line and column.
+    pub fn parse(text: &str, source: &str) -> Result<AuthorizationDetails> {
+        serde_json::from_str(text).map_err(|error| policy_error(source, &error))
+    }
+
+    /// Reads an account data file.
+    pub fn from_path(path: &Path) -> Result<AuthorizationDetails> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
+        AuthorizationDetails::parse(&text, &path.display().to_string())
+    }
+
+    /// The account ID, taken from the first principal or customer-managed policy ARN.
+    pub fn account_id(&self) -> Option<String> {
+        let arns = self
+            .user_detail_list
+            .iter()
+            .map(|u| u.arn.as_str())
+            .chain(self.group_detail_list.iter().map(|g| g.arn.as_str()))
+            .chain(self.role_detail_list.iter().map(|r| r.arn.as_str()))
+            .chain(self.policies.iter().map(|p| p.arn.as_str()));
+        arns.filter_map(account_of_arn)
+            .find(|account| *account != "aws")
+            .map(str::to_owned)
+    }
+}
+
+fn account_of_arn(arn: &str) -> Option<&str> {
+    let mut parts = arn.split(':');
+    (parts.next()? == "arn").then_some(())?;
+    parts.nth(3).filter(|account| !account.is_empty())
+}
+
+/// Decodes `%XX` escapes and `+` (the raw IAM API's URL-encoded documents).
+fn url_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'%' if index + 2 < bytes.len() => {
+                let hex = |byte: u8| (byte as char).to_digit(16);
+                match (hex(bytes[index + 1]), hex(bytes[index + 2])) {
+                    (Some(high), Some(low)) => {
+                        out.push((high * 16 + low) as u8);
+                        index += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            byte => out.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A document as JSON: objects as they are, strings URL-decoded and parsed.
+fn document_value(value: &Value) -> std::result::Result<Value, String> {
+    match value {
+        Value::String(encoded) => {
+            serde_json::from_str(&url_decode(encoded)).map_err(|error| error.to_string())
+        }
+        other => Ok(other.clone()),
+    }
+}
+
+/// Where a policy comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyKind {
+    AwsManaged,
+    CustomerManaged,
+    Inline,
+}
+
+impl PolicyKind {
+    /// The name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::AwsManaged => "AWS-managed",
+            PolicyKind::CustomerManaged => "customer-managed",
+            PolicyKind::Inline => "inline",
+        }
+    }
+}
+
+/// A kind of principal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PrincipalKind {
+    User,
+    Group,
+    Role,
+}
+
+impl PrincipalKind {
+    /// The name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalKind::User => "User",
+            PrincipalKind::Group => "Group",
+            PrincipalKind::Role => "Role",
+        }
+    }
+}
+
+/// One policy of the account: a managed policy, or one principal's inline policy.
+#[derive(Debug, Clone)]
+pub struct PolicyEntry {
+    pub kind: PolicyKind,
+    pub name: String,
+    /// The ARN of a managed policy; `None` for inline policies.
+    pub arn: Option<String>,
+    /// The inline policy's owner as `Kind/name`.
+    pub owner: Option<String>,
+    pub path: String,
+    /// Skipped by the exclusions.
+    pub excluded: bool,
+    /// Index into [`AccountReport::documents`].
+    pub document: usize,
+    /// Indices of the principals it is attached to directly.
+    pub attached_to: Vec<usize>,
+}
+
+/// How a principal holds a policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// Attached to the principal or inline in it.
+    Direct,
+    /// Through membership of this group.
+    Group(String),
+}
+
+/// A user, group or role with its findings.
+#[derive(Debug, Clone)]
+pub struct PrincipalEntry {
+    pub kind: PrincipalKind,
+    pub name: String,
+    pub arn: String,
+    pub path: String,
+    pub excluded: bool,
+    /// Its policies: index into [`AccountReport::policies`] and how it holds it.
+    pub policies: Vec<(usize, Via)>,
+    /// Findings of all its (non-excluded) policies together.
+    pub findings: Findings,
+    /// Trust-policy findings of a role.
+    pub trust: TrustFindings,
+}
+
+/// What a role's trust policy allows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrustFindings {
+    /// `*` or `arn:aws:iam::*:root` principals allowed without condition.
+    pub any_principal: Vec<String>,
+    /// Principals of other accounts that are not known accounts.
+    pub cross_account: Vec<String>,
+    /// Compute services (`ec2`, `lambda`, …) that may assume it.
+    pub compute_services: Vec<String>,
+}
+
+impl TrustFindings {
+    /// The entries of a trust category.
+    pub fn items(&self, category: Category) -> &[String] {
+        match category {
+            Category::AssumableByAnyPrincipal => &self.any_principal,
+            Category::AssumableByCrossAccountPrincipal => &self.cross_account,
+            Category::AssumableByComputeService => &self.compute_services,
+            _ => &[],
+        }
+    }
+
+    /// Whether there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        Category::TRUST.iter().all(|c| self.items(*c).is_empty())
+    }
+}
+
+/// A distinct policy document and its analysis.
+#[derive(Debug, Clone)]
+pub struct DocumentReport {
+    /// The analysis; empty when the document could not be read.
+    pub report: PolicyReport,
+    /// Why the document could not be read, if it could not.
+    pub error: Option<String>,
+}
+
+/// The audit of an account.
+#[derive(Debug, Clone)]
+pub struct AccountReport {
+    pub account_id: Option<String>,
+    /// Every policy (managed, and inline per owner), managed first.
+    pub policies: Vec<PolicyEntry>,
+    /// Users, then groups, then roles, in input order.
+    pub principals: Vec<PrincipalEntry>,
+    /// The distinct documents, each analysed once.
+    pub documents: Vec<DocumentReport>,
+}
+
+impl AccountReport {
+    /// The analysis of a policy.
+    pub fn policy_report(&self, policy: &PolicyEntry) -> &PolicyReport {
+        &self.documents[policy.document].report
+    }
+
+    /// The highest severity of any finding (policies, principals, trust policies).
+    pub fn max_severity(&self) -> Option<Severity> {
+        let policies = self
+            .policies
+            .iter()
+            .filter(|p| !p.excluded)
+            .filter_map(|p| self.policy_report(p).findings.max_severity());
+        let principals = self.principals.iter().filter_map(|p| {
+            let trust = Category::TRUST
+                .into_iter()
+                .filter(|c| !p.trust.items(*c).is_empty())
+                .map(Category::severity)
+                .max();
+            p.findings.max_severity().max(trust)
+        });
+        policies.chain(principals).max()
+    }
+}
+
+impl AccountReport {
+    /// Findings per category: how many non-excluded policies and principals have some.
+    pub fn summary(&self) -> Vec<(Category, usize, usize)> {
+        Category::ALL
+            .into_iter()
+            .map(|category| {
+                let policies = self
+                    .policies
+                    .iter()
+                    .filter(|p| !p.excluded && self.policy_report(p).findings.count(category) > 0)
+                    .count();
+                let principals = self
+                    .principals
+                    .iter()
+                    .filter(|p| {
+                        !p.excluded
+                            && (p.findings.count(category) > 0
+                                || !p.trust.items(category).is_empty())
+                    })
+                    .count();
+                (category, policies, principals)
+            })
+            .collect()
+    }
+
+    /// The name of the principal at an index, as `Kind/name`.
+    pub fn principal_label(&self, index: usize) -> String {
+        let principal = &self.principals[index];
+        format!("{}/{}", principal.kind.as_str(), principal.name)
+    }
+
+    /// The report as JSON: `account_id`, `summary`, `policies` (each with its findings and
+    /// their actions) and `principals` (each with its policies, the counts of its policies'
+    /// combined findings, escalation methods, and trust findings).
+    pub fn to_json(&self) -> Value {
+        let summary: serde_json::Map<String, Value> = self
+            .summary()
+            .into_iter()
+            .map(|(category, policies, principals)| {
+                (
+                    category.name().to_owned(),
+                    json!({"severity": category.severity(), "policies": policies, "principals": principals}),
+                )
+            })
+            .collect();
+        let policies: Vec<Value> = self
+            .policies
+            .iter()
+            .map(|policy| {
+                let document = &self.documents[policy.document];
+                let report = &document.report;
+                let mut unknown = report.unknown_actions.clone();
+                unknown.sort_unstable();
+                json!({
+                    "policy": policy.name,
+                    "type": policy.kind.as_str(),
+                    "arn": policy.arn,
+                    "owner": policy.owner,
+                    "excluded": policy.excluded,
+                    "attached_to": policy.attached_to.iter().map(|i| self.principal_label(*i)).collect::<Vec<_>>(),
+                    "error": document.error,
+                    "allowed_actions": report.grants.allowed.len(),
+                    "unrestricted_actions": report.grants.unrestricted.len(),
+                    "unrestrictable_actions": report.grants.unrestrictable.len(),
+                    "unknown_actions": unknown,
+                    "findings": if policy.excluded { Value::Null } else { report.findings.to_json() },
+                })
+            })
+            .collect();
+        let principals: Vec<Value> = self
+            .principals
+            .iter()
+            .map(|principal| {
+                let held: Vec<Value> = principal
+                    .policies
+                    .iter()
+                    .map(|(index, via)| {
+                        let policy = &self.policies[*index];
+                        json!({
+                            "policy": policy.name,
+                            "type": policy.kind.as_str(),
+                            "via": match via { Via::Direct => "direct".to_owned(), Via::Group(g) => format!("group {g}") },
+                            "excluded": policy.excluded,
+                        })
+                    })
+                    .collect();
+                let mut findings = principal.findings.to_summary_json();
+                if principal.kind == PrincipalKind::Role
+                    && let Value::Object(map) = &mut findings
+                {
+                    for category in Category::TRUST {
+                        map.insert(
+                            category.name().to_owned(),
+                            json!({"severity": category.severity(), "principals": principal.trust.items(category)}),
+                        );
+                    }
+                }
+                json!({
+                    "principal": principal.name,
+                    "type": principal.kind.as_str(),
+                    "arn": principal.arn,
+                    "excluded": principal.excluded,
+                    "policies": held,
+                    "findings": if principal.excluded { Value::Null } else { findings },
+                })
+            })
+            .collect();
+        json!({
+            "account_id": self.account_id,
+            "summary": summary,
+            "policies": policies,
+            "principals": principals,
+        })
+    }
+}
+
+/// Analyses a role trust policy.
+///
+/// ```
+/// use policy_sentry::analyze::PolicyDocument;
+/// use policy_sentry::analyze::account::analyze_trust;
+/// use policy_sentry::analyze::exclusions::Exclusions;
+///
+/// let trust = PolicyDocument::parse(r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+///     "Principal": {"AWS": "arn:aws:iam::999999999999:root", "Service": "lambda.amazonaws.com"}}]}"#)?;
+/// let findings = analyze_trust(&trust, Some("123456789012"), &Exclusions::default());
+/// assert_eq!(findings.cross_account, ["arn:aws:iam::999999999999:root"]);
+/// assert_eq!(findings.compute_services, ["lambda"]);
+/// assert!(findings.any_principal.is_empty());
+/// # Ok::<(), policy_sentry::Error>(())
+/// ```
+pub fn analyze_trust(
+    trust: &PolicyDocument,
+    own_account: Option<&str>,
+    exclusions: &Exclusions,
+) -> TrustFindings {
+    let assume_role = Action::find("sts:AssumeRole");
+    let mut out = TrustFindings::default();
+    let push = |list: &mut Vec<String>, item: &str| {
+        if !list.iter().any(|seen| seen == item) {
+            list.push(item.to_owned());
+        }
+    };
+    for statement in &trust.statements {
+        let ActionClause::Action(patterns) = &statement.actions else {
+            continue;
+        };
+        let assumes = assume_role.is_some_and(|action| {
+            patterns
+                .iter()
+                .any(|pattern| pattern_matches(pattern, action))
+        });
+        if statement.effect != Effect::Allow || !assumes {
+            continue;
+        }
+        let Some(principal) = &statement.principal else {
+            continue;
+        };
+        for aws in principal.values("AWS") {
+            if aws == "*" || aws == "arn:aws:iam::*:root" {
+                if !statement.has_condition() {
+                    push(&mut out.any_principal, aws);
+                }
+                continue;
+            }
+            let account = if aws.len() == 12 && aws.bytes().all(|b| b.is_ascii_digit()) {
+                Some(aws)
+            } else {
+                account_of_arn(aws)
+            };
+            if let Some(account) = account
+                && Some(account) != own_account
+                && !exclusions.is_known_account(account)
+            {
+                push(&mut out.cross_account, aws);
+            }
+        }
+        for service in principal.values("Service") {
+            if let Some(name) = service.strip_suffix(".amazonaws.com")
+                && COMPUTE_SERVICE_PRINCIPALS.iter().any(|(s, _)| *s == name)
+            {
+                push(&mut out.compute_services, name);
+            }
+        }
+    }
+    out
+}
+
+/// Audits an account: see the module documentation.
+///
+/// ```
+/// use policy_sentry::analyze::{Category, Config};
+/// use policy_sentry::analyze::account::{AuthorizationDetails, audit_account};
+/// use policy_sentry::analyze::exclusions::Exclusions;
+///
+/// let details = AuthorizationDetails::parse(r#"{
+///   "UserDetailList": [{"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice", "Path": "/",
+///       "GroupList": ["devs"],
+///       "UserPolicyList": [{"PolicyName": "pass", "PolicyDocument":
+///           {"Statement": {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}}}]}],
+///   "GroupDetailList": [{"GroupName": "devs", "Arn": "arn:aws:iam::123456789012:group/devs", "Path": "/",
+///       "GroupPolicyList": [{"PolicyName": "ec2", "PolicyDocument":
+///           {"Statement": {"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}}}]}]
+/// }"#, "details.json")?;
+/// let report = audit_account(&details, &Exclusions::default(), &Config::default());
+/// let alice = &report.principals[0];
+/// // Neither policy alone escalates; alice holds both.
+/// assert_eq!(alice.findings.privilege_escalation[0].name, "CreateEC2WithExistingIP");
+/// assert_eq!(report.account_id.as_deref(), Some("123456789012"));
+/// # Ok::<(), policy_sentry::Error>(())
+/// ```
+pub fn audit_account(
+    details: &AuthorizationDetails,
+    exclusions: &Exclusions,
+    config: &Config,
+) -> AccountReport {
+    audit_account_with_progress(details, exclusions, config, &|_, _| {})
+}
+
+struct Builder<'a> {
+    exclusions: &'a Exclusions,
+    documents: Vec<Value>,
+    document_errors: Vec<Option<String>>,
+    by_text: HashMap<String, usize>,
+    policies: Vec<PolicyEntry>,
+}
+
+impl Builder<'_> {
+    fn document(&mut self, value: &Value) -> usize {
+        let (value, error) = match document_value(value) {
+            Ok(value) => (value, None),
+            Err(error) => (Value::Null, Some(error)),
+        };
+        let key = value.to_string();
+        if let Some(index) = self.by_text.get(&key) {
+            return *index;
+        }
+        self.documents.push(value);
+        self.document_errors.push(error);
+        self.by_text.insert(key, self.documents.len() - 1);
+        self.documents.len() - 1
+    }
+
+    fn inline(&mut self, owner: String, policy: &InlinePolicy, principal: usize) -> usize {
+        let document = self.document(&policy.policy_document);
+        self.policies.push(PolicyEntry {
+            kind: PolicyKind::Inline,
+            excluded: self.exclusions.excludes_policy(&policy.policy_name, ""),
+            name: policy.policy_name.clone(),
+            arn: None,
+            owner: Some(owner),
+            path: String::new(),
+            document,
+            attached_to: vec![principal],
+        });
+        self.policies.len() - 1
+    }
+}
+
+/// [`audit_account`], calling `progress(done, total)` as documents are analysed.
+pub fn audit_account_with_progress(
+    details: &AuthorizationDetails,
+    exclusions: &Exclusions,
+    config: &Config,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> AccountReport {
+    let account_id = details.account_id();
+    let rules = Rules::new(&exclusions.apply_to(config));
+    let mut builder = Builder {
+        exclusions,
+        documents: Vec::new(),
+        document_errors: Vec::new(),
+        by_text: HashMap::new(),
+        policies: Vec::new(),
+    };
+
+    // Managed policies: the default version's document.
+    let mut managed: HashMap<&str, usize> = HashMap::new();
+    for policy in &details.policies {
+        let version = policy
+            .policy_version_list
+            .iter()
+            .find(|v| v.is_default_version || v.version_id == policy.default_version_id)
+            .or(policy.policy_version_list.first());
+        let document = match version {
+            Some(version) => builder.document(&version.document),
+            None => builder.document(&Value::Null),
+        };
+        let kind = if policy.arn.starts_with("arn:aws:iam::aws:") {
+            PolicyKind::AwsManaged
+        } else {
+            PolicyKind::CustomerManaged
+        };
+        builder.policies.push(PolicyEntry {
+            kind,
+            excluded: exclusions.excludes_policy(&policy.policy_name, &policy.path),
+            name: policy.policy_name.clone(),
+            arn: Some(policy.arn.clone()),
+            owner: None,
+            path: policy.path.clone(),
+            document,
+            attached_to: Vec::new(),
+        });
+        managed.insert(policy.arn.as_str(), builder.policies.len() - 1);
+    }
+
+    // Principals, with their direct policies.
+    let mut principals: Vec<PrincipalEntry> = Vec::new();
+    let mut trust_documents: Vec<Option<usize>> = Vec::new();
+    let attach = |builder: &mut Builder,
+                  principal: usize,
+                  attached: &[AttachedPolicy],
+                  out: &mut Vec<(usize, Via)>| {
+        for policy in attached {
+            if let Some(index) = managed.get(policy.policy_arn.as_str()) {
+                let entry = &mut builder.policies[*index];
+                if !entry.attached_to.contains(&principal) {
+                    entry.attached_to.push(principal);
+                    out.push((*index, Via::Direct));
+                }
+            }
+        }
+    };
+    let new_principal = |kind, name: &str, arn: &str, path: &str, excluded| PrincipalEntry {
+        kind,
+        name: name.to_owned(),
+        arn: arn.to_owned(),
+        path: path.to_owned(),
+        excluded,
+        policies: Vec::new(),
+        findings: Findings::default(),
+        trust: TrustFindings::default(),
+    };
+    for user in &details.user_detail_list {
+        let index = principals.len();
+        let mut entry = new_principal(
+            PrincipalKind::User,
+            &user.user_name,
+            &user.arn,
+            &user.path,
+            exclusions.excludes_user(&user.user_name, &user.path),
+        );
+        for policy in &user.user_policy_list {
+            let p = builder.inline(format!("User/{}", user.user_name), policy, index);
+            entry.policies.push((p, Via::Direct));
+        }
+        attach(
+            &mut builder,
+            index,
+            &user.attached_managed_policies,
+            &mut entry.policies,
+        );
+        principals.push(entry);
+        trust_documents.push(None);
+    }
+    let mut groups: HashMap<&str, usize> = HashMap::new();
+    for group in &details.group_detail_list {
+        let index = principals.len();
+        let mut entry = new_principal(
+            PrincipalKind::Group,
+            &group.group_name,
+            &group.arn,
+            &group.path,
+            exclusions.excludes_group(&group.group_name, &group.path),
+        );
+        for policy in &group.group_policy_list {
+            let p = builder.inline(format!("Group/{}", group.group_name), policy, index);
+            entry.policies.push((p, Via::Direct));
+        }
+        attach(
+            &mut builder,
+            index,
+            &group.attached_managed_policies,
+            &mut entry.policies,
+        );
+        groups.insert(group.group_name.as_str(), index);
+        principals.push(entry);
+        trust_documents.push(None);
+    }
+    for role in &details.role_detail_list {
+        let index = principals.len();
+        let mut entry = new_principal(
+            PrincipalKind::Role,
+            &role.role_name,
+            &role.arn,
+            &role.path,
+            exclusions.excludes_role(&role.role_name, &role.path),
+        );
+        for policy in &role.role_policy_list {
+            let p = builder.inline(format!("Role/{}", role.role_name), policy, index);
+            entry.policies.push((p, Via::Direct));
+        }
+        attach(
+            &mut builder,
+            index,
+            &role.attached_managed_policies,
+            &mut entry.policies,
+        );
+        principals.push(entry);
+        trust_documents.push(
+            role.assume_role_policy_document
+                .as_ref()
+                .map(|document| builder.document(document)),
+        );
+    }
+    // Group-inherited policies of users.
+    for (index, user) in details.user_detail_list.iter().enumerate() {
+        for group_name in &user.group_list {
+            if let Some(group) = groups.get(group_name.as_str()) {
+                let inherited: Vec<(usize, Via)> = principals[*group]
+                    .policies
+                    .iter()
+                    .map(|(policy, _)| (*policy, Via::Group(group_name.clone())))
+                    .collect();
+                principals[index].policies.extend(inherited);
+            }
+        }
+    }
+
+    // Each distinct document analysed once, in parallel.
+    let total = builder.documents.len();
+    let done = AtomicUsize::new(0);
+    let documents: Vec<DocumentReport> = builder
+        .documents
+        .par_iter()
+        .zip(builder.document_errors.par_iter())
+        .enumerate()
+        .map(|(index, (value, error))| {
+            let result = match error {
+                Some(error) => Err(error.clone()),
+                None => PolicyDocument::from_value(value, &format!("document {index}"))
+                    .map_err(|error| error.to_string()),
+            };
+            let report = match result {
+                Ok(document) => DocumentReport {
+                    report: super::report::analyze_with_rules(&document, &rules),
+                    error: None,
+                },
+                Err(error) => DocumentReport {
+                    report: PolicyReport::default(),
+                    error: Some(error),
+                },
+            };
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            report
+        })
+        .collect();
+
+    // Principals: their policies together, and role trust policies.
+    let policies = builder.policies;
+    let trust_parsed: Vec<Option<PolicyDocument>> = trust_documents
+        .iter()
+        .map(|index| {
+            index.and_then(|index| PolicyDocument::from_value(&builder.documents[index], "").ok())
+        })
+        .collect();
+    principals
+        .par_iter_mut()
+        .zip(trust_parsed.par_iter())
+        .for_each(|(principal, trust)| {
+            if principal.excluded {
+                return;
+            }
+            let grants = Grants::combine(
+                principal
+                    .policies
+                    .iter()
+                    .filter(|(policy, _)| !policies[*policy].excluded)
+                    .map(|(policy, _)| &documents[policies[*policy].document].report.grants),
+            );
+            principal.findings = Findings::from_grants(&grants, &rules);
+            if let Some(trust) = trust {
+                principal.trust = analyze_trust(trust, account_id.as_deref(), exclusions);
+            }
+        });
+
+    AccountReport {
+        account_id,
+        policies,
+        principals,
+        documents,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoded_documents_are_read() {
+        let encoded = "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22%2A%22%7D%7D";
+        let value = document_value(&Value::String(encoded.into())).unwrap();
+        assert_eq!(value["Statement"]["Action"], "s3:GetObject");
+        assert_eq!(url_decode("a+b%2"), "a b%2");
+    }
+
+    #[test]
+    fn documents_are_deduplicated_and_exclusions_apply() {
+        let doc = r#"{"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}"#;
+        let text = format!(
+            r#"{{"RoleDetailList": [
+                {{"RoleName": "a", "Arn": "arn:aws:iam::111111111111:role/a", "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {doc}}}],
+                  "AssumeRolePolicyDocument": {{"Statement": {{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {{"AWS": "*"}}}}}}}},
+                {{"RoleName": "b", "Arn": "arn:aws:iam::111111111111:role/b", "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {doc}}}]}},
+                {{"RoleName": "skip", "Path": "/service-role/", "Arn": "arn:aws:iam::111111111111:role/service-role/skip", "RolePolicyList": [{{"PolicyName": "p", "PolicyDocument": {doc}}}]}}
+            ]}}"#
+        );
+        let details = AuthorizationDetails::parse(&text, "t").unwrap();
+        let report = audit_account(&details, &Exclusions::defaults(), &Config::default());
+        assert_eq!(
+            report.documents.len(),
+            2,
+            "one policy document and one trust policy"
+        );
+        assert_eq!(report.policies.len(), 3);
+        let [a, b, skip] = report.principals.as_slice() else {
+            panic!()
+        };
+        assert_eq!(a.trust.any_principal, ["*"]);
+        assert_eq!(b.findings.service_wildcard.len(), 1);
+        assert!(skip.excluded && skip.findings.service_wildcard.is_empty());
+        assert_eq!(report.max_severity(), Some(Severity::Critical));
+    }
+
+    #[test]
+    fn bad_documents_are_reported_not_fatal() {
+        let details = AuthorizationDetails::parse(
+            r#"{"UserDetailList": [{"UserName": "u", "UserPolicyList": [{"PolicyName": "bad", "PolicyDocument": {"Statement": 3}}]}]}"#,
+            "t",
+        )
+        .unwrap();
+        let report = audit_account(&details, &Exclusions::default(), &Config::default());
+        assert!(report.documents[0].error.is_some());
+        let error = AuthorizationDetails::parse("{\"UserDetailList\": 3}", "a.json").unwrap_err();
+        assert!(error.to_string().starts_with("a.json:1:"), "{error}");
+    }
+}

@@ -1,0 +1,717 @@
+//! The risk data: privilege-escalation methods, actions that return credentials, actions that
+//! read stored data, actions that expose resources on the network, and compute-service
+//! principals. These are facts taken from public research; every entry carries a note naming
+//! its source. Actions are written as documented (`iam:PassRole`); an entry that the embedded
+//! reference does not know (an action newer than its snapshot) is kept and simply never
+//! matches. The rules that use these lists live in [`super::report`].
+
+use std::sync::OnceLock;
+
+use super::set::ActionSet;
+use crate::data::Action;
+
+/// The Rhino Security Labs article on IAM privilege escalation (Spencer Gietzen, 2018).
+pub const RHINO_URL: &str =
+    "https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/";
+/// Kinnaird McQuade's list of AWS API calls that return credentials.
+pub const CREDENTIALS_LIST_URL: &str =
+    "https://gist.github.com/kmcquade/33860a617e651104d243c324ddf7992a";
+
+/// A privilege-escalation method: it is possible when *all* its actions are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EscalationMethod {
+    /// The method's name, e.g. `CreateEC2WithExistingIP`.
+    pub name: &'static str,
+    /// The actions that together make it possible.
+    pub actions: &'static [&'static str],
+    /// Where the method is published.
+    pub source: &'static str,
+    /// A page describing it.
+    pub link: &'static str,
+}
+
+/// An action on one of the risk lists, with the source that puts it there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RiskAction {
+    /// The action, as documented.
+    pub action: &'static str,
+    /// Where the fact comes from.
+    pub source: &'static str,
+}
+
+const fn method(
+    name: &'static str,
+    actions: &'static [&'static str],
+    source: &'static str,
+    link: &'static str,
+) -> EscalationMethod {
+    EscalationMethod {
+        name,
+        actions,
+        source,
+        link,
+    }
+}
+
+const fn risk(action: &'static str, source: &'static str) -> RiskAction {
+    RiskAction { action, source }
+}
+
+/// The 22 privilege-escalation methods of Rhino Security Labs (method 16 in its two
+/// variants) and the 37 later paths published on pathfinding.cloud.
+pub static PRIVILEGE_ESCALATION_METHODS: &[EscalationMethod] = &[
+    method(
+        "CreateAccessKey",
+        &["iam:CreateAccessKey"],
+        "Rhino Security Labs (2018), method 4",
+        "https://pathfinding.cloud/paths/iam-002",
+    ),
+    method(
+        "CreateLoginProfile",
+        &["iam:CreateLoginProfile"],
+        "Rhino Security Labs (2018), method 5",
+        "https://pathfinding.cloud/paths/iam-004",
+    ),
+    method(
+        "UpdateLoginProfile",
+        &["iam:UpdateLoginProfile"],
+        "Rhino Security Labs (2018), method 6",
+        "https://pathfinding.cloud/paths/iam-006",
+    ),
+    method(
+        "AddUserToGroup",
+        &["iam:AddUserToGroup"],
+        "Rhino Security Labs (2018), method 13",
+        "https://pathfinding.cloud/paths/iam-013",
+    ),
+    method(
+        "CreateNewPolicyVersion",
+        &["iam:CreatePolicyVersion"],
+        "Rhino Security Labs (2018), method 1",
+        "https://pathfinding.cloud/paths/iam-001",
+    ),
+    method(
+        "SetExistingDefaultPolicyVersion",
+        &["iam:SetDefaultPolicyVersion"],
+        "Rhino Security Labs (2018), method 2",
+        RHINO_URL,
+    ),
+    method(
+        "AttachUserPolicy",
+        &["iam:AttachUserPolicy"],
+        "Rhino Security Labs (2018), method 7",
+        "https://pathfinding.cloud/paths/iam-008",
+    ),
+    method(
+        "AttachGroupPolicy",
+        &["iam:AttachGroupPolicy"],
+        "Rhino Security Labs (2018), method 8",
+        "https://pathfinding.cloud/paths/iam-010",
+    ),
+    method(
+        "AttachRolePolicy",
+        &["iam:AttachRolePolicy"],
+        "Rhino Security Labs (2018), method 9",
+        "https://pathfinding.cloud/paths/iam-009",
+    ),
+    method(
+        "PutUserPolicy",
+        &["iam:PutUserPolicy"],
+        "Rhino Security Labs (2018), method 10",
+        "https://pathfinding.cloud/paths/iam-007",
+    ),
+    method(
+        "PutGroupPolicy",
+        &["iam:PutGroupPolicy"],
+        "Rhino Security Labs (2018), method 11",
+        "https://pathfinding.cloud/paths/iam-011",
+    ),
+    method(
+        "PutRolePolicy",
+        &["iam:PutRolePolicy"],
+        "Rhino Security Labs (2018), method 12",
+        "https://pathfinding.cloud/paths/iam-005",
+    ),
+    method(
+        "UpdateRolePolicyToAssumeIt",
+        &["iam:UpdateAssumeRolePolicy"],
+        "Rhino Security Labs (2018), method 14",
+        "https://pathfinding.cloud/paths/iam-012",
+    ),
+    method(
+        "CreateEC2WithExistingIP",
+        &["iam:PassRole", "ec2:RunInstances"],
+        "Rhino Security Labs (2018), method 3",
+        "https://pathfinding.cloud/paths/ec2-001",
+    ),
+    method(
+        "PassExistingRoleToNewLambdaThenInvoke",
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:InvokeFunction",
+        ],
+        "Rhino Security Labs (2018), method 15",
+        "https://pathfinding.cloud/paths/lambda-001",
+    ),
+    method(
+        "PassExistingRoleToNewLambdaThenTriggerWithNewDynamo",
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:CreateEventSourceMapping",
+            "dynamodb:CreateTable",
+            "dynamodb:PutItem",
+        ],
+        "Rhino Security Labs (2018), method 16",
+        "https://pathfinding.cloud/paths/lambda-002",
+    ),
+    method(
+        "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo",
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:CreateEventSourceMapping",
+        ],
+        "Rhino Security Labs (2018), method 16",
+        "https://pathfinding.cloud/paths/lambda-002",
+    ),
+    method(
+        "PassExistingRoleToNewGlueDevEndpoint",
+        &["iam:PassRole", "glue:CreateDevEndpoint"],
+        "Rhino Security Labs (2018), method 18",
+        "https://pathfinding.cloud/paths/glue-001",
+    ),
+    method(
+        "PassExistingRoleToCloudFormation",
+        &["iam:PassRole", "cloudformation:CreateStack"],
+        "Rhino Security Labs (2018), method 20",
+        "https://pathfinding.cloud/paths/cloudformation-001",
+    ),
+    method(
+        "PassExistingRoleToNewDataPipeline",
+        &["iam:PassRole", "datapipeline:CreatePipeline"],
+        "Rhino Security Labs (2018), method 21",
+        "https://pathfinding.cloud/paths/datapipeline-001",
+    ),
+    method(
+        "UpdateExistingGlueDevEndpoint",
+        &["glue:UpdateDevEndpoint"],
+        "Rhino Security Labs (2018), method 19",
+        "https://pathfinding.cloud/paths/glue-002",
+    ),
+    method(
+        "EditExistingLambdaFunctionWithRole",
+        &["lambda:UpdateFunctionCode"],
+        "Rhino Security Labs (2018), method 17",
+        "https://pathfinding.cloud/paths/lambda-003",
+    ),
+    method(
+        "AccessExistingBedrockCodeInterpreterSession",
+        &[
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+        "pathfinding.cloud (Datadog), path bedrock-002",
+        "https://pathfinding.cloud/paths/bedrock-002",
+    ),
+    method(
+        "ExecuteCloudFormationChangeSet",
+        &[
+            "cloudformation:CreateChangeSet",
+            "cloudformation:ExecuteChangeSet",
+        ],
+        "pathfinding.cloud (Datadog), path cloudformation-005",
+        "https://pathfinding.cloud/paths/cloudformation-005",
+    ),
+    method(
+        "ModifyEC2InstanceUserDataThenRestart",
+        &[
+            "ec2:ModifyInstanceAttribute",
+            "ec2:StopInstances",
+            "ec2:StartInstances",
+        ],
+        "pathfinding.cloud (Datadog), path ec2-002",
+        "https://pathfinding.cloud/paths/ec2-002",
+    ),
+    method(
+        "ModifyExistingEC2LaunchTemplate",
+        &[
+            "ec2:CreateLaunchTemplateVersion",
+            "ec2:ModifyLaunchTemplate",
+        ],
+        "pathfinding.cloud (Datadog), path ec2-004",
+        "https://pathfinding.cloud/paths/ec2-004",
+    ),
+    method(
+        "EC2InstanceConnectSendSSHPublicKey",
+        &[
+            "ec2-instance-connect:SendSSHPublicKey",
+            "ec2:DescribeInstances",
+        ],
+        "pathfinding.cloud (Datadog), path ec2instanceconnect-003",
+        "https://pathfinding.cloud/paths/ec2instanceconnect-003",
+    ),
+    method(
+        "ECSExecuteCommandOnRunningTask",
+        &["ecs:ExecuteCommand", "ecs:DescribeTasks"],
+        "pathfinding.cloud (Datadog), path ecs-006",
+        "https://pathfinding.cloud/paths/ecs-006",
+    ),
+    method(
+        "UpdateAndInvokeLambdaFunction",
+        &["lambda:UpdateFunctionCode", "lambda:InvokeFunction"],
+        "pathfinding.cloud (Datadog), path lambda-004",
+        "https://pathfinding.cloud/paths/lambda-004",
+    ),
+    method(
+        "UpdateLambdaFunctionAndAddPermission",
+        &["lambda:UpdateFunctionCode", "lambda:AddPermission"],
+        "pathfinding.cloud (Datadog), path lambda-005",
+        "https://pathfinding.cloud/paths/lambda-005",
+    ),
+    method(
+        "CreatePresignedSageMakerNotebookUrl",
+        &["sagemaker:CreatePresignedNotebookInstanceUrl"],
+        "pathfinding.cloud (Datadog), path sagemaker-004",
+        "https://pathfinding.cloud/paths/sagemaker-004",
+    ),
+    method(
+        "UpdateSageMakerNotebookLifecycleConfig",
+        &[
+            "sagemaker:CreateNotebookInstanceLifecycleConfig",
+            "sagemaker:StopNotebookInstance",
+            "sagemaker:UpdateNotebookInstance",
+            "sagemaker:StartNotebookInstance",
+        ],
+        "pathfinding.cloud (Datadog), path sagemaker-005",
+        "https://pathfinding.cloud/paths/sagemaker-005",
+    ),
+    method(
+        "PassExistingRoleToNewAppRunnerService",
+        &["iam:PassRole", "apprunner:CreateService"],
+        "pathfinding.cloud (Datadog), path apprunner-001",
+        "https://pathfinding.cloud/paths/apprunner-001",
+    ),
+    method(
+        "PassExistingRoleToNewBedrockCodeInterpreter",
+        &[
+            "iam:PassRole",
+            "bedrock-agentcore:CreateCodeInterpreter",
+            "bedrock-agentcore:StartCodeInterpreterSession",
+            "bedrock-agentcore:InvokeCodeInterpreter",
+        ],
+        "pathfinding.cloud (Datadog), path bedrock-001",
+        "https://pathfinding.cloud/paths/bedrock-001",
+    ),
+    method(
+        "PassExistingRoleToNewCloudFormationStackSet",
+        &[
+            "iam:PassRole",
+            "cloudformation:CreateStackSet",
+            "cloudformation:CreateStackInstances",
+        ],
+        "pathfinding.cloud (Datadog), path cloudformation-003",
+        "https://pathfinding.cloud/paths/cloudformation-003",
+    ),
+    method(
+        "PassRoleToUpdateCloudFormationStackSet",
+        &["iam:PassRole", "cloudformation:UpdateStackSet"],
+        "pathfinding.cloud (Datadog), path cloudformation-004",
+        "https://pathfinding.cloud/paths/cloudformation-004",
+    ),
+    method(
+        "PassExistingRoleToNewCodeBuildProjectThenBuild",
+        &[
+            "iam:PassRole",
+            "codebuild:CreateProject",
+            "codebuild:StartBuild",
+        ],
+        "pathfinding.cloud (Datadog), path codebuild-001",
+        "https://pathfinding.cloud/paths/codebuild-001",
+    ),
+    method(
+        "PassExistingRoleToNewCodeBuildProjectThenBuildBatch",
+        &[
+            "iam:PassRole",
+            "codebuild:CreateProject",
+            "codebuild:StartBuildBatch",
+        ],
+        "pathfinding.cloud (Datadog), path codebuild-004",
+        "https://pathfinding.cloud/paths/codebuild-004",
+    ),
+    method(
+        "PassExistingRoleToNewEC2SpotInstance",
+        &["iam:PassRole", "ec2:RequestSpotInstances"],
+        "pathfinding.cloud (Datadog), path ec2-003",
+        "https://pathfinding.cloud/paths/ec2-003",
+    ),
+    method(
+        "PassExistingRoleToNewECSClusterServiceTask",
+        &[
+            "iam:PassRole",
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:CreateService",
+        ],
+        "pathfinding.cloud (Datadog), path ecs-001",
+        "https://pathfinding.cloud/paths/ecs-001",
+    ),
+    method(
+        "PassExistingRoleToNewECSClusterRunTask",
+        &[
+            "iam:PassRole",
+            "ecs:CreateCluster",
+            "ecs:RegisterTaskDefinition",
+            "ecs:RunTask",
+        ],
+        "pathfinding.cloud (Datadog), path ecs-002",
+        "https://pathfinding.cloud/paths/ecs-002",
+    ),
+    method(
+        "PassExistingRoleToNewECSService",
+        &[
+            "iam:PassRole",
+            "ecs:RegisterTaskDefinition",
+            "ecs:CreateService",
+        ],
+        "pathfinding.cloud (Datadog), path ecs-003",
+        "https://pathfinding.cloud/paths/ecs-003",
+    ),
+    method(
+        "PassExistingRoleToNewECSTaskViaRunTask",
+        &["iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask"],
+        "pathfinding.cloud (Datadog), path ecs-004",
+        "https://pathfinding.cloud/paths/ecs-004",
+    ),
+    method(
+        "PassExistingRoleToNewECSTaskViaStartTask",
+        &[
+            "iam:PassRole",
+            "ecs:RegisterTaskDefinition",
+            "ecs:StartTask",
+        ],
+        "pathfinding.cloud (Datadog), path ecs-005",
+        "https://pathfinding.cloud/paths/ecs-005",
+    ),
+    method(
+        "PassExistingRoleToNewGlueJobThenRun",
+        &["iam:PassRole", "glue:CreateJob", "glue:StartJobRun"],
+        "pathfinding.cloud (Datadog), path glue-003",
+        "https://pathfinding.cloud/paths/glue-003",
+    ),
+    method(
+        "PassExistingRoleToNewGlueJobViaTrigger",
+        &["iam:PassRole", "glue:CreateJob", "glue:CreateTrigger"],
+        "pathfinding.cloud (Datadog), path glue-004",
+        "https://pathfinding.cloud/paths/glue-004",
+    ),
+    method(
+        "PassExistingRoleToUpdatedGlueJobThenRun",
+        &["iam:PassRole", "glue:UpdateJob", "glue:StartJobRun"],
+        "pathfinding.cloud (Datadog), path glue-005",
+        "https://pathfinding.cloud/paths/glue-005",
+    ),
+    method(
+        "PassExistingRoleToUpdatedGlueJobViaTrigger",
+        &["iam:PassRole", "glue:UpdateJob", "glue:CreateTrigger"],
+        "pathfinding.cloud (Datadog), path glue-006",
+        "https://pathfinding.cloud/paths/glue-006",
+    ),
+    method(
+        "PassExistingRoleToNewLambdaThenAddPermission",
+        &[
+            "iam:PassRole",
+            "lambda:CreateFunction",
+            "lambda:AddPermission",
+        ],
+        "pathfinding.cloud (Datadog), path lambda-006",
+        "https://pathfinding.cloud/paths/lambda-006",
+    ),
+    method(
+        "PassExistingRoleToNewSageMakerNotebookInstance",
+        &["iam:PassRole", "sagemaker:CreateNotebookInstance"],
+        "pathfinding.cloud (Datadog), path sagemaker-001",
+        "https://pathfinding.cloud/paths/sagemaker-001",
+    ),
+    method(
+        "PassExistingRoleToNewSageMakerTrainingJob",
+        &["iam:PassRole", "sagemaker:CreateTrainingJob"],
+        "pathfinding.cloud (Datadog), path sagemaker-002",
+        "https://pathfinding.cloud/paths/sagemaker-002",
+    ),
+    method(
+        "PassExistingRoleToNewSageMakerProcessingJob",
+        &["iam:PassRole", "sagemaker:CreateProcessingJob"],
+        "pathfinding.cloud (Datadog), path sagemaker-003",
+        "https://pathfinding.cloud/paths/sagemaker-003",
+    ),
+    method(
+        "CreateAndRotateAccessKey",
+        &["iam:CreateAccessKey", "iam:DeleteAccessKey"],
+        "pathfinding.cloud (Datadog), path iam-003",
+        "https://pathfinding.cloud/paths/iam-003",
+    ),
+    method(
+        "AttachUserPolicyThenCreateAccessKey",
+        &["iam:AttachUserPolicy", "iam:CreateAccessKey"],
+        "pathfinding.cloud (Datadog), path iam-015",
+        "https://pathfinding.cloud/paths/iam-015",
+    ),
+    method(
+        "CreatePolicyVersionThenAssumeRole",
+        &["iam:CreatePolicyVersion", "sts:AssumeRole"],
+        "pathfinding.cloud (Datadog), path iam-016",
+        "https://pathfinding.cloud/paths/iam-016",
+    ),
+    method(
+        "PutUserPolicyThenCreateAccessKey",
+        &["iam:PutUserPolicy", "iam:CreateAccessKey"],
+        "pathfinding.cloud (Datadog), path iam-018",
+        "https://pathfinding.cloud/paths/iam-018",
+    ),
+    method(
+        "AttachRolePolicyThenUpdateAssumeRolePolicy",
+        &["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"],
+        "pathfinding.cloud (Datadog), path iam-019",
+        "https://pathfinding.cloud/paths/iam-019",
+    ),
+    method(
+        "CreatePolicyVersionThenUpdateAssumeRolePolicy",
+        &["iam:CreatePolicyVersion", "iam:UpdateAssumeRolePolicy"],
+        "pathfinding.cloud (Datadog), path iam-020",
+        "https://pathfinding.cloud/paths/iam-020",
+    ),
+    method(
+        "PutRolePolicyThenUpdateAssumeRolePolicy",
+        &["iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy"],
+        "pathfinding.cloud (Datadog), path iam-021",
+        "https://pathfinding.cloud/paths/iam-021",
+    ),
+];
+
+const CREDS: &str = "kmcquade, AWS API calls that return credentials (gist)";
+
+/// Actions whose response carries credentials (keys, tokens, passwords).
+pub static CREDENTIALS_EXPOSURE: &[RiskAction] = &[
+    risk("airflow:CreateCliToken", CREDS),
+    risk("airflow:CreateWebLoginToken", CREDS),
+    risk("appsync:CreateApiKey", CREDS),
+    risk("chime:CreateApiKey", CREDS),
+    risk("cloud9:CreateEnvironmentToken", CREDS),
+    risk(
+        "codeartifact:GetAuthorizationToken",
+        "cloudsplaining issue 272: returns a CodeArtifact bearer token",
+    ),
+    risk("codepipeline:PollForJobs", CREDS),
+    risk("cognito-identity:GetCredentialsForIdentity", CREDS),
+    risk("cognito-identity:GetOpenIdToken", CREDS),
+    risk("cognito-identity:GetOpenIdTokenForDeveloperIdentity", CREDS),
+    risk("cognito-idp:GetSigningCertificate", CREDS),
+    risk("connect:GetFederationToken", CREDS),
+    risk("connect:GetFederationTokens", CREDS),
+    risk("ec2:GetPasswordData", CREDS),
+    risk("ecr-public:GetAuthorizationToken", CREDS),
+    risk("ecr:GetAuthorizationToken", CREDS),
+    risk("emr-containers:GetManagedEndpointSessionCredentials", CREDS),
+    risk("finspace-api:GetProgrammaticAccessCredentials", CREDS),
+    risk(
+        "gamelift:GetComputeAccess",
+        "kmcquade gist (listed there under the misspelt prefix gamelist)",
+    ),
+    risk(
+        "gamelift:GetComputeAuthToken",
+        "kmcquade gist (listed there under the misspelt prefix gamelist)",
+    ),
+    risk("gamelift:GetInstanceAccess", CREDS),
+    risk("gamelift:RequestUploadCredentials", CREDS),
+    risk("grafana:CreateWorkspaceApiKey", CREDS),
+    risk("iam:CreateAccessKey", CREDS),
+    risk("iam:CreateLoginProfile", CREDS),
+    risk("iam:CreateServiceSpecificCredential", CREDS),
+    risk("iam:ResetServiceSpecificCredential", CREDS),
+    risk("iam:UpdateAccessKey", CREDS),
+    risk("license-manager:GetAccessToken", CREDS),
+    risk("lightsail:CreateBucketAccessKey", CREDS),
+    risk("lightsail:DownloadDefaultKeyPair", CREDS),
+    risk("lightsail:GetInstanceAccessDetails", CREDS),
+    risk("lightsail:GetRelationalDatabaseMasterUserPassword", CREDS),
+    risk("mediapackage:RotateChannelCredentials", CREDS),
+    risk("mediapackage:RotateIngestEndpointCredentials", CREDS),
+    risk("rds-db:connect", CREDS),
+    risk("redshift-serverless:GetCredentials", CREDS),
+    risk("redshift:GetClusterCredentials", CREDS),
+    risk("redshift:GetClusterCredentialsWithIAM", CREDS),
+    risk("sso:GetRoleCredentials", CREDS),
+    risk("sts:AssumeRole", CREDS),
+    risk("sts:AssumeRoleWithSAML", CREDS),
+    risk("sts:AssumeRoleWithWebIdentity", CREDS),
+    risk("sts:GetFederationToken", CREDS),
+    risk("sts:GetSessionToken", CREDS),
+];
+
+const EXFIL: &str = "cloudsplaining's read-only data-exfiltration actions";
+
+/// Read actions that return stored data or secrets. Extended per run by the exclusions
+/// file's `include-actions`.
+pub static DATA_EXFILTRATION: &[RiskAction] = &[
+    risk("s3:GetObject", EXFIL),
+    risk("secretsmanager:GetSecretValue", EXFIL),
+    risk("ssm:GetParameter", EXFIL),
+    risk(
+        "ssm:GetParameterHistory",
+        "AWS Systems Manager API reference: GetParameterHistory returns the values, decrypted with WithDecryption",
+    ),
+    risk("ssm:GetParameters", EXFIL),
+    risk("ssm:GetParametersByPath", EXFIL),
+];
+
+const SEED: &str = "policy_sentry 0.6 audit list network-exposure.txt";
+
+/// Actions that can expose resources on the network (the seed tool's category).
+pub static NETWORK_EXPOSURE: &[RiskAction] = &[
+    risk("autoscaling:CreateLaunchConfiguration", SEED),
+    risk("ec2:AdvertiseByoipCidr", SEED),
+    risk("ec2:AllocateAddress", SEED),
+    risk("ec2:AssignIpv6Addresses", SEED),
+    risk("ec2:AssignPrivateIpAddresses", SEED),
+    risk("ec2:AssociateAddress", SEED),
+    risk("ec2:CreateDefaultSubnet", SEED),
+    risk("ec2:CreateDefaultVpc", SEED),
+    risk("ec2:CreateLaunchTemplateVersion", SEED),
+    risk("ec2:ModifyLaunchTemplate", SEED),
+    risk("ec2:ProvisionByoipCidr", SEED),
+    risk("ec2:RunInstances", SEED),
+    risk("ec2:WithdrawByoipCidr", SEED),
+    risk("rds:CreateDBInstance", SEED),
+    risk("rds:CreateDBInstanceReadReplica", SEED),
+    risk("rds:CreateDBSnapshot", SEED),
+    risk("rds:ModifyDBInstance", SEED),
+    risk("rds:PromoteReadReplica", SEED),
+    risk("rds:RebootDBInstance", SEED),
+    risk("rds:RestoreDBInstanceFromDBSnapshot", SEED),
+    risk("rds:RestoreDBInstanceFromS3", SEED),
+    risk("rds:RestoreDBInstanceToPointInTime", SEED),
+    risk("rds:StartDBInstance", SEED),
+    risk("redshift:AuthorizeClusterSecurityGroupIngress", SEED),
+    risk("redshift:CreateCluster", SEED),
+    risk("redshift:RestoreFromClusterSnapshot", SEED),
+    risk("redshift:RevokeClusterSecurityGroupIngress", SEED),
+    risk("waf-regional:CreateWebACL", SEED),
+    risk("waf-regional:DeleteWebACL", SEED),
+    risk("waf-regional:UpdateWebACL", SEED),
+    risk("waf:CreateWebACL", SEED),
+    risk("waf:DeleteWebACL", SEED),
+    risk("waf:UpdateWebACL", SEED),
+];
+
+/// Service principals (`<name>.amazonaws.com`) of compute services: code running there acts
+/// with the role it is given.
+pub static COMPUTE_SERVICE_PRINCIPALS: &[(&str, &str)] = &[
+    ("ec2", "cloudsplaining's compute-service principals"),
+    ("ecs-tasks", "cloudsplaining's compute-service principals"),
+    ("eks", "cloudsplaining's compute-service principals"),
+    ("lambda", "cloudsplaining's compute-service principals"),
+];
+
+/// The documented actions of a list, as a set (entries the reference lacks are left out).
+pub fn action_set(list: &[RiskAction]) -> ActionSet {
+    list.iter()
+        .filter_map(|entry| Action::find(entry.action))
+        .collect()
+}
+
+/// [`CREDENTIALS_EXPOSURE`] as a set, built once.
+pub fn credentials_exposure() -> &'static ActionSet {
+    static SET: OnceLock<ActionSet> = OnceLock::new();
+    SET.get_or_init(|| action_set(CREDENTIALS_EXPOSURE))
+}
+
+/// [`DATA_EXFILTRATION`] as a set, built once.
+pub fn data_exfiltration() -> &'static ActionSet {
+    static SET: OnceLock<ActionSet> = OnceLock::new();
+    SET.get_or_init(|| action_set(DATA_EXFILTRATION))
+}
+
+/// [`NETWORK_EXPOSURE`] as a set, built once.
+pub fn network_exposure() -> &'static ActionSet {
+    static SET: OnceLock<ActionSet> = OnceLock::new();
+    SET.get_or_init(|| action_set(NETWORK_EXPOSURE))
+}
+
+/// Each method of [`PRIVILEGE_ESCALATION_METHODS`] with its actions as a set; `None` for a
+/// method with an action the reference does not know (it cannot fire).
+pub fn escalation_sets() -> &'static [(EscalationMethod, Option<ActionSet>)] {
+    static SETS: OnceLock<Vec<(EscalationMethod, Option<ActionSet>)>> = OnceLock::new();
+    SETS.get_or_init(|| {
+        PRIVILEGE_ESCALATION_METHODS
+            .iter()
+            .map(|method| {
+                let actions: Option<ActionSet> =
+                    method.actions.iter().map(|a| Action::find(a)).collect();
+                (*method, actions)
+            })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Entries newer than the embedded snapshot (2024-07-15): kept, never matching.
+    const NOT_IN_SNAPSHOT: &[&str] = &[
+        "bedrock-agentcore:CreateCodeInterpreter",
+        "bedrock-agentcore:InvokeCodeInterpreter",
+        "bedrock-agentcore:StartCodeInterpreterSession",
+        "connect:GetFederationTokens",
+        "sso:GetRoleCredentials",
+    ];
+
+    fn check(action: &str) {
+        match Action::find(action) {
+            Some(found) => assert_eq!(found.to_string(), action, "documented case"),
+            None => assert!(NOT_IN_SNAPSHOT.contains(&action), "{action} unknown"),
+        }
+    }
+
+    #[test]
+    fn every_entry_is_documented_or_known_missing() {
+        for method in PRIVILEGE_ESCALATION_METHODS {
+            method.actions.iter().for_each(|a| check(a));
+            assert!(!method.source.is_empty() && method.link.starts_with("https://"));
+        }
+        for list in [CREDENTIALS_EXPOSURE, DATA_EXFILTRATION, NETWORK_EXPOSURE] {
+            for entry in list {
+                check(entry.action);
+                assert!(!entry.source.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn list_sizes() {
+        assert_eq!(PRIVILEGE_ESCALATION_METHODS.len(), 59);
+        let rhino = PRIVILEGE_ESCALATION_METHODS
+            .iter()
+            .filter(|m| m.source.starts_with("Rhino"))
+            .count();
+        assert_eq!(rhino, 22);
+        assert_eq!(NETWORK_EXPOSURE.len(), 33);
+        let mut names: Vec<_> = PRIVILEGE_ESCALATION_METHODS
+            .iter()
+            .map(|m| m.name)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), 59, "method names are unique");
+        let firing = escalation_sets()
+            .iter()
+            .filter(|(_, s)| s.is_some())
+            .count();
+        assert_eq!(
+            firing, 57,
+            "two bedrock-agentcore methods postdate the snapshot"
+        );
+    }
+}

@@ -1,0 +1,438 @@
+//! `analyze policy-file | policy-dir | account | downloaded-policies`, `expand-policy` and
+//! `create-exclusions-file`: arguments are validated and turned into library calls; reports
+//! go to stdout (or to files for account audits), warnings and progress to stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use policy_sentry::analyze::account::{AuthorizationDetails, audit_account_with_progress};
+use policy_sentry::analyze::exclusions::{Exclusions, TEMPLATE};
+use policy_sentry::analyze::expand::expanded_policy;
+use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severity};
+use policy_sentry::error::Error;
+use policy_sentry::output::{csv, html, json, markdown, sarif, text};
+
+use super::{CliError, Exit};
+
+#[derive(Debug, Subcommand)]
+pub enum AnalyzeCommand {
+    /// Analyse one IAM policy file: allowed actions and risk findings.
+    PolicyFile(PolicyFileArgs),
+    /// Analyse every *.json policy file under a directory.
+    PolicyDir(PolicyDirArgs),
+    /// Audit an account: the output of `aws iam get-account-authorization-details`.
+    Account(AccountArgs),
+    /// Analyse the policies `download-policies` saved (~/.policy_sentry/analysis/<account>/).
+    DownloadedPolicies(DownloadedArgs),
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
+pub enum ReportFormat {
+    /// A short readable summary.
+    Text,
+    /// JSON: one object per policy (account: the whole audit).
+    Json,
+    /// CSV: one row per policy (account: per principal and policy).
+    Csv,
+    /// Markdown.
+    Markdown,
+    /// One self-contained HTML file (account audits only).
+    Html,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+impl ReportFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "txt",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Markdown => "md",
+            ReportFormat::Html => "html",
+            ReportFormat::Sarif => "sarif",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Count every allowed action as a risk, not only actions granted on all resources
+    /// without a condition.
+    #[arg(long)]
+    pub flag_all_risky_actions: bool,
+    /// Exit with code 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+    /// An exclusions file (see create-exclusions-file); its include-actions and
+    /// exclude-actions apply.
+    #[arg(long, value_name = "FILE")]
+    pub exclusions: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyFileArgs {
+    /// The policy file (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Output format [default: text on a terminal, else json].
+    #[arg(long, value_enum)]
+    pub fmt: Option<ReportFormat>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyDirArgs {
+    /// The directory; *.json files under it are analysed, in name order.
+    #[arg(long, value_name = "DIR")]
+    pub input_dir: PathBuf,
+    /// Output format [default: text on a terminal, else json].
+    #[arg(long, value_enum)]
+    pub fmt: Option<ReportFormat>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadedArgs {
+    /// The analysis directory [default: ~/.policy_sentry/analysis].
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    /// Output format [default: text on a terminal, else json].
+    #[arg(long, value_enum)]
+    pub fmt: Option<ReportFormat>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// The account data: `aws iam get-account-authorization-details > FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Exclusions file [default: the built-in defaults of create-exclusions-file].
+    #[arg(long, value_name = "FILE")]
+    pub exclusions: Option<PathBuf>,
+    /// Where to write the reports (report.html, report.json, …); created if missing.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub output_dir: PathBuf,
+    /// Report formats, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "html,json")]
+    pub fmt: Vec<ReportFormat>,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Count every allowed action as a risk, not only actions granted on all resources
+    /// without a condition.
+    #[arg(long)]
+    pub flag_all_risky_actions: bool,
+    /// Exit with code 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExpandPolicyArgs {
+    /// The policy file (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateExclusionsArgs {
+    /// Where to write the file.
+    #[arg(long, value_name = "FILE", default_value = "exclusions.yml")]
+    pub output_file: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn default_format(fmt: Option<ReportFormat>) -> ReportFormat {
+    fmt.unwrap_or(if std::io::stdout().is_terminal() {
+        ReportFormat::Text
+    } else {
+        ReportFormat::Json
+    })
+}
+
+fn config(rules: &RuleArgs) -> Result<Config, CliError> {
+    let config = Config {
+        flag_all_risky_actions: rules.flag_all_risky_actions,
+        ..Config::default()
+    };
+    Ok(match &rules.exclusions {
+        Some(path) => Exclusions::from_path(path)?.apply_to(&config),
+        None => config,
+    })
+}
+
+fn warn_unknown(name: &str, report: &PolicyReport) {
+    for action in &report.unknown_actions {
+        eprintln!("warning: {name}: unknown action {action}");
+    }
+}
+
+fn io_error(source: std::io::Error) -> CliError {
+    CliError::Library(Error::io("<stdout>", source))
+}
+
+/// Renders policy reports; `single` prints one JSON object instead of a list.
+fn render_policies(
+    reports: &[(String, PolicyReport)],
+    fmt: ReportFormat,
+    single: bool,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    match fmt {
+        ReportFormat::Text => {
+            for (name, report) in reports {
+                text::write_policy_summary(name, report, out).map_err(io_error)?;
+            }
+        }
+        ReportFormat::Json => {
+            let values: Vec<_> = reports
+                .iter()
+                .map(|(name, report)| report.to_json(name))
+                .collect();
+            match (single, values.as_slice()) {
+                (true, [one]) => json::write_pretty(one, out),
+                _ => json::write_pretty(&values, out),
+            }
+            .map_err(io_error)?
+        }
+        ReportFormat::Csv => csv::write_policies(reports, out)?,
+        ReportFormat::Markdown => markdown::write_policies(reports, out).map_err(io_error)?,
+        ReportFormat::Sarif => sarif::write(&sarif::policies(reports), out).map_err(io_error)?,
+        ReportFormat::Html => {
+            return Err(CliError::Usage(
+                "--fmt html is for account audits (analyze account); use text, json, csv, markdown or sarif".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn exit_for(max: Option<Severity>, fail_on: Option<Severity>) -> Exit {
+    match (max, fail_on) {
+        (Some(max), Some(threshold)) if max >= threshold => Exit::Findings,
+        _ => Exit::Ok,
+    }
+}
+
+/// Analyses files, reporting unreadable ones on stderr; exit 2 if any failed.
+fn analyze_files(
+    files: &[(String, PathBuf)],
+    rules: &RuleArgs,
+    fmt: Option<ReportFormat>,
+    single: bool,
+    out: &mut impl Write,
+) -> Result<Exit, CliError> {
+    let fmt = default_format(fmt);
+    if fmt == ReportFormat::Html {
+        return render_policies(&[], fmt, single, out).map(|_| Exit::Usage);
+    }
+    let compiled = Rules::new(&config(rules)?);
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for (name, path) in files {
+        match PolicyDocument::from_path(path) {
+            Ok(policy) => {
+                let report = policy_sentry::analyze::analyze_with_rules(&policy, &compiled);
+                warn_unknown(name, &report);
+                reports.push((name.clone(), report));
+            }
+            // One bad file must not hide the others' results.
+            Err(error) if !single => {
+                eprintln!("error: {error}");
+                failed = true;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    render_policies(&reports, fmt, single, out)?;
+    if failed {
+        return Ok(Exit::Usage);
+    }
+    let max = reports
+        .iter()
+        .filter_map(|(_, r)| r.findings.max_severity())
+        .max();
+    Ok(exit_for(max, rules.fail_on))
+}
+
+/// Every *.json file under `dir`, sorted, named by their path relative to `base`.
+fn json_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(), CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::io(dir, source))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            json_files(&path, base, out)?;
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            let name = path.strip_prefix(base).unwrap_or(&path);
+            out.push((name.to_string_lossy().replace('\\', "/"), path.clone()));
+        }
+    }
+    Ok(())
+}
+
+fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+    if args.fmt.contains(&ReportFormat::Text) {
+        return Err(CliError::Usage(
+            "--fmt text is not a report file; the summary is printed anyway".into(),
+        ));
+    }
+    let details = AuthorizationDetails::from_path(&args.input)?;
+    let exclusions = match &args.exclusions {
+        Some(path) => Exclusions::from_path(path)?,
+        None => Exclusions::defaults(),
+    };
+    std::fs::create_dir_all(&args.output_dir)
+        .map_err(|source| Error::io(&args.output_dir, source))?;
+    let config = Config {
+        flag_all_risky_actions: args.flag_all_risky_actions,
+        ..Config::default()
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = args.jobs {
+        pool = pool.num_threads(jobs as usize);
+    }
+    let pool = pool
+        .build()
+        .map_err(|error| CliError::Usage(format!("--jobs: {error}")))?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} policy documents")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let progress = |done: usize, total: usize| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    };
+    let report =
+        pool.install(|| audit_account_with_progress(&details, &exclusions, &config, &progress));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for (policy, document) in report
+        .policies
+        .iter()
+        .map(|p| (p, &report.documents[p.document]))
+    {
+        if let Some(error) = &document.error {
+            eprintln!("warning: policy {}: {error}", policy.name);
+        }
+    }
+    let input_uri = args.input.to_string_lossy().replace('\\', "/");
+    for fmt in &args.fmt {
+        let path = args.output_dir.join(format!("report.{}", fmt.extension()));
+        let file = std::fs::File::create(&path).map_err(|source| Error::io(&path, source))?;
+        let mut file = std::io::BufWriter::new(file);
+        let io = |source| CliError::Library(Error::io(&path, source));
+        match fmt {
+            ReportFormat::Json => json::write_pretty(&report.to_json(), &mut file).map_err(io)?,
+            ReportFormat::Csv => csv::write_account(&report, &mut file)?,
+            ReportFormat::Markdown => markdown::write_account(&report, &mut file).map_err(io)?,
+            ReportFormat::Html => html::write_account(&report, &mut file).map_err(io)?,
+            ReportFormat::Sarif => {
+                sarif::write(&sarif::account(&report, &input_uri), &mut file).map_err(io)?
+            }
+            ReportFormat::Text => {}
+        }
+        file.flush().map_err(io)?;
+        eprintln!("wrote {}", path.display());
+    }
+    text::write_account_summary(&report, out).map_err(io_error)?;
+    Ok(exit_for(report.max_severity(), args.fail_on))
+}
+
+pub fn run(command: AnalyzeCommand, out: &mut impl Write) -> Result<Exit, CliError> {
+    match command {
+        AnalyzeCommand::PolicyFile(args) => {
+            let name = args.policy.to_string_lossy().into_owned();
+            analyze_files(&[(name, args.policy)], &args.rules, args.fmt, true, out)
+        }
+        AnalyzeCommand::PolicyDir(args) => {
+            let mut files = Vec::new();
+            // Named by their path as given, so SARIF URIs resolve from the working directory.
+            json_files(&args.input_dir, Path::new(""), &mut files)?;
+            if files.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "{}: no .json files",
+                    args.input_dir.display()
+                )));
+            }
+            analyze_files(&files, &args.rules, args.fmt, false, out)
+        }
+        AnalyzeCommand::DownloadedPolicies(args) => {
+            let base = match args.path {
+                Some(path) => path,
+                None => std::env::home_dir()
+                    .ok_or_else(|| CliError::Usage("no home directory; use --path".into()))?
+                    .join(".policy_sentry")
+                    .join("analysis"),
+            };
+            let mut files = Vec::new();
+            json_files(&base, &base, &mut files)?;
+            // The seed layout: <account>/{customer-managed,aws-managed}/<name>.json.
+            files.retain(|(name, _)| {
+                let parts: Vec<&str> = name.split('/').collect();
+                parts.len() == 3 && matches!(parts[1], "customer-managed" | "aws-managed")
+            });
+            if files.is_empty() {
+                return Err(CliError::Usage(format!(
+                    "{}: no policies in <account>/customer-managed/ or <account>/aws-managed/",
+                    base.display()
+                )));
+            }
+            analyze_files(&files, &args.rules, args.fmt, false, out)
+        }
+        AnalyzeCommand::Account(args) => account(args, out),
+    }
+}
+
+pub fn expand_policy(args: ExpandPolicyArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+    // Parse as a policy first, so grammar errors are reported with their position.
+    PolicyDocument::from_path(&args.policy)?;
+    let text =
+        std::fs::read_to_string(&args.policy).map_err(|source| Error::io(&args.policy, source))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| CliError::Usage(format!("{}: {error}", args.policy.display())))?;
+    let (expanded, unknown) = expanded_policy(&value);
+    for action in unknown {
+        eprintln!(
+            "warning: {}: unknown action {action}",
+            args.policy.display()
+        );
+    }
+    json::write_pretty(&expanded, out).map_err(io_error)?;
+    Ok(Exit::Ok)
+}
+
+pub fn create_exclusions_file(args: CreateExclusionsArgs) -> Result<Exit, CliError> {
+    if args.output_file.exists() && !args.force {
+        return Err(CliError::Usage(format!(
+            "{} exists; use --force to overwrite it",
+            args.output_file.display()
+        )));
+    }
+    std::fs::write(&args.output_file, TEMPLATE)
+        .map_err(|source| Error::io(&args.output_file, source))?;
+    eprintln!("wrote {}", args.output_file.display());
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,94 @@
+//! `data-info`: the embedded data's snapshot date, age and counts, with a warning on stderr
+//! when it is older than a year.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+
+use policy_sentry::data::info::{DataInfo, STALE_AFTER_DAYS};
+use policy_sentry::date::Date;
+use policy_sentry::error::Error;
+use policy_sentry::output::json;
+
+use super::{CliError, Exit};
+
+/// Formats of the data commands' reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Readable text.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DataInfoArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub fmt: ReportFormat,
+}
+
+pub fn run(args: DataInfoArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+    let info = DataInfo::collect(Date::today());
+    if info.is_stale() {
+        eprintln!(
+            "warning: the embedded AWS pages are from {}, {} days ago (more than {STALE_AFTER_DAYS}); \
+             refresh them with `policy_sentry fetch-docs --output-dir DIR` and build with POLICY_SENTRY_AWS_DOCS=DIR",
+            info.snapshot_date,
+            info.age_days.unwrap_or_default()
+        );
+    }
+    let io = |source| Error::io("<stdout>", source);
+    match args.fmt {
+        ReportFormat::Json => {
+            let value = serde_json::to_value(&info).expect("plain data serialises");
+            json::write_pretty(&value, out).map_err(io)?;
+        }
+        ReportFormat::Text => write_text(&info, out).map_err(io)?,
+    }
+    Ok(Exit::Ok)
+}
+
+fn write_text(info: &DataInfo, out: &mut impl Write) -> std::io::Result<()> {
+    match info.age_days {
+        Some(age) => writeln!(
+            out,
+            "snapshot date:  {} ({age} days old)",
+            info.snapshot_date
+        )?,
+        None => writeln!(out, "snapshot date:  {}", info.snapshot_date)?,
+    }
+    writeln!(out, "pages:          {}", info.pages)?;
+    writeln!(out, "services:       {}", info.services)?;
+    writeln!(out, "actions:        {}", info.actions)?;
+    writeln!(out, "resource types: {}", info.resource_types)?;
+    writeln!(out, "condition keys: {}", info.condition_keys)?;
+    if let Some(overrides) = &info.access_level_overrides {
+        writeln!(
+            out,
+            "overrides:      {} ({} actions listed, {} changed)",
+            overrides.file, overrides.actions_listed, overrides.actions_changed
+        )?;
+    }
+    writeln!(out)?;
+    let width = info
+        .per_service
+        .iter()
+        .map(|service| service.prefix.len())
+        .max()
+        .unwrap_or(0)
+        .max("service".len());
+    writeln!(
+        out,
+        "{:width$}  actions  resource types  condition keys",
+        "service"
+    )?;
+    for service in &info.per_service {
+        writeln!(
+            out,
+            "{:width$}  {:>7}  {:>14}  {:>14}",
+            service.prefix, service.actions, service.resource_types, service.condition_keys
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! policy_sentry's `--minimize`: shortens a statement's actions to the shortest prefixes
+//! (`s3:getobjectv*`) that match no action the statement does not grant, among the actions
+//! of the embedded reference. The algorithm (from Netflix's policyuniverse, as policy_sentry
+//! adapted it) and its all-lowercase output are kept as they are; inputs it would crash on
+//! (an "action" without exactly one colon) are passed through unchanged.
+//!
+//! The result is only safe against the actions known when the policy is written: a future
+//! action whose name starts with an emitted prefix would be granted too.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::data::Service;
+
+/// Minimizes one statement's actions. `min_chars` is the shortest action-name part a prefix
+/// may have (0: no minimum). The result is lowercase, deduplicated and sorted.
+///
+/// ```
+/// use policy_sentry::write::minimize_actions;
+/// let actions = ["s3:GetObjectVersionTagging".to_owned(), "s3:GetObjectVersionTorrent".to_owned()];
+/// assert_eq!(minimize_actions(&actions, 0), ["s3:getobjectversiont*"]);
+/// ```
+pub fn minimize_actions(desired: &[String], min_chars: usize) -> Vec<String> {
+    let desired: Vec<String> = desired.iter().map(|action| action.to_lowercase()).collect();
+    let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
+    let mut universes: HashMap<&str, Vec<String>> = HashMap::new();
+    for action in &desired {
+        let service = action.split(':').next().unwrap_or_default();
+        universes
+            .entry(service)
+            .or_insert_with(|| service_universe(service));
+    }
+    // A prefix is denied when an action of the statement's services that the statement does
+    // not grant starts with it.
+    let is_denied = |prefix: &str| -> bool {
+        let service = prefix.split(':').next().unwrap_or_default();
+        let Some(universe) = universes.get(service) else {
+            return false;
+        };
+        let start = universe.partition_point(|action| action.as_str() < prefix);
+        universe[start..]
+            .iter()
+            .take_while(|action| action.starts_with(prefix))
+            .any(|action| !desired_set.contains(action.as_str()))
+    };
+
+    let mut minimized: BTreeSet<String> = BTreeSet::new();
+    for action in &desired {
+        if is_denied(action) {
+            minimized.insert(action.clone());
+            continue;
+        }
+        let Some((service, name)) = action
+            .split_once(':')
+            .filter(|(_, name)| !name.contains(':'))
+        else {
+            minimized.insert(action.clone());
+            continue;
+        };
+        let mut chosen = None;
+        for (count, (end, _)) in name
+            .char_indices()
+            .skip(1)
+            .chain(std::iter::once((name.len(), ' ')))
+            .enumerate()
+        {
+            let part = &name[..end];
+            let length = count + 1;
+            if part.is_empty() || (min_chars > 0 && length < min_chars) {
+                continue;
+            }
+            let prefix = format!("{service}:{part}");
+            if !is_denied(&prefix) {
+                chosen = Some(if desired_set.contains(prefix.as_str()) {
+                    prefix
+                } else {
+                    prefix + "*"
+                });
+                break;
+            }
+        }
+        minimized.insert(chosen.unwrap_or_else(|| action.clone()));
+    }
+    minimized.into_iter().collect()
+}
+
+/// Every action of the service with exactly this (lowercase) prefix, as lowercase
+/// `service:action`, sorted.
+fn service_universe(prefix: &str) -> Vec<String> {
+    let Some(service) = Service::find(prefix).filter(|service| service.prefix() == prefix) else {
+        return Vec::new();
+    };
+    let mut actions: Vec<String> = service
+        .actions()
+        .map(|action| format!("{prefix}:{}", action.name().to_lowercase()))
+        .collect();
+    actions.sort_unstable();
+    actions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::minimize_actions;
+
+    fn minimize(actions: &[&str], min_chars: usize) -> Vec<String> {
+        let actions: Vec<String> = actions.iter().map(|a| (*a).to_owned()).collect();
+        minimize_actions(&actions, min_chars)
+    }
+
+    #[test]
+    fn upstream_example() {
+        // policy_sentry's own unit test for minimize_statement_actions.
+        assert_eq!(
+            minimize(
+                &[
+                    "kms:CreateGrant",
+                    "kms:CreateCustomKeyStore",
+                    "ec2:AuthorizeSecurityGroupEgress",
+                    "ec2:AuthorizeSecurityGroupIngress",
+                ],
+                0
+            ),
+            ["ec2:authorizes*", "kms:createc*", "kms:createg*"]
+        );
+    }
+
+    #[test]
+    fn a_name_that_prefixes_another_action_stays_whole() {
+        assert_eq!(
+            minimize(&["ec2:DescribeInstances"], 0),
+            ["ec2:describeinstances"]
+        );
+    }
+
+    #[test]
+    fn min_chars_lengthens_prefixes() {
+        assert_eq!(minimize(&["s3:ListAllMyBuckets"], 0), ["s3:listal*"]);
+        assert_eq!(minimize(&["s3:ListAllMyBuckets"], 10), ["s3:listallmyb*"]);
+    }
+
+    #[test]
+    fn malformed_and_unknown_entries_do_not_crash() {
+        assert_eq!(minimize(&["nocolon", "a:b:c"], 0), ["a:b:c", "nocolon"]);
+        assert_eq!(minimize(&["Whatever:NotReal"], 0), ["whatever:n*"]);
+    }
+}

@@ -1,0 +1,944 @@
+//! Turning a template into statements, the way policy_sentry 0.12.15's `SidGroup` does:
+//! statements are keyed by Sid in creation order; CRUD templates add actions per ARN and
+//! access level, actions templates per resource type of each action; dependent actions and
+//! actions that take no resource go to `MultMultNone` on `*`; exclusions, sorting and
+//! minimizing happen when the policy is rendered.
+//!
+//! Before anything is added, the template is checked against the IAM reference: values that
+//! cannot mean anything (a string that is not an ARN, an unknown service or action) are
+//! errors naming the key, list item and value. Values policy_sentry would silently drop (an
+//! ARN of no known resource type, a `single-actions` entry that can take a resource) are
+//! dropped too, with a [`Warning`].
+
+use std::collections::HashSet;
+use std::fmt;
+
+use indexmap::IndexMap;
+
+use super::minimize::minimize_actions;
+use super::policy::{POLICY_VERSION, PolicyDocument, Statement};
+use super::template::{ActionsTemplate, CrudTemplate, Effect, STS_KEYS, Template};
+use crate::arn::Arn;
+use crate::data::{AccessLevel, Action, ActionRow, Service};
+use crate::error::{Error, Result, suggest};
+use crate::query;
+
+const MULT_MULT_NONE: &str = "MultMultNone";
+const SKIP_RESOURCE_CONSTRAINTS: &str = "SkipResourceConstraints";
+
+/// Something in a template that was left out of the policy, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where: e.g. `read[0]` or `wildcard-only.single-actions[2]`.
+    pub key: String,
+    /// What happened, naming the value.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.key, self.message)
+    }
+}
+
+/// A written policy with the warnings about what the template asked for but did not get.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenPolicy {
+    /// The policy.
+    pub policy: PolicyDocument,
+    /// Template values left out of it.
+    pub warnings: Vec<Warning>,
+}
+
+/// One Sid's statement under construction.
+#[derive(Debug)]
+struct Group {
+    arns: Vec<String>,
+    /// The ARN format the Sid was made for, or `*`.
+    arn_format: String,
+    actions: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct SidGroup {
+    sids: IndexMap<String, Group>,
+    skip_resource_constraints: Vec<String>,
+    /// Lowercase actions to leave out.
+    exclude_actions: HashSet<String>,
+    /// `exclude-actions: ['*']`.
+    exclude_everything: bool,
+    warnings: Vec<Warning>,
+}
+
+/// Writes the policy for a template. `minimize` is the minimum action-name length of
+/// `--minimize` (0 for no minimum), `None` not to minimize.
+pub fn write_policy(template: &Template, minimize: Option<usize>) -> Result<WrittenPolicy> {
+    let mut group = SidGroup::default();
+    match template {
+        Template::Crud(crud) => {
+            check_crud(crud)?;
+            group.process_crud(crud);
+        }
+        Template::Actions(actions) => {
+            check_actions(actions)?;
+            group.process_actions(actions);
+        }
+    }
+    let policy = group.render(minimize, template.effect());
+    Ok(WrittenPolicy {
+        policy,
+        warnings: group.warnings,
+    })
+}
+
+/// The non-empty entries of a list with their positions in it.
+fn entries(list: &[String]) -> impl Iterator<Item = (usize, &str)> {
+    list.iter()
+        .enumerate()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(index, value)| (index, value.as_str()))
+}
+
+fn at(key: &str, index: usize) -> String {
+    format!("{key}[{index}]")
+}
+
+fn check_arn(key: &str, index: usize, arn: &str) -> Result<()> {
+    match Arn::parse(arn) {
+        Ok(_) => Ok(()),
+        Err(Error::InvalidArn { reason, .. }) => Err(Error::template(
+            at(key, index),
+            format!("{arn:?} is not an ARN: {reason}"),
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+/// Resolves `service:Action` in any case (and the `catalog` alias), or explains why not.
+fn resolve_action(text: &str) -> std::result::Result<Action, String> {
+    let Some((prefix, name)) = text.split_once(':').filter(|(_, name)| !name.contains(':')) else {
+        return Err(format!(
+            "{text:?} is not an action: expected service:Action, e.g. s3:GetObject"
+        ));
+    };
+    let service = query::service(prefix).map_err(|error| format!("{text:?}: {error}"))?;
+    if name.contains(['*', '?']) {
+        return Err(format!(
+            "{text:?} is a pattern; list the actions it should stand for"
+        ));
+    }
+    service.action(name).ok_or_else(|| {
+        let suggestions = suggest(name, service.actions().map(Action::name));
+        format!(
+            "{text:?}: {} has no action {name:?}{suggestions}",
+            service.prefix()
+        )
+    })
+}
+
+fn check_crud(crud: &CrudTemplate) -> Result<()> {
+    for level in AccessLevel::ALL {
+        for (index, arn) in entries(crud.arns(level)) {
+            check_arn(level.cli_name(), index, arn)?;
+        }
+    }
+    for (index, text) in entries(&crud.wildcard_only.single_actions) {
+        let key = "wildcard-only.single-actions";
+        // Entries that are not `service:action` at all are skipped, as policy_sentry does.
+        if text.split(':').count() == 2 {
+            resolve_action(text).map_err(|message| Error::template(at(key, index), message))?;
+        }
+    }
+    for level in AccessLevel::ALL {
+        let key = format!("wildcard-only.service-{}", level.cli_name());
+        for (index, prefix) in entries(crud.wildcard_only.services(level)) {
+            query::service(prefix)
+                .map_err(|error| Error::template(at(&key, index), error.to_string()))?;
+        }
+    }
+    for (key, arns) in &crud.sts {
+        if !STS_KEYS.contains(&key.as_str()) {
+            return Err(Error::template(
+                format!("sts.{key}"),
+                format!("unknown key; the sts section takes {}", STS_KEYS.join(", ")),
+            ));
+        }
+        for (index, arn) in entries(arns) {
+            check_arn(&format!("sts.{key}"), index, arn)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_actions(template: &ActionsTemplate) -> Result<()> {
+    for (index, text) in entries(&template.actions) {
+        resolve_action(text).map_err(|message| Error::template(at("actions", index), message))?;
+    }
+    Ok(())
+}
+
+/// The service an ARN names, looked up as policy_sentry does: exact prefix, plus the
+/// `catalog` alias of `servicecatalog`.
+fn service_in_arn(prefix: &str) -> Option<Service> {
+    let lookup = if prefix == "catalog" {
+        "servicecatalog"
+    } else {
+        prefix
+    };
+    Service::find(lookup).filter(|service| service.prefix() == lookup)
+}
+
+/// The ARN format of a row's resource type (looked up by its exact name in the action's
+/// service), or `*` for the row without a type or with another service's type.
+fn row_format(row: ActionRow) -> &'static str {
+    let name = row.resource_type_name();
+    if name.is_empty() {
+        return "*";
+    }
+    row.action()
+        .service()
+        .resource_type_exact(name)
+        .map_or("*", |resource| resource.arn_format())
+}
+
+/// The name of the first resource type (of the service the format names) with this ARN
+/// format, compared case-insensitively.
+fn resource_type_for_format(format: &str) -> Option<&'static str> {
+    let prefix = format.split(':').nth(2)?;
+    service_in_arn(prefix)?
+        .resource_types()
+        .find(|resource| resource.arn_format().eq_ignore_ascii_case(format))
+        .map(|resource| resource.name())
+}
+
+/// `Cap(only-alphanumerics(service)) + Cap(ascii-alphanumerics(level)) + Cap(...(type))`,
+/// e.g. `S3ReadBucket`, `Ec2WriteSecuritygroup`.
+fn sid_namespace(service: &str, level: &str, resource_type: &str) -> String {
+    let service: String = service.chars().filter(|c| c.is_alphanumeric()).collect();
+    let ascii =
+        |text: &str| -> String { text.chars().filter(|c| c.is_ascii_alphanumeric()).collect() };
+    format!(
+        "{}{}{}",
+        capitalize(&service),
+        capitalize(&ascii(level)),
+        capitalize(&ascii(resource_type))
+    )
+}
+
+/// Upper-cases the first character and lower-cases the rest.
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        None => String::new(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
+    }
+}
+
+/// The dependent actions of the given actions, in order of first mention.
+fn dependent_actions(actions: &[String]) -> Vec<String> {
+    let mut dependents: Vec<String> = Vec::new();
+    for text in actions {
+        let Ok(action) = resolve_action(text) else {
+            continue;
+        };
+        for dependent in action.dependent_actions() {
+            if !dependents.iter().any(|seen| seen == dependent) {
+                dependents.push(dependent.to_owned());
+            }
+        }
+    }
+    dependents
+}
+
+impl SidGroup {
+    fn warn(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    fn process_crud(&mut self, crud: &CrudTemplate) {
+        self.add_exclude_actions(&crud.exclude_actions);
+        self.add_wildcard_only(crud);
+        for level in AccessLevel::ALL {
+            for (index, arn) in entries(crud.arns(level)) {
+                let key = at(level.cli_name(), index);
+                self.add_by_arn_and_access_level(arn, level, Some(&key));
+            }
+        }
+        for (index, text) in entries(&crud.skip_resource_constraints) {
+            if !names_actions(text) {
+                self.warn(
+                    at("skip-resource-constraints", index),
+                    format!(
+                        "{text:?} names no known action; it is copied into the policy as written"
+                    ),
+                );
+            }
+            self.skip_resource_constraints.push(text.to_owned());
+            self.add_action_without_resource_constraint(text, SKIP_RESOURCE_CONSTRAINTS);
+        }
+        for (key, arns) in &crud.sts {
+            self.add_sts_actions(key, arns);
+        }
+    }
+
+    fn process_actions(&mut self, template: &ActionsTemplate) {
+        let supplied: Vec<String> = entries(&template.actions)
+            .map(|(_, text)| text.to_owned())
+            .collect();
+        if supplied.is_empty() {
+            return;
+        }
+        self.add_by_list_of_actions(&supplied);
+        let placed: HashSet<String> = self
+            .sids
+            .values()
+            .flat_map(|group| group.actions.iter().map(|action| action.to_lowercase()))
+            .collect();
+        for (index, text) in entries(&template.actions) {
+            let documented = resolve_action(text).map_or_else(
+                |_| text.to_lowercase(),
+                |action| action.to_string().to_lowercase(),
+            );
+            if !placed.contains(&documented) {
+                self.warn(
+                    at("actions", index),
+                    format!(
+                        "{text:?} was left out: policy_sentry matches none of its resource types \
+                         (they belong to another service or have an unusable ARN format)"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// Expands `exclude-actions` (globs within one service, `*` for everything).
+    fn add_exclude_actions(&mut self, list: &[String]) {
+        for (index, text) in entries(list) {
+            if text == "*" {
+                self.exclude_everything = true;
+                continue;
+            }
+            let lower = text.to_lowercase();
+            if !text.contains('*') {
+                if let Ok(action) = resolve_action(text) {
+                    self.exclude_actions
+                        .insert(action.to_string().to_lowercase());
+                } else {
+                    self.warn(
+                        at("exclude-actions", index),
+                        format!("{text:?} names no known action; it excludes nothing"),
+                    );
+                }
+                self.exclude_actions.insert(lower);
+                continue;
+            }
+            let prefix = text.split(':').next().unwrap_or_default();
+            let matched: Vec<String> = service_in_arn(prefix)
+                .map(|service| {
+                    service
+                        .actions()
+                        .map(|action| action.to_string().to_lowercase())
+                        .filter(|action| {
+                            // policy_sentry matches `prefix:name` as the user spelled the prefix.
+                            let as_written = format!(
+                                "{prefix}:{}",
+                                action.split_once(':').map_or("", |(_, name)| name)
+                            );
+                            fnmatch(&as_written.to_lowercase(), &lower)
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if matched.is_empty() {
+                self.warn(
+                    at("exclude-actions", index),
+                    format!(
+                        "{text:?} matches no action (the service prefix must be spelled as AWS does, e.g. s3:Get*); it excludes nothing"
+                    ),
+                );
+                self.exclude_actions.insert(lower);
+            }
+            self.exclude_actions.extend(matched);
+        }
+    }
+
+    fn add_wildcard_only(&mut self, crud: &CrudTemplate) {
+        let wildcard = &crud.wildcard_only;
+        let mut provided: Vec<(String, Option<usize>)> = Vec::new();
+        for (index, text) in entries(&wildcard.single_actions) {
+            if text.split(':').count() == 2 {
+                provided.push((text.to_owned(), Some(index)));
+            } else {
+                self.warn(
+                    at("wildcard-only.single-actions", index),
+                    format!("{text:?} is not of the form service:Action; ignored"),
+                );
+            }
+        }
+        // policy_sentry's order: Read, List, Write, Tagging, Permissions management.
+        for level in [
+            AccessLevel::Read,
+            AccessLevel::List,
+            AccessLevel::Write,
+            AccessLevel::Tagging,
+            AccessLevel::PermissionsManagement,
+        ] {
+            for (index, prefix) in entries(wildcard.services(level)) {
+                let Ok(service) = query::service(prefix) else {
+                    continue;
+                };
+                let before = provided.len();
+                provided.extend(
+                    service
+                        .actions()
+                        .filter(|action| {
+                            action.access_level() == level && action.is_wildcard_only()
+                        })
+                        .map(|action| (format!("{prefix}:{}", action.name()), None)),
+                );
+                if provided.len() == before {
+                    self.warn(
+                        at(
+                            &format!("wildcard-only.service-{}", level.cli_name()),
+                            index,
+                        ),
+                        format!(
+                            "{prefix:?} has no {} actions that take no resource",
+                            level.as_str()
+                        ),
+                    );
+                }
+            }
+        }
+        let mut verified: Vec<String> = Vec::new();
+        for (text, index) in provided {
+            if verified.contains(&text) {
+                continue;
+            }
+            match resolve_action(&text) {
+                Ok(action) if action.is_wildcard_only() => verified.push(text),
+                Ok(action) => {
+                    if let Some(index) = index {
+                        self.warn(
+                            at("wildcard-only.single-actions", index),
+                            format!(
+                                "{action} can be restricted to resources, so it is not granted on \"*\"; \
+                                 list an ARN under an access level, or the action under skip-resource-constraints"
+                            ),
+                        );
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        if !verified.is_empty() {
+            self.add_by_list_of_actions(&verified);
+        }
+    }
+
+    /// Adds every action of the ARN's service at `level` whose resource type the ARN is of.
+    /// `key` is set for ARNs from the template (warnings name it); `None` for the ARN formats
+    /// of the reference used in actions mode.
+    fn add_by_arn_and_access_level(&mut self, arn: &str, level: AccessLevel, key: Option<&str>) {
+        let prefix = arn.split(':').nth(2).unwrap_or_default();
+        if prefix.contains('$') {
+            if let Some(key) = key {
+                self.warn(
+                    key,
+                    format!("{arn:?}: the service part is a placeholder, so no resource type can be matched; left out"),
+                );
+            }
+            return;
+        }
+        let Some(service) = service_in_arn(prefix) else {
+            if let Some(key) = key {
+                let hint = if has_placeholder_with_colon(arn) {
+                    // e.g. CloudFormation's arn:${AWS::Partition}:…
+                    " (a placeholder containing \"::\" such as ${AWS::Partition} shifts the ARN's \
+                     colon-separated parts; write the partition out, e.g. aws)"
+                        .to_owned()
+                } else if let Some(service) = Service::find(prefix) {
+                    format!(
+                        " (service prefixes in ARNs are lowercase: did you mean {}?)",
+                        service.prefix()
+                    )
+                } else if prefix.is_empty() {
+                    String::new()
+                } else {
+                    suggest(prefix, Service::all().map(Service::prefix)).to_string()
+                };
+                self.warn(
+                    key,
+                    format!("{arn:?}: unknown service prefix {prefix:?}{hint}; left out"),
+                );
+            }
+            return;
+        };
+        let Ok(parsed) = Arn::parse(arn) else {
+            return;
+        };
+        if let Some(key) = key {
+            let of_some_type = service
+                .resource_types()
+                .any(|resource| parsed.matches_format(resource.arn_format()));
+            if !of_some_type {
+                self.warn(
+                    key,
+                    format!(
+                        "{arn:?} matches no resource type of {}; left out (see `query arn-table --service {}`)",
+                        service.prefix(),
+                        service.prefix()
+                    ),
+                );
+                return;
+            }
+        }
+        let mut tried: Vec<(&'static str, bool)> = Vec::new();
+        for action in service.actions() {
+            if action.access_level() != level {
+                continue;
+            }
+            for row in action.rows() {
+                let format = row_format(row);
+                if format == "*" {
+                    continue;
+                }
+                if tried.iter().any(|(seen, _)| *seen == format) {
+                    // The same format again adds nothing new.
+                    continue;
+                }
+                let matches = parsed.matches_format(format);
+                tried.push((format, matches));
+                if !matches {
+                    continue;
+                }
+                let Some(type_name) = resource_type_for_format(format) else {
+                    continue;
+                };
+                let sid = sid_namespace(prefix, level.as_str(), type_name);
+                let actions: Vec<String> = service
+                    .actions()
+                    .filter(|candidate| {
+                        candidate.access_level() == level
+                            && candidate
+                                .rows()
+                                .any(|row| row.resource_type_name().eq_ignore_ascii_case(type_name))
+                    })
+                    .map(|candidate| candidate.to_string())
+                    .collect();
+                for dependent in dependent_actions(&actions) {
+                    if !actions.contains(&dependent) {
+                        self.add_action_without_resource_constraint(&dependent, MULT_MULT_NONE);
+                    }
+                }
+                match self.sids.get_mut(&sid) {
+                    Some(group) => {
+                        if !group.arns.iter().any(|seen| seen == arn) {
+                            group.arns.push(arn.to_owned());
+                        }
+                    }
+                    None => {
+                        self.sids.insert(
+                            sid,
+                            Group {
+                                arns: vec![arn.to_owned()],
+                                arn_format: format.to_owned(),
+                                actions,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_action_without_resource_constraint(&mut self, action: &str, sid: &str) {
+        match self.sids.get_mut(sid) {
+            Some(group) => {
+                if !group.actions.iter().any(|seen| seen == action) {
+                    group.actions.push(action.to_owned());
+                }
+            }
+            None => {
+                self.sids.insert(
+                    sid.to_owned(),
+                    Group {
+                        arns: vec!["*".to_owned()],
+                        arn_format: "*".to_owned(),
+                        actions: vec![action.to_owned()],
+                    },
+                );
+            }
+        }
+    }
+
+    /// Actions mode (and the wildcard-only section): each action's resource types are added
+    /// as ARN formats of the reference at the action's level, then everything not asked for
+    /// (or a dependent) is pruned.
+    fn add_by_list_of_actions(&mut self, supplied: &[String]) {
+        let dependents: Vec<String> = dependent_actions(supplied)
+            .into_iter()
+            .filter(|dependent| !supplied.contains(dependent))
+            .collect();
+        let mut without_resource: Vec<String> = Vec::new();
+        for text in supplied {
+            let Ok(action) = resolve_action(text) else {
+                continue;
+            };
+            for row in action.rows() {
+                let format = row_format(row);
+                if format == "*" {
+                    without_resource.push(action.to_string());
+                } else {
+                    self.add_by_arn_and_access_level(format, action.access_level(), None);
+                }
+            }
+        }
+        for dependent in &dependents {
+            self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
+        }
+        let keep: HashSet<String> = supplied
+            .iter()
+            .chain(&dependents)
+            .map(|action| action.to_lowercase())
+            .collect();
+        for group in self.sids.values_mut() {
+            group
+                .actions
+                .retain(|action| keep.contains(&action.to_lowercase()));
+        }
+        self.sids.retain(|_, group| !group.actions.is_empty());
+        for action in &without_resource {
+            self.add_action_without_resource_constraint(action, MULT_MULT_NONE);
+        }
+        self.remove_actions_duplicated_in_wildcard_arn();
+    }
+
+    /// An action granted on a resource need not be granted on `*` too.
+    fn remove_actions_duplicated_in_wildcard_arn(&mut self) {
+        let on_wildcard: Vec<String> = self
+            .sids
+            .values()
+            .filter(|group| group.arn_format == "*")
+            .flat_map(|group| group.actions.iter().cloned())
+            .collect();
+        if on_wildcard.is_empty() {
+            return;
+        }
+        let mut to_remove: Vec<&String> = Vec::new();
+        for group in self.sids.values() {
+            if group.arn_format.contains('*') {
+                continue;
+            }
+            for action in &on_wildcard {
+                if group.actions.contains(action)
+                    && !self.skip_resource_constraints.contains(action)
+                {
+                    to_remove.push(action);
+                }
+            }
+        }
+        for group in self.sids.values_mut() {
+            if !group.arn_format.contains('*') {
+                continue;
+            }
+            for action in &to_remove {
+                if let Some(position) = group.actions.iter().position(|seen| seen == *action) {
+                    group.actions.remove(position);
+                }
+            }
+        }
+    }
+
+    fn add_sts_actions(&mut self, key: &str, arns: &[String]) {
+        let Some(action) = Service::find("sts").and_then(|sts| sts.action(&key.replace('-', "")))
+        else {
+            return;
+        };
+        let mut matched: Vec<usize> = Vec::new();
+        for row in action.rows() {
+            if action.access_level() != AccessLevel::Write {
+                continue;
+            }
+            let format = row_format(row);
+            for (index, arn) in entries(arns) {
+                let Ok(parsed) = Arn::parse(arn) else {
+                    continue;
+                };
+                if !parsed.matches_format(format) {
+                    continue;
+                }
+                matched.push(index);
+                let sid = action.name().to_owned();
+                match self.sids.get_mut(&sid) {
+                    Some(group) => {
+                        if !group.arns.iter().any(|seen| seen == arn) {
+                            group.arns.push(arn.to_owned());
+                        }
+                    }
+                    None => {
+                        self.sids.insert(
+                            sid,
+                            Group {
+                                arns: vec![arn.to_owned()],
+                                arn_format: format.to_owned(),
+                                actions: vec![action.to_string()],
+                            },
+                        );
+                    }
+                }
+            }
+        }
+        for (index, arn) in entries(arns) {
+            if !matched.contains(&index) {
+                self.warn(
+                    at(&format!("sts.{key}"), index),
+                    format!("{arn:?} is not an ARN {action} can take (an IAM role); left out"),
+                );
+            }
+        }
+    }
+
+    fn is_excluded(&self, action: &str) -> bool {
+        self.exclude_everything || self.exclude_actions.contains(&action.to_lowercase())
+    }
+
+    fn render(&self, minimize: Option<usize>, effect: Effect) -> PolicyDocument {
+        let excluding = self.exclude_everything || !self.exclude_actions.is_empty();
+        let mut statements: Vec<Statement> = Vec::new();
+        let mut merged_into: Vec<String> = Vec::new();
+        for (sid, group) in &self.sids {
+            if group.actions.is_empty() {
+                continue;
+            }
+            let mut actions: Vec<String> = if excluding {
+                let mut kept: Vec<String> = Vec::new();
+                for action in &group.actions {
+                    if !self.is_excluded(action) && !kept.contains(action) {
+                        kept.push(action.clone());
+                    }
+                }
+                kept
+            } else {
+                group.actions.clone()
+            };
+            if actions.is_empty() {
+                continue;
+            }
+            if let Some(min_chars) = minimize {
+                actions = minimize_actions(&actions, min_chars);
+                // Statements on the same resources are merged into the first of them.
+                if let Some(earlier) = statements
+                    .iter_mut()
+                    .find(|statement| statement.resource == group.arns)
+                {
+                    for action in actions {
+                        if !earlier.action.contains(&action) {
+                            earlier.action.push(action);
+                        }
+                    }
+                    merged_into.push(earlier.sid.clone());
+                    continue;
+                }
+            }
+            actions.sort();
+            statements.push(Statement {
+                sid: sid.clone(),
+                effect,
+                action: actions,
+                resource: group.arns.clone(),
+            });
+        }
+        if let Some(min_chars) = minimize {
+            for statement in &mut statements {
+                if !merged_into.contains(&statement.sid) {
+                    continue;
+                }
+                // policy_sentry crashes naming a merge of `*` statements (issue #405); they
+                // keep the first statement's Sid here.
+                if let Some(sid) = merged_sid(&statement.resource[0]) {
+                    statement.sid = sid;
+                }
+                statement.action = minimize_actions(&statement.action, min_chars);
+            }
+        }
+        PolicyDocument {
+            version: POLICY_VERSION.to_owned(),
+            statement: statements,
+        }
+    }
+}
+
+/// The Sid of merged statements: `{Service}Mult{Resource}` from their first ARN, e.g.
+/// `SsmMultParametermyparameter`; `None` for `*`.
+fn merged_sid(arn: &str) -> Option<String> {
+    let fields: Vec<&str> = arn.splitn(6, ':').collect();
+    let [_, _, service, _, _, resource] = fields.as_slice() else {
+        return None;
+    };
+    let (head, path) = resource
+        .split_once('/')
+        .or_else(|| resource.split_once(':'))
+        .unwrap_or((resource, ""));
+    let segment: String = format!("{head}{path}")
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    let service: String = service.chars().filter(|c| c.is_alphanumeric()).collect();
+    Some(sid_namespace(&service, "Mult", &segment))
+}
+
+/// Whether a `${…}` placeholder of the ARN contains a colon.
+fn has_placeholder_with_colon(arn: &str) -> bool {
+    arn.split("${").skip(1).any(|rest| {
+        rest.split_once('}')
+            .is_some_and(|(inside, _)| inside.contains(':'))
+    })
+}
+
+/// Whether `text` is `service:Action` of a known action (any case), or a glob that matches
+/// at least one.
+fn names_actions(text: &str) -> bool {
+    if resolve_action(text).is_ok() {
+        return true;
+    }
+    let Some((prefix, pattern)) = text.split_once(':') else {
+        return false;
+    };
+    let Ok(service) = query::service(prefix) else {
+        return false;
+    };
+    let pattern = pattern.to_lowercase();
+    service
+        .actions()
+        .any(|action| fnmatch(&action.name().to_lowercase(), &pattern))
+}
+
+/// Python's `fnmatch.fnmatchcase`: `*`, `?`, `[seq]` and `[!seq]` over the whole text.
+fn fnmatch(text: &str, pattern: &str) -> bool {
+    #[derive(Debug)]
+    enum Token {
+        Star,
+        Any,
+        Class(bool, Vec<(char, char)>),
+        Literal(char),
+    }
+    let pattern: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut index = 0;
+    while index < pattern.len() {
+        let ch = pattern[index];
+        index += 1;
+        match ch {
+            '*' => tokens.push(Token::Star),
+            '?' => tokens.push(Token::Any),
+            '[' => {
+                let mut end = index;
+                if pattern.get(end) == Some(&'!') {
+                    end += 1;
+                }
+                if pattern.get(end) == Some(&']') {
+                    end += 1;
+                }
+                while end < pattern.len() && pattern[end] != ']' {
+                    end += 1;
+                }
+                if end >= pattern.len() {
+                    tokens.push(Token::Literal('['));
+                    continue;
+                }
+                let mut body = &pattern[index..end];
+                index = end + 1;
+                let negated = body.first() == Some(&'!');
+                if negated {
+                    body = &body[1..];
+                }
+                let mut ranges = Vec::new();
+                let mut position = 0;
+                while position < body.len() {
+                    if position + 2 < body.len() && body[position + 1] == '-' {
+                        ranges.push((body[position], body[position + 2]));
+                        position += 3;
+                    } else {
+                        ranges.push((body[position], body[position]));
+                        position += 1;
+                    }
+                }
+                tokens.push(Token::Class(negated, ranges));
+            }
+            other => tokens.push(Token::Literal(other)),
+        }
+    }
+    let text: Vec<char> = text.chars().collect();
+    let single = |token: &Token, ch: char| match token {
+        Token::Any => true,
+        Token::Literal(literal) => *literal == ch,
+        Token::Class(negated, ranges) => {
+            ranges.iter().any(|(low, high)| *low <= ch && ch <= *high) != *negated
+        }
+        Token::Star => unreachable!("stars are handled by the matcher"),
+    };
+    // Iterative glob matching with backtracking to the last star.
+    let (mut t, mut p) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        if p < tokens.len() && matches!(tokens[p], Token::Star) {
+            star = Some((p, t));
+            p += 1;
+        } else if p < tokens.len() && single(&tokens[p], text[t]) {
+            p += 1;
+            t += 1;
+        } else if let Some((star_p, star_t)) = star {
+            p = star_p + 1;
+            t = star_t + 1;
+            star = Some((star_p, star_t + 1));
+        } else {
+            return false;
+        }
+    }
+    tokens[p..].iter().all(|token| matches!(token, Token::Star))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sid_names() {
+        assert_eq!(
+            sid_namespace("ssm", "Read", "parameter"),
+            "SsmReadParameter"
+        );
+        assert_eq!(
+            sid_namespace("s3", "Permissions management", "bucket"),
+            "S3PermissionsmanagementBucket"
+        );
+        assert_eq!(
+            sid_namespace("ec2", "Write", "security-group"),
+            "Ec2WriteSecuritygroup"
+        );
+        assert_eq!(sid_namespace("acm-pca", "Read", "x"), "AcmpcaReadX");
+        assert_eq!(
+            merged_sid("arn:aws:ssm:us-east-1:1:parameter/myparameter").as_deref(),
+            Some("SsmMultParametermyparameter")
+        );
+        assert_eq!(merged_sid("*"), None);
+    }
+
+    #[test]
+    fn fnmatch_like_python() {
+        assert!(fnmatch("kms:deletealias", "kms:delete*"));
+        assert!(fnmatch("s3:getobject", "s3:get?bject"));
+        assert!(fnmatch("s3:getobject", "s3:get[a-z]bject"));
+        assert!(!fnmatch("s3:getobject", "s3:get[!o]bject"));
+        assert!(fnmatch("a[b", "a[b"));
+        assert!(!fnmatch("s3:getobject", "s3:put*"));
+        assert!(fnmatch("anything", "*"));
+    }
+}

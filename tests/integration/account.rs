@@ -1,0 +1,282 @@
+//! `analyze account` end to end on a small hand-written account, and the HTML report in
+//! headless Chromium.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::support::{policy_sentry, repo_path};
+
+const INPUT: &str = "tests/fixtures/analyze/account/authorization-details.json";
+
+fn audit(dir: &Path, extra: &[&str]) -> (i32, String, String) {
+    let output = policy_sentry()
+        .current_dir(repo_path(""))
+        .args(["analyze", "account", "--input", INPUT, "--output-dir"])
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+fn principal<'a>(report: &'a Value, name: &str) -> &'a Value {
+    report["principals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["principal"] == name)
+        .unwrap_or_else(|| panic!("{name}"))
+}
+
+#[test]
+fn account_report_attributes_findings_to_principals() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = audit(dir.path(), &["--fmt", "json,csv,markdown,sarif,html"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("Account 111122223333: 3 users, 1 groups, 4 roles; 6 policies"));
+    for file in [
+        "report.json",
+        "report.csv",
+        "report.md",
+        "report.sarif",
+        "report.html",
+    ] {
+        assert!(dir.path().join(file).is_file(), "{file}");
+        assert!(stderr.contains(file), "{stderr}");
+    }
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["account_id"], "111122223333");
+    // alice: iam:PassRole inline + ec2:RunInstances from her group's (URL-encoded) policy.
+    let alice = principal(&report, "alice");
+    assert_eq!(
+        alice["findings"]["PrivilegeEscalation"]["methods"],
+        serde_json::json!(["CreateEC2WithExistingIP"])
+    );
+    let vias: Vec<&str> = alice["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["via"].as_str().unwrap())
+        .collect();
+    assert_eq!(vias, ["direct", "direct", "group developers"]);
+    // bob's s3 actions are scoped to a bucket: nothing to report.
+    assert_eq!(
+        principal(&report, "bob")["findings"]["InfrastructureModification"]["count"],
+        0
+    );
+    // Trust policies.
+    let public = principal(&report, "public-role");
+    assert_eq!(
+        public["findings"]["AssumableByAnyPrincipal"]["principals"],
+        serde_json::json!(["*"])
+    );
+    assert_eq!(
+        public["findings"]["AssumableByAnyPrincipal"]["severity"],
+        "critical"
+    );
+    let partner = principal(&report, "partner-role");
+    assert_eq!(
+        partner["findings"]["AssumableByCrossAccountPrincipal"]["principals"],
+        serde_json::json!(["arn:aws:iam::444455556666:root", "777788889999"])
+    );
+    assert_eq!(
+        principal(&report, "web-server")["findings"]["AssumableByComputeService"]["principals"],
+        serde_json::json!(["ec2"])
+    );
+    // The default exclusions skip service roles.
+    assert_eq!(principal(&report, "lambda-exec")["excluded"], true);
+    // The managed policy's default version (v2) is the one analysed, not v1's "*".
+    let read_secrets = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["policy"] == "ReadSecrets")
+        .unwrap();
+    assert_eq!(
+        read_secrets["findings"]["ServiceWildcard"]["actions"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        read_secrets["attached_to"],
+        serde_json::json!(["User/alice", "Role/public-role"])
+    );
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.sarif")).unwrap())
+            .unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["ruleId"] == "PS101"));
+    assert!(
+        results
+            .iter()
+            .all(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == INPUT)
+    );
+}
+
+#[test]
+fn exclusions_fail_on_and_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let exclusions = dir.path().join("exclusions.yml");
+    std::fs::write(
+        &exclusions,
+        "policies: [AdministratorAccess]\nroles: [public-*]\nknown-accounts: [\"444455556666\"]\nexclude-actions: [\"secretsmanager:*\"]\n",
+    )
+    .unwrap();
+    let exclusions = exclusions.to_str().unwrap();
+    let (code, _, stderr) = audit(
+        dir.path(),
+        &[
+            "--fmt",
+            "json",
+            "--exclusions",
+            exclusions,
+            "--fail-on",
+            "critical",
+        ],
+    );
+    assert_eq!(
+        code, 0,
+        "public-role is excluded, so nothing is critical: {stderr}"
+    );
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(principal(&report, "public-role")["excluded"], true);
+    assert_eq!(
+        principal(&report, "break-glass")["findings"]["ServiceWildcard"]["count"],
+        0
+    );
+    assert_eq!(
+        principal(&report, "partner-role")["findings"]["AssumableByCrossAccountPrincipal"]["principals"],
+        serde_json::json!(["777788889999"])
+    );
+    assert_eq!(
+        principal(&report, "alice")["findings"]["DataExfiltration"]["count"],
+        4,
+        "secretsmanager:GetSecretValue is excluded"
+    );
+
+    let (code, _, _) = audit(dir.path(), &["--fmt", "json", "--fail-on", "critical"]);
+    assert_eq!(code, 1);
+    let one = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    let (code, _, _) = audit(dir.path(), &["--fmt", "json", "--jobs", "2"]);
+    assert_eq!(code, 0);
+    let two = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert_eq!(
+        one, two,
+        "the report does not depend on the number of threads"
+    );
+    let (code, _, stderr) = audit(dir.path(), &["--jobs", "0"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = audit(dir.path(), &["--fmt", "pdf"]);
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn bad_account_data_is_an_error_with_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("details.json");
+    std::fs::write(&input, "{\"UserDetailList\": [{\"UserName\": 5}]}").unwrap();
+    let output = policy_sentry()
+        .args(["analyze", "account", "--input"])
+        .arg(&input)
+        .arg("--output-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("details.json:1:34: invalid type: integer `5`"),
+        "{stderr}"
+    );
+}
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|name| {
+            Command::new(name)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+/// Loads a page in headless Chromium; returns the DOM after scripts ran and the console
+/// messages Chromium logged.
+fn render(browser: &str, page: &Path) -> (String, Vec<String>) {
+    let profile = tempfile::tempdir().unwrap();
+    let output = Command::new(browser)
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&output.stdout).into_owned();
+    let console = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|line| line.contains(":CONSOLE"))
+        .map(str::to_owned)
+        .collect();
+    (dom, console)
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        eprintln!(
+            "SKIPPED html_report_renders_in_headless_chromium: no chromium on PATH (Debian package `chromium`)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    // The check itself works: a page with a script error is caught.
+    let broken = dir.path().join("broken.html");
+    std::fs::write(
+        &broken,
+        "<!DOCTYPE html><html><body><script>notDefined();</script></body></html>",
+    )
+    .unwrap();
+    let (_, console) = render(browser, &broken);
+    assert!(
+        console
+            .iter()
+            .any(|l| l.contains("Uncaught ReferenceError")),
+        "{console:?}"
+    );
+
+    let (code, _, stderr) = audit(dir.path(), &["--fmt", "html"]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = dir.path().join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("src=\"http") && !html.contains("href=\"http://"),
+        "no fetches"
+    );
+    let (dom, console) = render(browser, &page);
+    assert!(console.is_empty(), "console messages: {console:?}");
+    let rows = dom.matches("<tr class=\"finding\">").count();
+    assert!(rows > 0, "empty findings table:\n{dom}");
+    assert!(dom.contains("id=\"findings-table\""));
+    // The inline script ran: it filled in the row count.
+    assert!(
+        dom.contains(&format!("<span id=\"shown\">{rows}</span>")),
+        "script did not run"
+    );
+}

@@ -1,0 +1,482 @@
+//! `write-policy`, `write-policy-dir` and `create-template` on the command line: a transcript
+//! snapshot for every error case recorded from policy_sentry (`tests/golden/write/errors/`),
+//! and the behaviour around files, standard input, warnings and exit codes.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::support::{policy_sentry, read, repo_path};
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut command = policy_sentry();
+    command.args(args).current_dir(dir);
+    if let Some(stdin) = stdin {
+        command.write_stdin(stdin);
+    }
+    let output = command.output().unwrap();
+    Run {
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// How this implementation answers a case policy_sentry fails on (or answers oddly).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Exit 2, nothing on stdout, one `error: <file>: …` line.
+    Error,
+    /// A usage error from the argument parser: exit 2, nothing on stdout.
+    Usage,
+    /// Exit 0 with a warning naming the file; stdout as the reference's when it succeeded.
+    Warning,
+    /// Exit 0: a policy where policy_sentry crashes or writes something invalid.
+    Fixed,
+    /// Exit 0 and the reference's exact output.
+    Same,
+}
+
+fn expectation(name: &str) -> Expect {
+    match name {
+        "actions-missing"
+        | "actions-no-colon"
+        | "actions-unknown-action"
+        | "actions-unknown-service"
+        | "actions-with-crud-key"
+        | "bad-mode"
+        | "bad-yaml"
+        | "empty-file"
+        | "invalid-arn-string"
+        | "missing-mode"
+        | "read-not-a-list"
+        | "sts-bad-key"
+        | "unknown-service-service-read"
+        | "unknown-service-single-action"
+        | "unknown-top-level-key"
+        | "unknown-wildcard-only-key" => Expect::Error,
+        "cli-bad-fmt"
+        | "cli-minimize-negative"
+        | "cli-minimize-not-int"
+        | "cli-short-m-with-value" => Expect::Usage,
+        "arn-aws-partition-with-colons"
+        | "arn-no-matching-type"
+        | "arn-no-matching-type-kms"
+        | "arn-unknown-service"
+        | "crud-lowercase-arn-service-case"
+        | "no-match-servicecatalog-arn" => Expect::Warning,
+        "actions-uppercase-service"
+        | "arn-then-empty-string"
+        | "catalog-prefix-actions"
+        | "catalog-prefix-crud"
+        | "cli-minimize-before-short-i"
+        | "dynamodb-short-arn-indexerror"
+        | "minimize-two-star-dependents-and-skip"
+        | "minimize-two-star-statements"
+        | "uppercase-service-single-action" => Expect::Fixed,
+        "catalog-prefix-single-action" => Expect::Same,
+        other => panic!("error case {other} has no expectation: add it to write_cli.rs"),
+    }
+}
+
+#[test]
+fn every_recorded_error_case() {
+    let dir = repo_path("tests/golden/write/errors");
+    let cases: Value = serde_json::from_str(&read("tests/golden/write/errors/cases.json")).unwrap();
+    for case in cases.as_array().unwrap() {
+        let template = case["template"].as_str().unwrap();
+        let name = template.trim_end_matches(".yml");
+        let args: Vec<&str> = case["args"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|arg| arg.as_str().unwrap())
+            .collect();
+        let reference_exit = case["exit"].as_i64().unwrap();
+        let reference_stdout = case["stdout"].as_str().unwrap();
+        let run = run_in(&dir, &args, None);
+        assert!(!run.stderr.contains("panicked"), "{name}: {}", run.stderr);
+        match expectation(name) {
+            Expect::Error => {
+                assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+                assert_eq!(run.stdout, "", "{name}");
+                assert_eq!(run.stderr.lines().count(), 1, "{name}: {}", run.stderr);
+                assert!(
+                    run.stderr.starts_with(&format!("error: {template}: ")),
+                    "{name}: {}",
+                    run.stderr
+                );
+            }
+            Expect::Usage => {
+                assert_eq!(run.code, 2, "{name}: {}", run.stderr);
+                assert_eq!(reference_exit, 2, "{name}");
+                assert_eq!(run.stdout, "", "{name}");
+            }
+            Expect::Warning => {
+                assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+                assert!(
+                    run.stderr.starts_with(&format!("warning: {template}: ")),
+                    "{name}: {}",
+                    run.stderr
+                );
+                if reference_exit == 0 {
+                    assert_eq!(run.stdout, reference_stdout, "{name}");
+                }
+            }
+            Expect::Fixed => {
+                assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+                assert_ne!(
+                    (reference_exit, reference_stdout),
+                    (0, run.stdout.as_str()),
+                    "{name}: same as the reference, so not a fix"
+                );
+            }
+            Expect::Same => {
+                assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+                assert_eq!(run.stdout, reference_stdout, "{name}");
+            }
+        }
+        let transcript = format!(
+            "$ policy_sentry {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+            args.join(" "),
+            run.code,
+            run.stdout,
+            run.stderr
+        );
+        insta::assert_snapshot!(format!("write-error-{name}"), transcript);
+    }
+}
+
+fn golden(name: &str) -> PathBuf {
+    repo_path("tests/golden/write").join(name)
+}
+
+#[test]
+fn reads_the_template_from_standard_input() {
+    let template = read("tests/golden/write/17-ssm-parameter.yml");
+    let run = run_in(
+        &repo_path("."),
+        &["write-policy", "--fmt", "yaml"],
+        Some(&template),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        read("tests/golden/write/17-ssm-parameter.yaml.out")
+    );
+    let bad = run_in(
+        &repo_path("."),
+        &["write-policy"],
+        Some("mode: crud\nread: x\n"),
+    );
+    assert_eq!(bad.code, 2);
+    assert_eq!(
+        bad.stderr,
+        "error: <stdin>: read: expected a list of strings, found a string (\"x\")\n"
+    );
+}
+
+#[test]
+fn minimize_spellings() {
+    let dir = repo_path("tests/golden/write");
+    let expected = read("tests/golden/write/17-ssm-parameter.json-min4.out");
+    for args in [
+        vec![
+            "write-policy",
+            "-i",
+            "17-ssm-parameter.yml",
+            "--minimize",
+            "4",
+        ],
+        vec!["write-policy", "-i", "17-ssm-parameter.yml", "--minimize=4"],
+        vec![
+            "write-policy",
+            "--minimize",
+            "4",
+            "-i",
+            "17-ssm-parameter.yml",
+        ],
+        vec![
+            "write-policy",
+            "-m",
+            "--minimize_length",
+            "4",
+            "-i",
+            "17-ssm-parameter.yml",
+        ],
+    ] {
+        let run = run_in(&dir, &args, None);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert_eq!(run.stdout, expected, "{args:?}");
+    }
+    // A flag right after --minimize is not taken as its value (policy_sentry fails here).
+    let run = run_in(
+        &dir,
+        &["write-policy", "--minimize", "-i", "17-ssm-parameter.yml"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        read("tests/golden/write/17-ssm-parameter.json-min0.out")
+    );
+}
+
+#[test]
+fn missing_input_file_is_an_error_naming_it() {
+    let run = run_in(
+        &repo_path("."),
+        &["write-policy", "-i", "no/such/template.yml"],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.starts_with("error: no/such/template.yml: "),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn deny_effect() {
+    let template = "mode: crud\neffect: Deny\nread:\n- arn:aws:s3:::mybucket\nwildcard-only:\n  single-actions:\n  - s3:ListAllMyBuckets\n";
+    let run = run_in(&repo_path("."), &["write-policy"], Some(template));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let policy: Value = serde_json::from_str(&run.stdout).unwrap();
+    let statements = policy["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 2);
+    assert!(statements.iter().all(|s| s["Effect"] == "Deny"));
+}
+
+#[test]
+fn seed_era_templates() {
+    let seed = "policy_with_crud_levels:\n- name: reader\n  description: ''\n  role_arn: ''\n  read:\n  - arn:aws:s3:::mybucket\n";
+    let run = run_in(&repo_path("."), &["write-policy"], Some(seed));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("S3ReadBucket"));
+    let two = format!("{seed}- name: writer\n  write:\n  - arn:aws:s3:::mybucket\n");
+    let run = run_in(&repo_path("."), &["write-policy"], Some(&two));
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("write-policy-dir"), "{}", run.stderr);
+}
+
+#[test]
+fn warnings_name_file_key_and_value() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("t.yml"),
+        "mode: crud\nread:\n- arn:aws:s3:::mybucket\n- arn:aws:kms:us-east-1:1:notakey\nwildcard-only:\n  single-actions:\n  - s3:GetObject\n",
+    )
+    .unwrap();
+    let run = run_in(dir.path(), &["write-policy", "-i", "t.yml"], None);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("S3ReadBucket"));
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", run.stderr);
+    assert!(lines[0].starts_with(
+        "warning: t.yml: wildcard-only.single-actions[0]: s3:GetObject can be restricted"
+    ));
+    assert!(lines[1].starts_with(
+        "warning: t.yml: read[1]: \"arn:aws:kms:us-east-1:1:notakey\" matches no resource type of kms"
+    ));
+}
+
+#[test]
+fn create_template_to_a_file_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = run_in(
+        dir.path(),
+        &["create-template", "-t", "CRUD", "-o", "t.yml"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr
+            .starts_with("write-policy template file written to: ")
+    );
+    let crud = read("tests/golden/write/template-crud.yml.golden");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t.yml")).unwrap(),
+        crud
+    );
+
+    let again = run_in(
+        dir.path(),
+        &["create-template", "-t", "actions", "-o", "t.yml"],
+        None,
+    );
+    assert_eq!(again.code, 2);
+    assert_eq!(
+        again.stderr,
+        "error: t.yml already exists; pass --force to replace it\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t.yml")).unwrap(),
+        crud
+    );
+
+    let forced = run_in(
+        dir.path(),
+        &["create-template", "-t", "actions", "-o", "t.yml", "--force"],
+        None,
+    );
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("t.yml")).unwrap(),
+        read("tests/golden/write/template-actions.yml.golden")
+    );
+    let usage = run_in(
+        dir.path(),
+        &["create-template", "-t", "crud", "--force"],
+        None,
+    );
+    assert_eq!(usage.code, 2);
+}
+
+#[test]
+fn created_templates_write_empty_policies() {
+    for kind in ["crud", "actions"] {
+        let template = run_in(&repo_path("."), &["create-template", "-t", kind], None).stdout;
+        let run = run_in(&repo_path("."), &["write-policy"], Some(&template));
+        assert_eq!(run.code, 0, "{kind}: {}", run.stderr);
+        assert_eq!(run.stderr, "", "{kind}");
+        assert_eq!(
+            run.stdout,
+            "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": []\n}\n"
+        );
+    }
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn write_policy_dir_writes_every_good_template_and_reports_the_bad() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for name in [
+        "16-kms-key-exclude-delete.yml",
+        "44-actions-with-dependents.yml",
+    ] {
+        std::fs::copy(golden(name), input.join(name)).unwrap();
+    }
+    std::fs::write(input.join("bad.yaml"), "mode: crud\nread:\n- mybucket\n").unwrap();
+    std::fs::write(
+        input.join("seed.yml"),
+        "policy_with_crud_levels:\n- name: reader\n  read:\n  - arn:aws:s3:::b\n- name: writer\n  write:\n  - arn:aws:s3:::b\n",
+    )
+    .unwrap();
+    std::fs::write(input.join("notes.txt"), "not a template").unwrap();
+
+    let run = run_in(
+        dir.path(),
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            "in",
+            "--output-dir",
+            "out",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+    let output = dir.path().join("out");
+    assert_eq!(
+        files(&output),
+        [
+            "16-kms-key-exclude-delete.json",
+            "44-actions-with-dependents.json",
+            "seed.reader.json",
+            "seed.writer.json"
+        ]
+    );
+    assert_eq!(
+        std::fs::read_to_string(output.join("16-kms-key-exclude-delete.json")).unwrap(),
+        read("tests/golden/write/16-kms-key-exclude-delete.json.out")
+    );
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "wrote 4 policies to out",
+            "error: in/bad.yaml: read[0]: \"mybucket\" is not an ARN: it does not start with \"arn:\"",
+            "error: 1 of 4 templates failed",
+        ]
+    );
+
+    // A rerun replaces the outputs; YAML goes to .yml files.
+    std::fs::remove_file(input.join("bad.yaml")).unwrap();
+    let run = run_in(
+        dir.path(),
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            "in",
+            "--output-dir",
+            "out",
+            "--fmt",
+            "yaml",
+            "--minimize",
+        ],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(output.join("16-kms-key-exclude-delete.yml")).unwrap(),
+        run_in(
+            &repo_path("tests/golden/write"),
+            &[
+                "write-policy",
+                "-i",
+                "16-kms-key-exclude-delete.yml",
+                "--fmt",
+                "yaml",
+                "--minimize"
+            ],
+            None
+        )
+        .stdout
+    );
+    assert_eq!(files(&output).len(), 8, "{:?}", files(&output));
+}
+
+#[test]
+fn write_policy_dir_needs_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    for (input, message) in [
+        ("missing", "error: missing: "),
+        ("empty", "error: empty holds no .yml or .yaml templates"),
+    ] {
+        let run = run_in(
+            dir.path(),
+            &[
+                "write-policy-dir",
+                "--input-dir",
+                input,
+                "--output-dir",
+                "out",
+            ],
+            None,
+        );
+        assert_eq!(run.code, 2, "{input}");
+        assert!(run.stderr.starts_with(message), "{input}: {}", run.stderr);
+    }
+}
