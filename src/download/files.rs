@@ -63,8 +63,12 @@ pub(super) fn write_account(
 /// One `<PolicyName>.json` per policy, holding its default version's document. Names are
 /// checked against IAM's character set, so an answer cannot write outside `dir`; a name seen
 /// twice (same name, another path) gets its path added: `<PolicyName>.<path_parts>.json`.
+/// Afterwards `dir` holds this download only: `.json` files of an earlier run that this one
+/// did not write (a policy since deleted or detached) are removed, as are temporary files
+/// left by an interrupted run.
 fn write_policies(dir: &Path, policies: &[&ManagedPolicyDetail]) -> Result<usize> {
     create_dir(dir)?;
+    let mut written_files: HashSet<std::ffi::OsString> = HashSet::new();
     let mut taken: HashSet<String> = HashSet::new();
     let mut written = 0;
     for policy in policies {
@@ -97,10 +101,29 @@ fn write_policies(dir: &Path, policies: &[&ManagedPolicyDetail]) -> Result<usize
                 stem = format!("{name}.{}.{counter}", path_parts.join("_"));
             }
         }
-        write_atomic(&dir.join(format!("{stem}.json")), &to_json(document)?)?;
+        let file_name = format!("{stem}.json");
+        write_atomic(&dir.join(&file_name), &to_json(document)?)?;
+        written_files.insert(file_name.into());
         written += 1;
     }
+    remove_stale(dir, &written_files)?;
     Ok(written)
+}
+
+fn remove_stale(dir: &Path, keep: &HashSet<std::ffi::OsString>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::io(dir, source))?;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::io(dir, source))?;
+        let name = entry.file_name();
+        let text = name.to_string_lossy();
+        let stale_policy = text.ends_with(".json") && !keep.contains(&name);
+        let leftover = text.starts_with(".policy_sentry-") && text.ends_with(".tmp");
+        if (stale_policy || leftover) && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            let path = entry.path();
+            std::fs::remove_file(&path).map_err(|source| Error::io(&path, source))?;
+        }
+    }
+    Ok(())
 }
 
 /// IAM names: letters, digits and `+=,.@_-`, and not a path component of its own.
@@ -214,6 +237,19 @@ mod tests {
         let written = write_account(dir.path(), "123456789012", &details, &request).unwrap();
         assert_eq!((written.customer_managed, written.aws_managed), (2, 1));
         assert!(account.join("aws-managed/ReadOnlyAccess.json").is_file());
+
+        // A later run without --include-unattached drops the unattached policy's file, and
+        // what an interrupted run left; other files stay.
+        std::fs::write(account.join("customer-managed/.policy_sentry-x.tmp"), "{").unwrap();
+        std::fs::write(account.join("customer-managed/notes.txt"), "mine").unwrap();
+        request.include_unattached = false;
+        write_account(dir.path(), "123456789012", &details, &request).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(account.join("customer-managed"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["Attached.json", "notes.txt"]);
         let file: AuthorizationDetails =
             serde_json::from_slice(&std::fs::read(account.join(ACCOUNT_FILE_NAME)).unwrap())
                 .unwrap();
