@@ -550,8 +550,64 @@ fn recursive_goes_on_past_failing_profiles() {
     );
     assert_eq!(observed(&read_account_file(output.path())), expected);
 
+    // --profile wins over keys in the environment (here refused ones), as with the AWS CLI.
+    let single = tempfile::tempdir().unwrap();
+    let profile_run = download(
+        home.path(),
+        &[
+            ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+            ("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNUNKNOWN00"),
+            ("AWS_SECRET_ACCESS_KEY", wrong_secret),
+        ],
+        &[
+            "--profile",
+            "good",
+            "--endpoint-url",
+            &moto.url(),
+            "--output-dir",
+            single.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(profile_run.code, 0, "{}", profile_run.stderr);
+    assert!(
+        profile_run
+            .stdout
+            .starts_with(&format!("{ACCOUNT_ID} (profile good): 4 users,")),
+        "{}",
+        profile_run.stdout
+    );
+    // Without --profile the environment's refused keys are used, and the run fails.
+    let env_run = download(
+        home.path(),
+        &[
+            ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+            ("AWS_ACCESS_KEY_ID", "AKIAUNKNOWNUNKNOWN00"),
+            ("AWS_SECRET_ACCESS_KEY", wrong_secret),
+        ],
+        &[
+            "--endpoint-url",
+            &moto.url(),
+            "--output-dir",
+            single.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(env_run.code, 3, "{}", env_run.stdout);
+    assert_eq!(
+        env_run.stderr,
+        "error: default credentials: sts:GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.\n"
+    );
+
     // No key or secret anywhere.
-    let mut texts = vec![run.stdout.clone(), run.stderr.clone()];
+    let mut texts = vec![
+        run.stdout.clone(),
+        run.stderr.clone(),
+        profile_run.stdout,
+        profile_run.stderr,
+        env_run.stdout,
+        env_run.stderr,
+    ];
     texts.extend(
         all_files(output.path())
             .iter()
