@@ -10,7 +10,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_config::environment::region::EnvironmentVariableRegionProvider;
+use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::profile::region::ProfileFileRegionProvider;
 use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -49,9 +52,18 @@ impl Clients {
                     .operation_attempt_timeout(ATTEMPT_TIMEOUT)
                     .build(),
             );
+        // Region: the environment, then the profile, then IAM's home region. Not instance
+        // metadata: IAM is global, and on a machine outside EC2 that probe costs seconds.
+        let mut profile_region = ProfileFileRegionProvider::builder();
         if let Some(name) = profile {
             loader = loader.profile_name(name);
+            profile_region = profile_region.profile_name(name);
         }
+        loader = loader.region(
+            RegionProviderChain::first_try(EnvironmentVariableRegionProvider::new())
+                .or_else(profile_region.build())
+                .or_else(Region::new(FALLBACK_REGION)),
+        );
         if let Some(url) = &request.endpoint_url {
             loader = loader.endpoint_url(url);
         }
