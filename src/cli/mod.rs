@@ -2,11 +2,19 @@
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
 mod completions;
+// `policy_sentry` reaches the page-reading commands only through `pages::Companion`, its
+// companion only through `pages::InProcess`: in each binary the other side is dead code.
+#[allow(dead_code)]
 mod data_diff;
 mod data_info;
+#[allow(dead_code)]
 mod fetch_docs;
 mod initialize;
+#[allow(dead_code)]
+pub mod pages;
 mod query;
+
+use pages::{Pages, PagesCommand};
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -125,21 +133,44 @@ pub fn is_broken_pipe(error: &CliError) -> bool {
     matches!(error, CliError::Library(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
 }
 
+/// The whole program: parse, run with `P` for the commands that read HTML pages, print one
+/// error line on failure.
+pub fn main<P: Pages>() -> ExitCode {
+    let args = parse();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = run::<P>(args, &mut out).and_then(|exit| {
+        out.flush()
+            .map_err(|source| CliError::Library(Error::io("<stdout>", source)))?;
+        Ok(exit)
+    });
+    match result {
+        Ok(exit) => exit.into(),
+        // `| head` closed the pipe: the reader has what it wanted.
+        Err(error) if is_broken_pipe(&error) => Exit::Ok.into(),
+        Err(error) => {
+            eprintln!("error: {error}");
+            Exit::Usage.into()
+        }
+    }
+}
+
 /// Runs a parsed command, writing its result to `out`.
-pub fn run(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
+pub fn run<P: Pages>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
     if cli.command.uses_access_levels() {
         install_overrides(cli.access_level_overrides_file.as_deref())?;
     }
-    match cli.command {
-        Command::Query(command) => query::run(command, out),
-        Command::Initialize(args) => {
-            initialize::run(args, cli.access_level_overrides_file.as_deref(), out)
-        }
-        Command::FetchDocs(args) => fetch_docs::run(args, out),
-        Command::DataInfo(args) => data_info::run(args, out),
-        Command::DataDiff(args) => data_diff::run(args, out),
-        Command::Completions(args) => completions::run(args, out),
-    }
+    let overrides_file = cli.access_level_overrides_file.as_deref();
+    let pages = match cli.command {
+        Command::Query(command) => return query::run(command, out),
+        Command::Initialize(args) if !args.fetch => return initialize::run(args, overrides_file),
+        Command::DataInfo(args) => return data_info::run(args, out),
+        Command::Completions(args) => return completions::run(args, out),
+        Command::Initialize(args) => PagesCommand::InitializeAndFetch(args),
+        Command::FetchDocs(args) => PagesCommand::FetchDocs(args),
+        Command::DataDiff(args) => PagesCommand::DataDiff(args),
+    };
+    P::run(pages, overrides_file, out)
 }
 
 /// Loads the overrides file named by the flag, else by the environment, and installs it.
