@@ -698,9 +698,10 @@ pub fn audit_account_with_progress(
                   out: &mut Vec<(usize, Via)>| {
         for policy in attached {
             if let Some(index) = managed.get(policy.policy_arn.as_str()) {
-                let entry = &mut builder.policies[*index];
-                if !entry.attached_to.contains(&principal) {
-                    entry.attached_to.push(principal);
+                // Check the principal's own (short) list, not the policy's, which can hold
+                // thousands of principals.
+                if !out.iter().any(|(held, _)| held == index) {
+                    builder.policies[*index].attached_to.push(principal);
                     out.push((*index, Via::Direct));
                 }
             }
