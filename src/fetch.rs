@@ -187,13 +187,14 @@ pub fn page_links(index_html: &str) -> std::result::Result<Vec<String>, String> 
     for anchor in document.select(&selector) {
         let href = anchor.value().attr("href").unwrap_or_default().trim();
         let file = href.strip_prefix("./").unwrap_or(href);
-        // Only plain file names: a link elsewhere must not write outside the folder.
+        // Only plain file names (no slash or backslash): a link elsewhere must not write
+        // outside the folder. Dots may repeat: AWS has
+        // `list_awsmigrationhubstrategyrecommendations..html`.
         let plain = file.starts_with("list_")
             && file.ends_with(".html")
             && file
                 .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || b"_-.".contains(&byte))
-            && !file.contains("..");
+                .all(|byte| byte.is_ascii_alphanumeric() || b"_-.".contains(&byte));
         if plain && !files.iter().any(|seen| seen == file) {
             files.push(file.to_owned());
         }

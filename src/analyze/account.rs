@@ -4,6 +4,7 @@
 //! roles that hold them (inline, managed and group-inherited policies, combined per
 //! principal), and checks role trust policies. Reports are rendered by [`crate::output`].
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -186,12 +187,12 @@ fn url_decode(text: &str) -> String {
 }
 
 /// A document as JSON: objects as they are, strings URL-decoded and parsed.
-fn document_value(value: &Value) -> std::result::Result<Value, String> {
+fn document_value(value: &Value) -> std::result::Result<Cow<'_, Value>, String> {
     match value {
-        Value::String(encoded) => {
-            serde_json::from_str(&url_decode(encoded)).map_err(|error| error.to_string())
-        }
-        other => Ok(other.clone()),
+        Value::String(encoded) => serde_json::from_str(&url_decode(encoded))
+            .map(Cow::Owned)
+            .map_err(|error| error.to_string()),
+        other => Ok(Cow::Borrowed(other)),
     }
 }
 
@@ -381,10 +382,7 @@ impl AccountReport {
         format!("{}/{}", principal.kind.as_str(), principal.name)
     }
 
-    /// The report as JSON: `account_id`, `summary`, `policies` (each with its findings and
-    /// their actions) and `principals` (each with its policies, the counts of its policies'
-    /// combined findings, escalation methods, and trust findings).
-    pub fn to_json(&self) -> Value {
+    fn summary_json(&self) -> Value {
         let summary: serde_json::Map<String, Value> = self
             .summary()
             .into_iter()
@@ -395,35 +393,32 @@ impl AccountReport {
                 )
             })
             .collect();
-        let policies: Vec<Value> = self
-            .policies
-            .iter()
-            .map(|policy| {
-                let document = &self.documents[policy.document];
-                let report = &document.report;
-                let mut unknown = report.unknown_actions.clone();
-                unknown.sort_unstable();
-                json!({
-                    "policy": policy.name,
-                    "type": policy.kind.as_str(),
-                    "arn": policy.arn,
-                    "owner": policy.owner,
-                    "excluded": policy.excluded,
-                    "attached_to": policy.attached_to.iter().map(|i| self.principal_label(*i)).collect::<Vec<_>>(),
-                    "error": document.error,
-                    "allowed_actions": report.grants.allowed.len(),
-                    "unrestricted_actions": report.grants.unrestricted.len(),
-                    "unrestrictable_actions": report.grants.unrestrictable.len(),
-                    "unknown_actions": unknown,
-                    "findings": if policy.excluded { Value::Null } else { report.findings.to_json() },
-                })
-            })
-            .collect();
-        let principals: Vec<Value> = self
-            .principals
-            .iter()
-            .map(|principal| {
-                let held: Vec<Value> = principal
+        Value::Object(summary)
+    }
+
+    fn policy_json(&self, policy: &PolicyEntry) -> Value {
+        let document = &self.documents[policy.document];
+        let report = &document.report;
+        let mut unknown = report.unknown_actions.clone();
+        unknown.sort_unstable();
+        json!({
+            "policy": policy.name,
+            "type": policy.kind.as_str(),
+            "arn": policy.arn,
+            "owner": policy.owner,
+            "excluded": policy.excluded,
+            "attached_to": policy.attached_to.iter().map(|i| self.principal_label(*i)).collect::<Vec<_>>(),
+            "error": document.error,
+            "allowed_actions": report.grants.allowed.len(),
+            "unrestricted_actions": report.grants.unrestricted.len(),
+            "unrestrictable_actions": report.grants.unrestrictable.len(),
+            "unknown_actions": unknown,
+            "findings": if policy.excluded { Value::Null } else { report.findings.to_json() },
+        })
+    }
+
+    fn principal_json(&self, principal: &PrincipalEntry) -> Value {
+        let held: Vec<Value> = principal
                     .policies
                     .iter()
                     .map(|(index, via)| {
@@ -436,33 +431,83 @@ impl AccountReport {
                         })
                     })
                     .collect();
-                let mut findings = principal.findings.to_summary_json();
-                if principal.kind == PrincipalKind::Role
-                    && let Value::Object(map) = &mut findings
-                {
-                    for category in Category::TRUST {
-                        map.insert(
+        let mut findings = principal.findings.to_summary_json();
+        if principal.kind == PrincipalKind::Role
+            && let Value::Object(map) = &mut findings
+        {
+            for category in Category::TRUST {
+                map.insert(
                             category.name().to_owned(),
                             json!({"severity": category.severity(), "principals": principal.trust.items(category)}),
                         );
-                    }
-                }
-                json!({
-                    "principal": principal.name,
-                    "type": principal.kind.as_str(),
-                    "arn": principal.arn,
-                    "excluded": principal.excluded,
-                    "policies": held,
-                    "findings": if principal.excluded { Value::Null } else { findings },
-                })
-            })
-            .collect();
+            }
+        }
+        json!({
+            "principal": principal.name,
+            "type": principal.kind.as_str(),
+            "arn": principal.arn,
+            "excluded": principal.excluded,
+            "policies": held,
+            "findings": if principal.excluded { Value::Null } else { findings },
+        })
+    }
+
+    /// The report as JSON: `account_id`, `summary`, `policies` (each with its findings and
+    /// their actions) and `principals` (each with its policies, the counts of its policies'
+    /// combined findings, escalation methods, and trust findings).
+    pub fn to_json(&self) -> Value {
         json!({
             "account_id": self.account_id,
-            "summary": summary,
-            "policies": policies,
-            "principals": principals,
+            "summary": self.summary_json(),
+            "policies": self.policies.iter().map(|p| self.policy_json(p)).collect::<Vec<_>>(),
+            "principals": self.principals.iter().map(|p| self.principal_json(p)).collect::<Vec<_>>(),
         })
+    }
+
+    /// [`AccountReport::to_json`] as a value to serialise, built one policy or principal at a
+    /// time, so writing a large report does not hold it all in memory.
+    pub fn json_stream(&self) -> impl serde::Serialize + '_ {
+        JsonStream(self)
+    }
+}
+
+struct JsonStream<'a>(&'a AccountReport);
+
+struct Lazy<'a, T>(&'a [T], &'a AccountReport, fn(&AccountReport, &T) -> Value);
+
+impl<T> serde::Serialize for Lazy<'_, T> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&(self.2)(self.1, item))?;
+        }
+        seq.end()
+    }
+}
+
+impl serde::Serialize for JsonStream<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let report = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("account_id", &report.account_id)?;
+        map.serialize_entry("summary", &report.summary_json())?;
+        map.serialize_entry(
+            "policies",
+            &Lazy(&report.policies, report, AccountReport::policy_json),
+        )?;
+        map.serialize_entry(
+            "principals",
+            &Lazy(&report.principals, report, AccountReport::principal_json),
+        )?;
+        map.end()
     }
 }
 
@@ -571,29 +616,19 @@ pub fn audit_account(
 
 struct Builder<'a> {
     exclusions: &'a Exclusions,
-    documents: Vec<Value>,
-    document_errors: Vec<Option<String>>,
-    by_text: HashMap<String, usize>,
+    /// Every document occurrence, in order; deduplicated after collection.
+    occurrences: Vec<&'a Value>,
     policies: Vec<PolicyEntry>,
 }
 
-impl Builder<'_> {
-    fn document(&mut self, value: &Value) -> usize {
-        let (value, error) = match document_value(value) {
-            Ok(value) => (value, None),
-            Err(error) => (Value::Null, Some(error)),
-        };
-        let key = value.to_string();
-        if let Some(index) = self.by_text.get(&key) {
-            return *index;
-        }
-        self.documents.push(value);
-        self.document_errors.push(error);
-        self.by_text.insert(key, self.documents.len() - 1);
-        self.documents.len() - 1
+impl<'a> Builder<'a> {
+    /// Records a document occurrence; the index is mapped to a distinct document later.
+    fn document(&mut self, value: &'a Value) -> usize {
+        self.occurrences.push(value);
+        self.occurrences.len() - 1
     }
 
-    fn inline(&mut self, owner: String, policy: &InlinePolicy, principal: usize) -> usize {
+    fn inline(&mut self, owner: String, policy: &'a InlinePolicy, principal: usize) -> usize {
         let document = self.document(&policy.policy_document);
         self.policies.push(PolicyEntry {
             kind: PolicyKind::Inline,
@@ -620,9 +655,7 @@ pub fn audit_account_with_progress(
     let rules = Rules::new(&exclusions.apply_to(config));
     let mut builder = Builder {
         exclusions,
-        documents: Vec::new(),
-        document_errors: Vec::new(),
-        by_text: HashMap::new(),
+        occurrences: Vec::new(),
         policies: Vec::new(),
     };
 
@@ -665,9 +698,10 @@ pub fn audit_account_with_progress(
                   out: &mut Vec<(usize, Via)>| {
         for policy in attached {
             if let Some(index) = managed.get(policy.policy_arn.as_str()) {
-                let entry = &mut builder.policies[*index];
-                if !entry.attached_to.contains(&principal) {
-                    entry.attached_to.push(principal);
+                // Check the principal's own (short) list, not the policy's, which can hold
+                // thousands of principals.
+                if !out.iter().any(|(held, _)| held == index) {
+                    builder.policies[*index].attached_to.push(principal);
                     out.push((*index, Via::Direct));
                 }
             }
@@ -769,13 +803,44 @@ pub fn audit_account_with_progress(
         }
     }
 
-    // Each distinct document analysed once, in parallel.
-    let total = builder.documents.len();
-    let done = AtomicUsize::new(0);
-    let documents: Vec<DocumentReport> = builder
-        .documents
+    // Decode and key every occurrence in parallel, then keep one copy of each distinct
+    // document: the analysis below runs once per distinct document.
+    let prepared: Vec<(String, Cow<'_, Value>, Option<String>)> = builder
+        .occurrences
         .par_iter()
-        .zip(builder.document_errors.par_iter())
+        .map(|value| match document_value(value) {
+            Ok(value) => (value.to_string(), value, None),
+            Err(error) => (String::new(), Cow::Owned(Value::Null), Some(error)),
+        })
+        .collect();
+    let mut distinct: Vec<(Cow<'_, Value>, Option<String>)> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut occurrence_to_document = Vec::with_capacity(prepared.len());
+    for (key, value, error) in prepared {
+        let index = if error.is_some() {
+            distinct.push((value, error));
+            distinct.len() - 1
+        } else {
+            *by_key.entry(key).or_insert_with(|| {
+                distinct.push((value, None));
+                distinct.len() - 1
+            })
+        };
+        occurrence_to_document.push(index);
+    }
+    let mut policies = builder.policies;
+    for policy in &mut policies {
+        policy.document = occurrence_to_document[policy.document];
+    }
+    let trust_documents: Vec<Option<usize>> = trust_documents
+        .into_iter()
+        .map(|occurrence| occurrence.map(|o| occurrence_to_document[o]))
+        .collect();
+
+    let total = distinct.len();
+    let done = AtomicUsize::new(0);
+    let documents: Vec<DocumentReport> = distinct
+        .par_iter()
         .enumerate()
         .map(|(index, (value, error))| {
             let result = match error {
@@ -799,16 +864,9 @@ pub fn audit_account_with_progress(
         .collect();
 
     // Principals: their policies together, and role trust policies.
-    let policies = builder.policies;
-    let trust_parsed: Vec<Option<PolicyDocument>> = trust_documents
-        .iter()
-        .map(|index| {
-            index.and_then(|index| PolicyDocument::from_value(&builder.documents[index], "").ok())
-        })
-        .collect();
     principals
         .par_iter_mut()
-        .zip(trust_parsed.par_iter())
+        .zip(trust_documents.par_iter())
         .for_each(|(principal, trust)| {
             if principal.excluded {
                 return;
@@ -821,8 +879,10 @@ pub fn audit_account_with_progress(
                     .map(|(policy, _)| &documents[policies[*policy].document].report.grants),
             );
             principal.findings = Findings::from_grants(&grants, &rules);
-            if let Some(trust) = trust {
-                principal.trust = analyze_trust(trust, account_id.as_deref(), exclusions);
+            if let Some(trust) = trust
+                && let Ok(trust) = PolicyDocument::from_value(&distinct[*trust].0, "")
+            {
+                principal.trust = analyze_trust(&trust, account_id.as_deref(), exclusions);
             }
         });
 
@@ -841,7 +901,8 @@ mod tests {
     #[test]
     fn url_encoded_documents_are_read() {
         let encoded = "%7B%22Statement%22%3A%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22%2A%22%7D%7D";
-        let value = document_value(&Value::String(encoded.into())).unwrap();
+        let encoded = Value::String(encoded.into());
+        let value = document_value(&encoded).unwrap();
         assert_eq!(value["Statement"]["Action"], "s3:GetObject");
         assert_eq!(url_decode("a+b%2"), "a b%2");
     }
@@ -872,6 +933,19 @@ mod tests {
         assert_eq!(b.findings.service_wildcard.len(), 1);
         assert!(skip.excluded && skip.findings.service_wildcard.is_empty());
         assert_eq!(report.max_severity(), Some(Severity::Critical));
+    }
+
+    #[test]
+    fn streamed_json_equals_the_value() {
+        let details = AuthorizationDetails::parse(
+            r#"{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111111111111:user/u",
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}}}]}]}"#,
+            "t",
+        )
+        .unwrap();
+        let report = audit_account(&details, &Exclusions::default(), &Config::default());
+        let streamed = serde_json::to_value(report.json_stream()).unwrap();
+        assert_eq!(streamed, report.to_json());
     }
 
     #[test]

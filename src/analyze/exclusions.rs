@@ -101,8 +101,8 @@ fn name_matches(patterns: &[String], name: &str, path: &str) -> bool {
     let path = path.trim_start_matches('/');
     patterns.iter().any(|pattern| {
         let pattern = pattern.trim_start_matches('/');
-        crate::query::glob_matches(pattern, name)
-            || (!path.is_empty() && crate::query::glob_matches(pattern, path))
+        let glob = super::expand::Glob::new(pattern);
+        glob.matches(name) || (!path.is_empty() && glob.matches(path))
     })
 }
 

@@ -25,15 +25,16 @@ fn has_wildcard(text: &str) -> bool {
 }
 
 /// A compiled case-insensitive glob, with fast paths for the common shapes.
-enum Glob {
+pub(crate) enum Glob {
     Any,
     Exact(String),
     Prefix(String),
+    Suffix(String),
     Pattern(WildMatch),
 }
 
 impl Glob {
-    fn new(pattern: &str) -> Glob {
+    pub(crate) fn new(pattern: &str) -> Glob {
         if pattern == "*" {
             return Glob::Any;
         }
@@ -45,15 +46,27 @@ impl Glob {
         {
             return Glob::Prefix(head.to_ascii_lowercase());
         }
+        if let Some(tail) = pattern.strip_prefix('*')
+            && !has_wildcard(tail)
+        {
+            return Glob::Suffix(tail.to_ascii_lowercase());
+        }
         Glob::Pattern(WildMatch::new_case_insensitive(pattern))
     }
 
-    fn matches(&self, text: &str) -> bool {
+    pub(crate) fn matches(&self, text: &str) -> bool {
         match self {
             Glob::Any => true,
             Glob::Exact(lower) => text.eq_ignore_ascii_case(lower),
             Glob::Prefix(head) => {
-                text.len() >= head.len() && text[..head.len()].eq_ignore_ascii_case(head)
+                // Bytes, not str slices: a name may hold non-ASCII characters.
+                text.len() >= head.len()
+                    && text.as_bytes()[..head.len()].eq_ignore_ascii_case(head.as_bytes())
+            }
+            Glob::Suffix(tail) => {
+                text.len() >= tail.len()
+                    && text.as_bytes()[text.len() - tail.len()..]
+                        .eq_ignore_ascii_case(tail.as_bytes())
             }
             Glob::Pattern(pattern) => pattern.matches(text),
         }
@@ -312,6 +325,14 @@ mod tests {
         assert!(!actions.contains(Action::find("s3:DeleteObject").unwrap()));
         assert!(!actions.contains(Action::find("s3:CreateBucket").unwrap()));
         assert!(actions.iter().all(|a| a.service().prefix() == "s3"));
+    }
+
+    #[test]
+    fn globs_on_non_ascii_text() {
+        assert!(Glob::new("é*").matches("été"));
+        assert!(Glob::new("*role").matches("ünïcode-Role"));
+        assert!(!Glob::new("ab*").matches("é"));
+        assert!(!Glob::new("*ab").matches("é"));
     }
 
     #[test]

@@ -398,6 +398,26 @@ impl Findings {
         }
     }
 
+    /// The first `limit` entries of [`Findings::actions`] and how many there are in all,
+    /// without naming the rest (for summaries of large findings).
+    pub fn actions_limited(&self, category: Category, limit: usize) -> (Vec<String>, usize) {
+        match self.set(category) {
+            Some(set) => (
+                set.sorted_prefix(limit)
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect(),
+                set.len(),
+            ),
+            None => {
+                let mut all = self.actions(category);
+                let total = all.len();
+                all.truncate(limit);
+                (all, total)
+            }
+        }
+    }
+
     fn set(&self, category: Category) -> Option<&ActionSet> {
         match category {
             Category::ResourceExposure => Some(&self.resource_exposure),

@@ -33,6 +33,23 @@ impl Default for ActionSet {
     }
 }
 
+/// Action indices in `prefix:Name` byte order, and each index's rank in that order.
+fn name_order() -> &'static (Vec<u32>, Vec<u32>) {
+    static ORDER: std::sync::OnceLock<(Vec<u32>, Vec<u32>)> = std::sync::OnceLock::new();
+    ORDER.get_or_init(|| {
+        let mut named: Vec<(String, u32)> = Action::all()
+            .map(|action| (action.to_string(), action.index() as u32))
+            .collect();
+        named.sort_unstable();
+        let order: Vec<u32> = named.iter().map(|(_, index)| *index).collect();
+        let mut rank = vec![0u32; order.len()];
+        for (position, index) in order.iter().enumerate() {
+            rank[*index as usize] = position as u32;
+        }
+        (order, rank)
+    })
+}
+
 fn word_count() -> usize {
     Action::count().div_ceil(64)
 }
@@ -145,11 +162,49 @@ impl ActionSet {
             .filter_map(Action::from_index)
     }
 
+    /// The actions sorted by `prefix:Name` in byte order, without building the names: small
+    /// sets are sorted by a precomputed rank, large ones read off the global order.
+    pub fn sorted(&self) -> Vec<Action> {
+        let (order, rank) = name_order();
+        let len = self.len();
+        if len < 512 {
+            let mut actions: Vec<Action> = self.iter().collect();
+            actions.sort_unstable_by_key(|action| rank[action.index()]);
+            actions
+        } else {
+            let mut actions = Vec::with_capacity(len);
+            actions.extend(
+                order
+                    .iter()
+                    .filter_map(|index| Action::from_index(*index as usize))
+                    .filter(|action| self.contains(*action)),
+            );
+            actions
+        }
+    }
+
+    /// The first `limit` actions in [`ActionSet::sorted`] order, stopping early.
+    pub fn sorted_prefix(&self, limit: usize) -> Vec<Action> {
+        if self.len() < 512 {
+            let mut all = self.sorted();
+            all.truncate(limit);
+            return all;
+        }
+        name_order()
+            .0
+            .iter()
+            .filter_map(|index| Action::from_index(*index as usize))
+            .filter(|action| self.contains(*action))
+            .take(limit)
+            .collect()
+    }
+
     /// The actions as `prefix:Name`, in documented case, sorted by byte order.
     pub fn sorted_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.iter().map(|action| action.to_string()).collect();
-        names.sort_unstable();
-        names
+        self.sorted()
+            .iter()
+            .map(|action| action.to_string())
+            .collect()
     }
 }
 
@@ -181,6 +236,20 @@ mod tests {
         assert_eq!(all.len(), Action::count());
         assert_eq!(all.iter().count(), Action::count());
         assert!(all.iter().zip(Action::all()).all(|(a, b)| a == b));
+    }
+
+    #[test]
+    fn sorted_orders_agree() {
+        let all = ActionSet::all();
+        let mut names: Vec<String> = all.iter().map(|a| a.to_string()).collect();
+        names.sort_unstable();
+        assert_eq!(all.sorted_names(), names);
+        let small: ActionSet = all.iter().step_by(97).collect();
+        let mut small_names: Vec<String> = small.iter().map(|a| a.to_string()).collect();
+        small_names.sort_unstable();
+        assert_eq!(small.sorted_names(), small_names);
+        let first: Vec<String> = all.sorted_prefix(5).iter().map(|a| a.to_string()).collect();
+        assert_eq!(first, names[..5]);
     }
 
     #[test]

@@ -338,6 +338,16 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
             eprintln!("warning: policy {}: {error}", policy.name);
         }
     }
+    let unknown = report
+        .policies
+        .iter()
+        .filter(|p| !report.policy_report(p).unknown_actions.is_empty())
+        .count();
+    if unknown > 0 {
+        eprintln!(
+            "warning: {unknown} policies name actions the reference does not know (see unknown_actions in the JSON report)"
+        );
+    }
     let input_uri = args.input.to_string_lossy().replace('\\', "/");
     for fmt in &args.fmt {
         let path = args.output_dir.join(format!("report.{}", fmt.extension()));
@@ -345,7 +355,9 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
         let mut file = std::io::BufWriter::new(file);
         let io = |source| CliError::Library(Error::io(&path, source));
         match fmt {
-            ReportFormat::Json => json::write_pretty(&report.to_json(), &mut file).map_err(io)?,
+            ReportFormat::Json => {
+                json::write_pretty(&report.json_stream(), &mut file).map_err(io)?
+            }
             ReportFormat::Csv => csv::write_account(&report, &mut file)?,
             ReportFormat::Markdown => markdown::write_account(&report, &mut file).map_err(io)?,
             ReportFormat::Html => html::write_account(&report, &mut file).map_err(io)?,

@@ -22,15 +22,12 @@ pub struct DataDiffArgs {
     pub fmt: ReportFormat,
 }
 
-pub fn run(args: DataDiffArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+pub fn run(args: DataDiffArgs, mut out: &mut dyn Write) -> Result<Exit, CliError> {
     let diff = diff_directory(&args.docs_dir)?;
     let io = |source| Error::io("<stdout>", source);
     match args.fmt {
-        ReportFormat::Json => {
-            let value = serde_json::to_value(&diff).expect("plain data serialises");
-            json::write_pretty(&value, out).map_err(io)?;
-        }
-        ReportFormat::Text => write_text(&diff, out).map_err(io)?,
+        ReportFormat::Json => json::write_pretty(&diff, &mut out).map_err(io)?,
+        ReportFormat::Text => write_text(&diff, &mut out).map_err(io)?,
     }
     Ok(Exit::Ok)
 }

@@ -40,10 +40,7 @@ pub fn run(args: DataInfoArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     }
     let io = |source| Error::io("<stdout>", source);
     match args.fmt {
-        ReportFormat::Json => {
-            let value = serde_json::to_value(&info).expect("plain data serialises");
-            json::write_pretty(&value, out).map_err(io)?;
-        }
+        ReportFormat::Json => json::write_pretty(&info, out).map_err(io)?,
         ReportFormat::Text => write_text(&info, out).map_err(io)?,
     }
     Ok(Exit::Ok)

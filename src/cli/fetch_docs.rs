@@ -1,7 +1,6 @@
 //! `fetch-docs`: download the current AWS Service Authorization Reference pages, with a
 //! progress bar on stderr when it is a terminal.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -37,7 +36,7 @@ pub struct FetchArgs {
     pub retries: u32,
 }
 
-pub fn run(args: FetchDocsArgs, _out: &mut impl Write) -> Result<Exit, CliError> {
+pub fn run(args: FetchDocsArgs) -> Result<Exit, CliError> {
     fetch_into(&args.output_dir, &args.fetch)?;
     Ok(Exit::Ok)
 }

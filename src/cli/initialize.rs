@@ -1,15 +1,14 @@
 //! `initialize`: the config folder with editable example files; `--fetch` also downloads the
 //! AWS pages into it. No database is built: the data is in the binary.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use policy_sentry::config::{self, DOCS_FOLDER, InitOptions};
+use policy_sentry::config::{self, InitOptions};
 use policy_sentry::data::snapshot;
 
-use super::fetch_docs::{self, FetchArgs};
+use super::fetch_docs::FetchArgs;
 use super::{CliError, Exit};
 
 #[derive(Debug, Args)]
@@ -27,13 +26,13 @@ pub struct InitializeArgs {
     pub fetch_args: FetchArgs,
 }
 
-pub fn run(
-    args: InitializeArgs,
+/// Writes the config files; returns the config folder. Reports on stderr.
+pub fn write_files(
+    args: &InitializeArgs,
     overrides_file: Option<&Path>,
-    _out: &mut impl Write,
-) -> Result<Exit, CliError> {
-    let config_dir = match args.config_dir {
-        Some(dir) => dir,
+) -> Result<PathBuf, CliError> {
+    let config_dir = match &args.config_dir {
+        Some(dir) => dir.clone(),
         None => config::default_config_dir().ok_or_else(|| {
             CliError::Usage("no home folder (HOME is not set); give --config-dir".to_owned())
         })?,
@@ -51,9 +50,11 @@ pub fn run(
             file.description
         );
     }
-    if args.fetch {
-        fetch_docs::fetch_into(&config_dir.join(DOCS_FOLDER), &args.fetch_args)?;
-    }
+    Ok(config_dir)
+}
+
+/// The closing note: no database, and how to use the overrides.
+pub fn closing_note(config_dir: &Path) {
     eprintln!(
         "No database to build: the AWS Service Authorization Reference of {} is compiled into this binary.",
         snapshot::SNAPSHOT_DATE
@@ -62,5 +63,11 @@ pub fn run(
         "Use the overrides with --access-level-overrides-file {} (or POLICY_SENTRY_ACCESS_OVERRIDES).",
         config_dir.join(config::OVERRIDES_FILE).display()
     );
+}
+
+/// `initialize` without `--fetch` (with it, see `pages`).
+pub fn run(args: InitializeArgs, overrides_file: Option<&Path>) -> Result<Exit, CliError> {
+    let config_dir = write_files(&args, overrides_file)?;
+    closing_note(&config_dir);
     Ok(Exit::Ok)
 }

@@ -56,10 +56,9 @@ fn findings_cell(findings: &Findings, category: Category) -> String {
             .collect::<Vec<_>>()
             .join("<br>");
     }
-    let actions = findings.actions(category);
+    let (actions, total) = findings.actions_limited(category, CELL_LIMIT);
     let mut cell: Vec<String> = actions
         .iter()
-        .take(CELL_LIMIT)
         .map(|a| {
             if category == Category::ServiceWildcard {
                 format!("<code>{}</code>", escape(a))
@@ -68,10 +67,10 @@ fn findings_cell(findings: &Findings, category: Category) -> String {
             }
         })
         .collect();
-    if actions.len() > CELL_LIMIT {
+    if total > actions.len() {
         cell.push(format!(
             "… and {} more (see the JSON report)",
-            actions.len() - CELL_LIMIT
+            total - actions.len()
         ));
     }
     cell.join(", ")

@@ -21,12 +21,12 @@ fn findings_cell(findings: &Findings, category: Category, limit: usize) -> Strin
             .collect();
         return cell(&join_limited(&methods, limit));
     }
-    let actions: Vec<String> = findings
-        .actions(category)
-        .into_iter()
-        .map(|a| format!("`{a}`"))
-        .collect();
-    cell(&join_limited(&actions, limit))
+    let (shown, total) = findings.actions_limited(category, limit);
+    let mut actions: Vec<String> = shown.iter().map(|a| format!("`{a}`")).collect();
+    if total > shown.len() {
+        actions.push(format!("… ({} more)", total - shown.len()));
+    }
+    cell(&actions.join(", "))
 }
 
 /// A report of policy files: a summary table of counts, then each policy's findings.

@@ -73,7 +73,7 @@ fn details(findings: &Findings, category: Category) -> String {
             .collect();
         return join_limited(&methods, 20);
     }
-    join_limited(&findings.actions(category), 30)
+    crate::output::text::actions_limited(findings, category, 30)
 }
 
 fn log(results: Vec<Value>) -> Value {

@@ -52,6 +52,20 @@ pub fn join_limited(items: &[String], limit: usize) -> String {
     )
 }
 
+/// The first `limit` actions of a category joined with `, `, then how many more there are.
+pub fn actions_limited(
+    findings: &crate::analyze::Findings,
+    category: crate::analyze::Category,
+    limit: usize,
+) -> String {
+    let (shown, total) = findings.actions_limited(category, limit);
+    if total > shown.len() {
+        format!("{}, … ({} more)", shown.join(", "), total - shown.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
 fn write_findings(
     findings: &crate::analyze::Findings,
     out: &mut impl Write,
@@ -74,12 +88,11 @@ fn write_findings(
                 join_limited(&methods, 6)
             )?;
         } else {
-            let actions = findings.actions(category);
             writeln!(
                 out,
                 "{indent}{severity:<8} {category} ({}): {}",
-                actions.len(),
-                join_limited(&actions, 8)
+                findings.count(category),
+                actions_limited(findings, category, 8)
             )?;
         }
     }

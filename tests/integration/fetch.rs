@@ -244,6 +244,24 @@ fn not_found_and_redirects_fail_at_once() {
 }
 
 #[test]
+fn index_links_are_plain_page_names() {
+    let index = String::from_utf8(index_page(&[
+        "list_a.html",
+        "list_awsmigrationhubstrategyrecommendations..html",
+        "list_a.html",
+    ]))
+    .unwrap()
+    .replace("</ul>", "<li><a href=\"list_x/../../etc.html\">x</a></li><li><a href=\"./list_b.htm\">b</a></li></ul>");
+    assert_eq!(
+        policy_sentry::fetch::page_links(&index).unwrap(),
+        [
+            "list_a.html",
+            "list_awsmigrationhubstrategyrecommendations..html"
+        ]
+    );
+}
+
+#[test]
 fn an_index_without_pages_is_an_error() {
     let mut routes = routes(&[]);
     routes.insert(

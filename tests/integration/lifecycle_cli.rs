@@ -664,3 +664,86 @@ fn data_diff_errors_name_the_folder_or_page() {
         usage.stderr
     );
 }
+
+// ---- the companion binary ----
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+#[test]
+fn the_html_parser_and_http_client_stay_out_of_the_main_binary() {
+    // Their static data would be relocated at every start of every query (see cli::pages).
+    let main = std::fs::read(assert_cmd::cargo::cargo_bin("policy_sentry")).unwrap();
+    let companion = std::fs::read(assert_cmd::cargo::cargo_bin("policy_sentry-docs")).unwrap();
+    for marker in [b"(fetch-docs)".as_slice(), b"annotation-xml"] {
+        assert!(
+            !contains(&main, marker),
+            "{}",
+            String::from_utf8_lossy(marker)
+        );
+        assert!(
+            contains(&companion, marker),
+            "{}",
+            String::from_utf8_lossy(marker)
+        );
+    }
+}
+
+#[test]
+fn the_companion_takes_the_same_command_line() {
+    let companion = || assert_cmd::Command::cargo_bin("policy_sentry-docs").unwrap();
+    let output = companion()
+        .args(["query", "service-table", "--fmt", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        output.stdout,
+        run(&["query", "service-table", "--fmt", "csv"])
+            .stdout
+            .into_bytes()
+    );
+    let output = companion()
+        .args([
+            "data-diff",
+            "--docs-dir",
+            crate::support::repo_path("tests/fixtures/pages")
+                .to_str()
+                .unwrap(),
+            "--fmt",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let diff: Value = serde_json::from_str(&String::from_utf8(output.stdout).unwrap()).unwrap();
+    assert_eq!(diff["pages"], 3);
+}
+
+#[test]
+fn a_missing_companion_is_a_clear_error() {
+    let temp = tempfile::tempdir().unwrap();
+    let alone = temp
+        .path()
+        .join(format!("policy_sentry{}", std::env::consts::EXE_SUFFIX));
+    std::fs::copy(assert_cmd::cargo::cargo_bin("policy_sentry"), &alone).unwrap();
+    let output = std::process::Command::new(&alone)
+        .args(["data-diff", "--docs-dir", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: fetch-docs, data-diff and initialize --fetch run in policy_sentry-docs, which is not beside this program ("),
+        "{stderr}"
+    );
+    // Everything else works without it.
+    let output = std::process::Command::new(&alone)
+        .args(["data-info", "--fmt", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -1,0 +1,12 @@
+//! `policy_sentry-docs`: the companion of `policy_sentry` that runs the commands reading AWS
+//! HTML pages (`fetch-docs`, `data-diff`, `initialize --fetch`); `policy_sentry` executes it
+//! with the same arguments. It takes the same command line as `policy_sentry`.
+
+#[path = "../cli/mod.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main::<cli::pages::InProcess>()
+}
