@@ -84,6 +84,10 @@ pub enum Error {
         column: usize,
         message: String,
     },
+    /// A call to AWS (or the endpoint standing in for it) failed: credentials, permissions,
+    /// network, or an answer that could not be used. `context` names the profile and operation.
+    #[error("{context}: {message}")]
+    Aws { context: String, message: String },
     #[error("{path}: {source}", path = path.display())]
     Io {
         path: PathBuf,

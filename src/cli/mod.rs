@@ -4,6 +4,8 @@
 mod analyze;
 mod completions;
 mod create_template;
+#[cfg(feature = "download")]
+mod download_policies;
 // `policy_sentry` reaches the page-reading commands only through `pages::Companion`, its
 // companion only through `pages::InProcess`: in each binary the other side is dead code.
 #[allow(dead_code)]
@@ -39,6 +41,9 @@ pub enum Exit {
     Findings = 1,
     /// Bad usage or bad input.
     Usage = 2,
+    /// A call to AWS failed (`download-policies`: credentials, permissions, network), for
+    /// one profile or more.
+    Failure = 3,
 }
 
 impl From<Exit> for ExitCode {
@@ -113,6 +118,8 @@ pub enum Command {
     ExpandPolicy(analyze::ExpandPolicyArgs),
     /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
     CreateExclusionsFile(analyze::CreateExclusionsArgs),
+    #[cfg(feature = "download")]
+    DownloadPolicies(download_policies::DownloadPoliciesArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
 }
@@ -158,6 +165,16 @@ pub enum CliError {
     Usage(String),
 }
 
+impl CliError {
+    /// The exit code this error ends the process with.
+    pub fn exit(&self) -> Exit {
+        match self {
+            CliError::Library(Error::Aws { .. }) => Exit::Failure,
+            _ => Exit::Usage,
+        }
+    }
+}
+
 /// Parses the process arguments; clap prints help, version or a usage error and exits.
 pub fn parse() -> Cli {
     let matches = command().get_matches();
@@ -200,7 +217,7 @@ pub fn main<P: Pages>() -> ExitCode {
         Err(error) if is_broken_pipe(&error) => Exit::Ok.into(),
         Err(error) => {
             eprintln!("error: {error}");
-            Exit::Usage.into()
+            error.exit().into()
         }
     }
 }
@@ -222,6 +239,8 @@ pub fn run<P: Pages>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
         Command::Initialize(args) if !args.fetch => return initialize::run(args, overrides_file),
         Command::DataInfo(args) => return data_info::run(args, out),
         Command::Completions(args) => return completions::run(args, out),
+        #[cfg(feature = "download")]
+        Command::DownloadPolicies(args) => return download_policies::run(args, out),
         Command::Initialize(args) => PagesCommand::InitializeAndFetch(args),
         Command::FetchDocs(args) => PagesCommand::FetchDocs(args),
         Command::DataDiff(args) => PagesCommand::DataDiff(args),

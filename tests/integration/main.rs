@@ -6,6 +6,8 @@ mod analyze_cli;
 mod arn_props;
 mod cli;
 mod data;
+#[cfg(feature = "download")]
+mod download;
 mod fetch;
 mod http;
 mod lifecycle_cli;

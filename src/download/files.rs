@@ -1,0 +1,229 @@
+//! Writing one account's download: the account file and the seed's one-file-per-policy
+//! layout, each file written to a temporary file in its folder and renamed into place, so an
+//! interrupted run never leaves a truncated file. Files are readable by their owner only
+//! (IAM data describes who can do what in the account).
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::DownloadRequest;
+use super::details::{AuthorizationDetails, ManagedPolicyDetail};
+use crate::error::{Error, Result};
+
+/// The account file's name, in `<output-dir>/<account-id>/`.
+pub const ACCOUNT_FILE_NAME: &str = "account-authorization-details.json";
+
+pub(super) struct Written {
+    pub(super) account_dir: PathBuf,
+    pub(super) customer_managed: usize,
+    pub(super) aws_managed: usize,
+}
+
+/// Writes `<output_dir>/<account_id>/`: the account file, `customer-managed/` and (when asked)
+/// `aws-managed/`.
+pub(super) fn write_account(
+    output_dir: &Path,
+    account_id: &str,
+    details: &AuthorizationDetails,
+    request: &DownloadRequest,
+) -> Result<Written> {
+    let account_dir = output_dir.join(account_id);
+    create_dir(&account_dir)?;
+    write_atomic(&account_dir.join(ACCOUNT_FILE_NAME), &to_json(details)?)?;
+
+    let wanted = |policy: &&ManagedPolicyDetail| request.include_unattached || policy.is_attached();
+    let customer: Vec<&ManagedPolicyDetail> = details
+        .policies
+        .iter()
+        .filter(|policy| !policy.is_aws_managed())
+        .filter(wanted)
+        .collect();
+    let customer_managed = write_policies(&account_dir.join("customer-managed"), &customer)?;
+    let aws_managed = if request.aws_managed {
+        let aws: Vec<&ManagedPolicyDetail> = details
+            .policies
+            .iter()
+            .filter(|policy| policy.is_aws_managed())
+            .filter(wanted)
+            .collect();
+        write_policies(&account_dir.join("aws-managed"), &aws)?
+    } else {
+        0
+    };
+    Ok(Written {
+        account_dir,
+        customer_managed,
+        aws_managed,
+    })
+}
+
+/// One `<PolicyName>.json` per policy, holding its default version's document. Names are
+/// checked against IAM's character set, so an answer cannot write outside `dir`; a name seen
+/// twice (same name, another path) gets its path added: `<PolicyName>.<path_parts>.json`.
+fn write_policies(dir: &Path, policies: &[&ManagedPolicyDetail]) -> Result<usize> {
+    create_dir(dir)?;
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut written = 0;
+    for policy in policies {
+        let name = policy.policy_name.as_deref().unwrap_or_default();
+        if !is_iam_name(name) {
+            return Err(Error::InvalidInput {
+                what: format!("managed policy name {name:?}"),
+                message: "not a valid IAM name; refusing to use it as a file name".into(),
+            });
+        }
+        let Some(document) = policy.default_document() else {
+            return Err(Error::InvalidInput {
+                what: format!("managed policy {name}"),
+                message: "the answer holds no document for its default version".into(),
+            });
+        };
+        let mut stem = name.to_owned();
+        if !taken.insert(stem.to_lowercase()) {
+            let path_parts: Vec<&str> = policy
+                .path
+                .as_deref()
+                .unwrap_or_default()
+                .split('/')
+                .filter(|part| is_iam_name(part))
+                .collect();
+            stem = format!("{name}.{}", path_parts.join("_"));
+            let mut counter = 1;
+            while !taken.insert(stem.to_lowercase()) {
+                counter += 1;
+                stem = format!("{name}.{}.{counter}", path_parts.join("_"));
+            }
+        }
+        write_atomic(&dir.join(format!("{stem}.json")), &to_json(document)?)?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+/// IAM names: letters, digits and `+=,.@_-`, and not a path component of its own.
+fn is_iam_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+}
+
+/// Pretty JSON with the AWS CLI's four-space indent and a final newline.
+fn to_json(value: &impl Serialize) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut bytes, formatter);
+    value
+        .serialize(&mut serializer)
+        .map_err(|error| Error::InvalidInput {
+            what: "download".into(),
+            message: format!("cannot serialize as JSON: {error}"),
+        })?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+fn create_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::io(dir, source))
+}
+
+/// Writes a temporary file next to `path` and renames it over `path`.
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".policy_sentry-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|source| Error::io(dir, source))?;
+    temporary
+        .write_all(bytes)
+        .and_then(|()| temporary.flush())
+        .map_err(|source| Error::io(temporary.path(), source))?;
+    temporary
+        .persist(path)
+        .map_err(|error| Error::io(path, error.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::download::details::PolicyVersion;
+    use serde_json::json;
+
+    fn policy(name: &str, path: &str, attached: bool) -> ManagedPolicyDetail {
+        ManagedPolicyDetail {
+            policy_name: Some(name.into()),
+            arn: Some(format!("arn:aws:iam::123456789012:policy{path}{name}")),
+            path: Some(path.into()),
+            default_version_id: Some("v1".into()),
+            attachment_count: Some(i32::from(attached)),
+            policy_version_list: vec![PolicyVersion {
+                document: Some(json!({"Version": "2012-10-17", "Statement": []})),
+                version_id: Some("v1".into()),
+                is_default_version: true,
+                create_date: None,
+            }],
+            ..ManagedPolicyDetail::default()
+        }
+    }
+
+    #[test]
+    fn names_are_checked_and_duplicates_get_their_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = policy("Same", "/", true);
+        let second = policy("Same", "/team/a/", true);
+        assert_eq!(write_policies(dir.path(), &[&first, &second]).unwrap(), 2);
+        assert!(dir.path().join("Same.json").is_file());
+        assert!(dir.path().join("Same.team_a.json").is_file());
+
+        for bad in ["../escape", "a/b", "..", ""] {
+            let bad = policy(bad, "/", true);
+            assert!(write_policies(dir.path(), &[&bad]).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn layout_respects_attachment_and_aws_managed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut aws = policy("ReadOnlyAccess", "/", true);
+        aws.arn = Some("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+        let details = AuthorizationDetails {
+            policies: vec![
+                policy("Attached", "/", true),
+                policy("Loose", "/", false),
+                aws,
+            ],
+            ..AuthorizationDetails::default()
+        };
+        let mut request = DownloadRequest::new(dir.path());
+        let written = write_account(dir.path(), "123456789012", &details, &request).unwrap();
+        assert_eq!((written.customer_managed, written.aws_managed), (1, 0));
+        let account = dir.path().join("123456789012");
+        assert!(account.join("customer-managed/Attached.json").is_file());
+        assert!(!account.join("customer-managed/Loose.json").exists());
+        assert!(!account.join("aws-managed").exists());
+
+        request.include_unattached = true;
+        request.aws_managed = true;
+        let written = write_account(dir.path(), "123456789012", &details, &request).unwrap();
+        assert_eq!((written.customer_managed, written.aws_managed), (2, 1));
+        assert!(account.join("aws-managed/ReadOnlyAccess.json").is_file());
+        let file: AuthorizationDetails =
+            serde_json::from_slice(&std::fs::read(account.join(ACCOUNT_FILE_NAME)).unwrap())
+                .unwrap();
+        assert_eq!(file, details);
+        // No temporary file is left behind.
+        let leftovers: Vec<_> = std::fs::read_dir(&account)
+            .unwrap()
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+}

@@ -1,0 +1,696 @@
+//! `download-policies` against a real moto server, through the real SDK and the binary: what
+//! is created is what is downloaded; paging; throttling and server errors; `--recursive`
+//! with a failing profile; AWS-managed policies; no secret in any output.
+
+mod account;
+mod measure;
+mod moto;
+mod proxy;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::support::policy_sentry;
+use account::{ACCOUNT_ID, Expected, observed, policy_files, populate, read_account_file};
+use moto::{ACCESS_KEY, Moto, SECRET_KEY, block_on};
+use proxy::{Fault, Proxy};
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+/// `policy_sentry download-policies ARGS` with `env` and nothing of the caller's AWS setup:
+/// no credentials, profiles, endpoints or instance metadata but what the test gives.
+fn download(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let mut command = policy_sentry();
+    command.arg("download-policies").args(args);
+    for variable in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_DEFAULT_REGION",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_IAM",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_MAX_ATTEMPTS",
+        "AWS_RETRY_MODE",
+        "AWS_ROLE_ARN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+        .env("HOME", home)
+        .env("AWS_CONFIG_FILE", home.join("no-aws-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-aws-credentials"),
+        )
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run policy_sentry");
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+const TEST_KEYS: [(&str, &str); 2] = [
+    ("AWS_ACCESS_KEY_ID", ACCESS_KEY),
+    ("AWS_SECRET_ACCESS_KEY", SECRET_KEY),
+];
+
+/// Downloads with the fake keys from `url` into `output`; the run must succeed.
+fn download_ok(home: &Path, url: &str, output: &Path, extra: &[&str]) -> Run {
+    let output_dir = output.to_str().expect("utf-8 path");
+    let mut args = vec!["--endpoint-url", url, "--output-dir", output_dir];
+    args.extend_from_slice(extra);
+    let run = download(home, &TEST_KEYS, &args);
+    assert_eq!(
+        run.code, 0,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    run
+}
+
+/// The attached (or all) customer-managed policies of `expected`, as the seed layout holds them.
+fn expected_files(expected: &Expected, include_unattached: bool) -> BTreeMap<String, Value> {
+    expected
+        .managed
+        .iter()
+        .filter(|(_, (_, attached))| include_unattached || *attached)
+        .map(|(name, (doc, _))| (name.clone(), doc.clone()))
+        .collect()
+}
+
+/// Every file under `dir`, recursively.
+fn all_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(next) = pending.pop() {
+        for entry in std::fs::read_dir(&next).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn downloads_every_document_as_created() {
+    let Some(moto) = Moto::start("downloads_every_document_as_created", &[]) else {
+        return;
+    };
+    let expected = block_on(populate(&moto.iam(ACCESS_KEY, SECRET_KEY)));
+    let home = tempfile::tempdir().unwrap();
+    let output = tempfile::tempdir().unwrap();
+
+    let run = download_ok(home.path(), &moto.url(), output.path(), &[]);
+    assert!(
+        run.stdout.starts_with(&format!(
+            "{ACCOUNT_ID}: 3 users, 3 groups, 3 roles, 6 managed policies (3 customer-managed policy files) in {}",
+            output.path().join(ACCOUNT_ID).display()
+        )),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("; 1 page, 2 requests, 0 retries"),
+        "{}",
+        run.stdout
+    );
+
+    // The account file holds everything, documents equal to what was created.
+    let details = read_account_file(output.path());
+    assert_eq!(observed(&details), expected);
+    // The seed layout: attached customer-managed policies only, each its default version.
+    let account_dir = output.path().join(ACCOUNT_ID);
+    assert_eq!(
+        policy_files(&account_dir.join("customer-managed")),
+        expected_files(&expected, false)
+    );
+    assert!(!account_dir.join("aws-managed").exists());
+
+    // The file's shape is the AWS CLI's.
+    let raw: Value = serde_json::from_str(
+        &std::fs::read_to_string(account_dir.join("account-authorization-details.json")).unwrap(),
+    )
+    .unwrap();
+    let keys: Vec<&String> = raw.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "UserDetailList",
+            "GroupDetailList",
+            "RoleDetailList",
+            "Policies"
+        ]
+    );
+    let app_role = raw["RoleDetailList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|role| role["RoleName"] == "app-role")
+        .unwrap();
+    assert_eq!(
+        app_role["InstanceProfileList"][0]["InstanceProfileName"],
+        "app-profile"
+    );
+    assert!(app_role["AssumeRolePolicyDocument"].is_object());
+    let create_date = app_role["CreateDate"].as_str().unwrap();
+    assert!(create_date.ends_with("+00:00"), "{create_date}");
+    let bob = raw["UserDetailList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|user| user["UserName"] == "bob")
+        .unwrap();
+    assert_eq!(bob["Tags"], json!([{"Key": "team", "Value": "ops"}]));
+    assert_eq!(bob["Path"], "/ops/");
+    let admin_like = raw["Policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|policy| policy["PolicyName"] == "AdminLike")
+        .unwrap();
+    assert_eq!(admin_like["DefaultVersionId"], "v2");
+    assert!(
+        all_files(output.path())
+            .iter()
+            .all(|path| !path.to_string_lossy().ends_with(".tmp")),
+        "a temporary file was left behind"
+    );
+
+    // --include-unattached adds the rest; a second run over the same folder replaces files.
+    let run = download_ok(
+        home.path(),
+        &moto.url(),
+        output.path(),
+        &["--include-unattached"],
+    );
+    assert!(
+        run.stdout.contains("(6 customer-managed policy files)"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        policy_files(&account_dir.join("customer-managed")),
+        expected_files(&expected, true)
+    );
+}
+
+#[test]
+fn pages_are_followed_to_the_end() {
+    let Some(moto) = Moto::start("pages_are_followed_to_the_end", &[]) else {
+        return;
+    };
+    let expected = block_on(populate(&moto.iam(ACCESS_KEY, SECRET_KEY)));
+    let home = tempfile::tempdir().unwrap();
+    let direct = tempfile::tempdir().unwrap();
+    download_ok(home.path(), &moto.url(), direct.path(), &[]);
+
+    let proxy = Proxy::start(moto.addr, true, Arc::new(|_, _| None));
+    let paged = tempfile::tempdir().unwrap();
+    let run = download_ok(
+        home.path(),
+        &proxy.url(),
+        paged.path(),
+        &["--page-size", "4"],
+    );
+    let total = expected.entity_count();
+    let pages = total.div_ceil(4);
+    assert!(
+        run.stdout.contains(&format!(
+            "; {pages} pages, {} requests, 0 retries",
+            pages + 1
+        )),
+        "{}",
+        run.stdout
+    );
+    let details: Vec<_> = proxy
+        .exchanges()
+        .into_iter()
+        .filter(|exchange| exchange.action == "GetAccountAuthorizationDetails")
+        .collect();
+    assert_eq!(details.len(), pages);
+    let markers: Vec<Option<String>> = details.iter().map(|e| e.marker.clone()).collect();
+    let mut wanted = vec![None];
+    wanted.extend((1..pages).map(|page| Some(format!("proxy-offset-{}", page * 4))));
+    assert_eq!(markers, wanted);
+    assert!(details.iter().all(|exchange| exchange.max_items == Some(4)));
+    assert_eq!(
+        details.iter().map(|e| e.items.unwrap()).sum::<usize>(),
+        total
+    );
+
+    // Paged or not, the same account file and the same policy files.
+    assert_eq!(
+        read_account_file(paged.path()),
+        read_account_file(direct.path())
+    );
+    assert_eq!(observed(&read_account_file(paged.path())), expected);
+    assert_eq!(
+        policy_files(&paged.path().join(ACCOUNT_ID).join("customer-managed")),
+        expected_files(&expected, false)
+    );
+}
+
+#[test]
+fn throttling_and_server_errors_lose_nothing() {
+    let Some(moto) = Moto::start("throttling_and_server_errors_lose_nothing", &[]) else {
+        return;
+    };
+    let expected = block_on(populate(&moto.iam(ACCESS_KEY, SECRET_KEY)));
+    let home = tempfile::tempdir().unwrap();
+    let direct = tempfile::tempdir().unwrap();
+    download_ok(
+        home.path(),
+        &moto.url(),
+        direct.path(),
+        &["--include-unattached"],
+    );
+
+    // Every other request fails, cycling through the four kinds of failure, so every call
+    // (the STS one and each page) fails once before it succeeds.
+    let kinds = [
+        Fault::TooManyRequests,
+        Fault::Unavailable,
+        Fault::Throttling,
+        Fault::Internal,
+    ];
+    let proxy = Proxy::start(
+        moto.addr,
+        true,
+        Arc::new(move |index, _| (index % 2 == 0).then(|| kinds[(index / 2) % kinds.len()])),
+    );
+    let faulty = tempfile::tempdir().unwrap();
+    let run = download_ok(
+        home.path(),
+        &proxy.url(),
+        faulty.path(),
+        &[
+            "--page-size",
+            "4",
+            "--max-attempts",
+            "3",
+            "--include-unattached",
+        ],
+    );
+    let calls = 1 + expected.entity_count().div_ceil(4);
+    assert!(
+        run.stdout
+            .contains(&format!("{} requests, {calls} retries", 2 * calls)),
+        "{}",
+        run.stdout
+    );
+    let exchanges = proxy.exchanges();
+    assert_eq!(exchanges.len(), 2 * calls);
+    let injected: Vec<u16> = exchanges
+        .iter()
+        .filter(|exchange| exchange.injected)
+        .map(|exchange| exchange.status)
+        .collect();
+    assert_eq!(injected.len(), calls);
+    for status in [429, 503, 400, 500] {
+        assert!(
+            injected.contains(&status),
+            "{status} never injected: {injected:?}"
+        );
+    }
+    assert_eq!(
+        read_account_file(faulty.path()),
+        read_account_file(direct.path())
+    );
+    assert_eq!(
+        policy_files(&faulty.path().join(ACCOUNT_ID).join("customer-managed")),
+        expected_files(&expected, true)
+    );
+}
+
+#[test]
+fn gives_up_after_max_attempts() {
+    let Some(moto) = Moto::start("gives_up_after_max_attempts", &[]) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let proxy = Proxy::start(moto.addr, false, Arc::new(|_, _| Some(Fault::Unavailable)));
+    let run = download(
+        home.path(),
+        &TEST_KEYS,
+        &[
+            "--endpoint-url",
+            &proxy.url(),
+            "--output-dir",
+            output.path().to_str().unwrap(),
+            "--max-attempts",
+            "2",
+        ],
+    );
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(
+        run.stderr,
+        "error: default credentials: sts:GetCallerIdentity: ServiceUnavailable: Service unavailable\n"
+    );
+    assert_eq!(proxy.exchanges().len(), 2);
+    assert!(all_files(output.path()).is_empty());
+}
+
+#[test]
+fn recursive_goes_on_past_failing_profiles() {
+    let Some(moto) = Moto::start("recursive_goes_on_past_failing_profiles", &[]) else {
+        return;
+    };
+    let admin = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]});
+    let (mut expected, access_key, secret_key) = block_on(async {
+        let iam = moto.iam(ACCESS_KEY, SECRET_KEY);
+        let expected = populate(&iam).await;
+        iam.create_user()
+            .user_name("downloader")
+            .send()
+            .await
+            .unwrap();
+        iam.put_user_policy()
+            .user_name("downloader")
+            .policy_name("admin")
+            .policy_document(admin.to_string())
+            .send()
+            .await
+            .unwrap();
+        let key = iam
+            .create_access_key()
+            .user_name("downloader")
+            .send()
+            .await
+            .unwrap()
+            .access_key
+            .unwrap();
+        (expected, key.access_key_id, key.secret_access_key)
+    });
+    moto.require_authentication();
+    assert!(
+        block_on(moto.iam(ACCESS_KEY, SECRET_KEY).list_users().send()).is_err(),
+        "moto did not turn authentication on"
+    );
+    expected.users.insert("downloader".into());
+    expected
+        .inline
+        .insert(("user".into(), "downloader".into(), "admin".into()), admin);
+
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("aws-config");
+    let credentials = home.path().join("aws-credentials");
+    let wrong_secret = "wrong-secret-0123456789abcdefghijklmnopqrstuvw";
+    std::fs::write(
+        &config,
+        "[default]\nregion = us-east-1\n[profile good]\nregion = us-east-1\n[profile twin]\nregion = us-east-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        format!(
+            "[good]\naws_access_key_id = {access_key}\naws_secret_access_key = {secret_key}\n\
+             [twin]\naws_access_key_id = {access_key}\naws_secret_access_key = {secret_key}\n\
+             [good-long-term]\naws_access_key_id = {access_key}\naws_secret_access_key = {wrong_secret}\n\
+             [unknown-key]\naws_access_key_id = AKIAUNKNOWNUNKNOWN00\naws_secret_access_key = {wrong_secret}\n\
+             [default]\naws_access_key_id = {access_key}\naws_secret_access_key = {wrong_secret}\n"
+        ),
+    )
+    .unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let run = download(
+        home.path(),
+        &[
+            ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+        ],
+        &[
+            "--recursive",
+            "--concurrency",
+            "2",
+            "--endpoint-url",
+            &moto.url(),
+            "--output-dir",
+            output.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        run.code, 3,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 5, "{}", run.stdout);
+    // In the order of the profile names: default, good, twin, unknown-key.
+    assert!(
+        lines[0]
+            .starts_with("FAILED profile default: sts:GetCallerIdentity: SignatureDoesNotMatch"),
+        "{}",
+        lines[0]
+    );
+    let good_or_twin = [lines[1], lines[2]];
+    let full = good_or_twin
+        .iter()
+        .filter(|line| line.contains(" users, "))
+        .count();
+    let twin = good_or_twin
+        .iter()
+        .filter(|line| line.contains(": same account as profile "))
+        .count();
+    assert_eq!((full, twin), (1, 1), "{}", run.stdout);
+    assert!(
+        lines[3]
+            .starts_with("FAILED profile unknown-key: sts:GetCallerIdentity: InvalidClientTokenId"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(
+        lines[4],
+        "4 profiles: 1 downloaded, 1 same account as another, 2 failed"
+    );
+    assert_eq!(observed(&read_account_file(output.path())), expected);
+
+    // No key or secret anywhere.
+    let mut texts = vec![run.stdout.clone(), run.stderr.clone()];
+    texts.extend(
+        all_files(output.path())
+            .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap()),
+    );
+    for text in &texts {
+        for secret in [secret_key.as_str(), wrong_secret] {
+            assert!(!text.contains(secret), "a secret key leaked");
+        }
+    }
+}
+
+#[test]
+fn aws_managed_policies_on_request() {
+    let Some(moto) = Moto::start(
+        "aws_managed_policies_on_request",
+        &[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")],
+    ) else {
+        return;
+    };
+    let read_only_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    let read_only = block_on(async {
+        let iam = moto.iam(ACCESS_KEY, SECRET_KEY);
+        iam.create_role()
+            .role_name("auditor")
+            .assume_role_policy_document(
+                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}).to_string(),
+            )
+            .send()
+            .await
+            .unwrap();
+        iam.attach_role_policy()
+            .role_name("auditor")
+            .policy_arn(read_only_arn)
+            .send()
+            .await
+            .unwrap();
+        let policy = iam
+            .get_policy()
+            .policy_arn(read_only_arn)
+            .send()
+            .await
+            .unwrap();
+        let version = policy.policy.unwrap().default_version_id.unwrap();
+        let document = iam
+            .get_policy_version()
+            .policy_arn(read_only_arn)
+            .version_id(version)
+            .send()
+            .await
+            .unwrap()
+            .policy_version
+            .unwrap()
+            .document
+            .unwrap();
+        policy_sentry::download::decode_policy_document(&document).unwrap()
+    });
+    let home = tempfile::tempdir().unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let run = download_ok(home.path(), &moto.url(), output.path(), &["--aws-managed"]);
+    assert!(
+        run.stdout
+            .contains("(0 customer-managed, 1 aws-managed policy files)"),
+        "{}",
+        run.stdout
+    );
+    let aws_dir = output.path().join(ACCOUNT_ID).join("aws-managed");
+    let files = policy_files(&aws_dir);
+    assert_eq!(files.keys().collect::<Vec<_>>(), ["ReadOnlyAccess"]);
+    assert_eq!(files["ReadOnlyAccess"], read_only);
+
+    let details = read_account_file(output.path());
+    let aws_policies = details
+        .policies
+        .iter()
+        .filter(|policy| policy.is_aws_managed())
+        .count();
+    assert!(aws_policies > 100, "{aws_policies} AWS-managed policies");
+    let run = download_ok(
+        home.path(),
+        &moto.url(),
+        output.path(),
+        &["--aws-managed", "--include-unattached"],
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("{aws_policies} aws-managed policy files")),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(policy_files(&aws_dir).len(), aws_policies);
+}
+
+#[test]
+fn no_secret_in_any_output() {
+    let Some(moto) = Moto::start("no_secret_in_any_output", &[]) else {
+        return;
+    };
+    block_on(populate(&moto.iam(ACCESS_KEY, SECRET_KEY)));
+    let secret = "Zm9vYmFyc2VjcmV0a2V5c2hvdWxkbmV2ZXJsZWFr";
+    let token = "FwoGZXIvYXdzEXAMPLESESSIONTOKENneverprinted";
+    let env = [
+        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEEXAMPLE00"),
+        ("AWS_SECRET_ACCESS_KEY", secret),
+        ("AWS_SESSION_TOKEN", token),
+        ("RUST_LOG", "trace"),
+    ];
+    let home = tempfile::tempdir().unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let output_dir = output.path().to_str().unwrap();
+    let ok = download(
+        home.path(),
+        &env,
+        &[
+            "--verbose",
+            "debug",
+            "--endpoint-url",
+            &moto.url(),
+            "--output-dir",
+            output_dir,
+        ],
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    // A failing run: the connection is refused.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let failed = download(
+        home.path(),
+        &env,
+        &[
+            "--verbose",
+            "debug",
+            "--endpoint-url",
+            &closed_url,
+            "--output-dir",
+            output_dir,
+        ],
+    );
+    assert_eq!(failed.code, 3, "{}", failed.stderr);
+    assert!(
+        failed
+            .stderr
+            .contains("\nerror: default credentials: sts:GetCallerIdentity: dispatch failure"),
+        "{}",
+        failed.stderr
+    );
+
+    let mut texts = vec![ok.stdout, ok.stderr, failed.stdout, failed.stderr];
+    texts.extend(
+        all_files(output.path())
+            .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap()),
+    );
+    for text in &texts {
+        let lower = text.to_lowercase();
+        for forbidden in [secret, token] {
+            assert!(!text.contains(forbidden), "a secret appears in: {text}");
+        }
+        for forbidden in [
+            "signature=",
+            "credential=",
+            "authorization:",
+            "x-amz-security-token",
+        ] {
+            assert!(!lower.contains(forbidden), "{forbidden} appears in: {text}");
+        }
+    }
+}
+
+#[test]
+fn usage_errors_fail_before_any_request() {
+    let home = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], i32, &str); 4] = [
+        (&["--profile", "a", "--recursive"], 2, "cannot be used with"),
+        (
+            &["--endpoint-url", "ftp://example.invalid"],
+            2,
+            "endpoint URL",
+        ),
+        (&["--max-attempts", "0"], 2, "--max-attempts"),
+        (&["--recursive"], 2, "no profiles found"),
+    ];
+    for (args, code, message) in cases {
+        let run = download(home.path(), &TEST_KEYS, args);
+        assert_eq!(run.code, code, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn help_text() {
+    let output = policy_sentry()
+        .args(["download-policies", "--help"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    insta::assert_snapshot!(
+        "help-download-policies",
+        String::from_utf8(output.stdout).unwrap()
+    );
+}
