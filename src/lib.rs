@@ -32,9 +32,10 @@
 //! Modules: [`data`] holds the embedded tables (with run-time access-level
 //! [`overrides`](data::overrides), [`info`](data::info) and [`diff`](data::diff)), [`query`]
 //! answers questions over them, [`arn`] matches ARNs to resource types, [`write`] turns
-//! templates into policies, [`analyze`] audits policies and accounts, [`output`] renders results, [`fetch`] downloads fresh AWS pages,
-//! [`config`] writes the config folder. With the default cargo feature `download`,
-//! `download` fetches an account's IAM data with the AWS SDK.
+//! templates into policies, [`analyze`] audits policies and accounts,
+//! [`output`] renders results, [`fetch`] downloads fresh AWS pages, [`config`] writes the
+//! config folder. With the default cargo feature `download`, `download` fetches an
+//! account's IAM data with the AWS SDK.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 

@@ -4,13 +4,13 @@
 mod analyze;
 mod completions;
 mod create_template;
+#[cfg(feature = "download")]
+mod download_policies;
 // `policy_sentry` reaches the page-reading commands only through `pages::Companion`, its
 // companion only through `pages::InProcess`: in each binary the other side is dead code.
 #[allow(dead_code)]
 mod data_diff;
 mod data_info;
-#[cfg(feature = "download")]
-mod download_policies;
 #[allow(dead_code)]
 mod fetch_docs;
 mod initialize;
@@ -238,9 +238,9 @@ pub fn run<P: Pages>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
         Command::CreateExclusionsFile(args) => return analyze::create_exclusions_file(args),
         Command::Initialize(args) if !args.fetch => return initialize::run(args, overrides_file),
         Command::DataInfo(args) => return data_info::run(args, out),
+        Command::Completions(args) => return completions::run(args, out),
         #[cfg(feature = "download")]
         Command::DownloadPolicies(args) => return download_policies::run(args, out),
-        Command::Completions(args) => return completions::run(args, out),
         Command::Initialize(args) => PagesCommand::InitializeAndFetch(args),
         Command::FetchDocs(args) => PagesCommand::FetchDocs(args),
         Command::DataDiff(args) => PagesCommand::DataDiff(args),
