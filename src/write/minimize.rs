@@ -8,6 +8,7 @@
 //! action whose name starts with an emitted prefix would be granted too.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::data::Service;
 
@@ -20,67 +21,84 @@ use crate::data::Service;
 /// assert_eq!(minimize_actions(&actions, 0), ["s3:getobjectversiont*"]);
 /// ```
 pub fn minimize_actions(desired: &[String], min_chars: usize) -> Vec<String> {
-    let desired: Vec<String> = desired.iter().map(|action| action.to_lowercase()).collect();
-    let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
-    let mut universes: HashMap<&str, Vec<String>> = HashMap::new();
-    for action in &desired {
-        let service = action.split(':').next().unwrap_or_default();
-        universes
-            .entry(service)
-            .or_insert_with(|| service_universe(service));
-    }
-    // A prefix is denied when an action of the statement's services that the statement does
-    // not grant starts with it.
-    let is_denied = |prefix: &str| -> bool {
-        let service = prefix.split(':').next().unwrap_or_default();
-        let Some(universe) = universes.get(service) else {
-            return false;
-        };
-        let start = universe.partition_point(|action| action.as_str() < prefix);
-        universe[start..]
-            .iter()
-            .take_while(|action| action.starts_with(prefix))
-            .any(|action| !desired_set.contains(action.as_str()))
-    };
+    Minimizer::default().minimize(desired, min_chars)
+}
 
-    let mut minimized: BTreeSet<String> = BTreeSet::new();
-    for action in &desired {
-        if is_denied(action) {
-            minimized.insert(action.clone());
-            continue;
+/// Minimizes statement after statement, building each service's list of actions once.
+#[derive(Debug, Default)]
+pub(crate) struct Minimizer {
+    universes: HashMap<String, Rc<Vec<String>>>,
+}
+
+impl Minimizer {
+    /// [`minimize_actions`] with the universes kept for the next statement.
+    pub(crate) fn minimize(&mut self, desired: &[String], min_chars: usize) -> Vec<String> {
+        let desired: Vec<String> = desired.iter().map(|action| action.to_lowercase()).collect();
+        let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
+        let mut universes: HashMap<&str, Rc<Vec<String>>> = HashMap::new();
+        for action in &desired {
+            let service = action.split(':').next().unwrap_or_default();
+            if !universes.contains_key(service) {
+                let universe = self
+                    .universes
+                    .entry(service.to_owned())
+                    .or_insert_with(|| Rc::new(service_universe(service)));
+                universes.insert(service, Rc::clone(universe));
+            }
         }
-        let Some((service, name)) = action
-            .split_once(':')
-            .filter(|(_, name)| !name.contains(':'))
-        else {
-            minimized.insert(action.clone());
-            continue;
+        // A prefix is denied when an action of the statement's services that the statement
+        // does not grant starts with it.
+        let is_denied = |prefix: &str| -> bool {
+            let service = prefix.split(':').next().unwrap_or_default();
+            let Some(universe) = universes.get(service) else {
+                return false;
+            };
+            let start = universe.partition_point(|action| action.as_str() < prefix);
+            universe[start..]
+                .iter()
+                .take_while(|action| action.starts_with(prefix))
+                .any(|action| !desired_set.contains(action.as_str()))
         };
-        let mut chosen = None;
-        for (count, (end, _)) in name
-            .char_indices()
-            .skip(1)
-            .chain(std::iter::once((name.len(), ' ')))
-            .enumerate()
-        {
-            let part = &name[..end];
-            let length = count + 1;
-            if part.is_empty() || (min_chars > 0 && length < min_chars) {
+
+        let mut minimized: BTreeSet<String> = BTreeSet::new();
+        for action in &desired {
+            if is_denied(action) {
+                minimized.insert(action.clone());
                 continue;
             }
-            let prefix = format!("{service}:{part}");
-            if !is_denied(&prefix) {
-                chosen = Some(if desired_set.contains(prefix.as_str()) {
-                    prefix
-                } else {
-                    prefix + "*"
-                });
-                break;
+            let Some((service, name)) = action
+                .split_once(':')
+                .filter(|(_, name)| !name.contains(':'))
+            else {
+                minimized.insert(action.clone());
+                continue;
+            };
+            let mut chosen = None;
+            for (count, (end, _)) in name
+                .char_indices()
+                .skip(1)
+                .chain(std::iter::once((name.len(), ' ')))
+                .enumerate()
+            {
+                let part = &name[..end];
+                let length = count + 1;
+                if part.is_empty() || (min_chars > 0 && length < min_chars) {
+                    continue;
+                }
+                let prefix = format!("{service}:{part}");
+                if !is_denied(&prefix) {
+                    chosen = Some(if desired_set.contains(prefix.as_str()) {
+                        prefix
+                    } else {
+                        prefix + "*"
+                    });
+                    break;
+                }
             }
+            minimized.insert(chosen.unwrap_or_else(|| action.clone()));
         }
-        minimized.insert(chosen.unwrap_or_else(|| action.clone()));
+        minimized.into_iter().collect()
     }
-    minimized.into_iter().collect()
 }
 
 /// Every action of the service with exactly this (lowercase) prefix, as lowercase
