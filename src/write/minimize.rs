@@ -156,6 +156,17 @@ mod tests {
     }
 
     #[test]
+    fn a_desired_prefix_stands_for_longer_desired_actions() {
+        // policy_sentry's behaviour, kept: describeinstances is emitted whole (another action
+        // starts with it), and describeinstancestatus, whose shortest free prefix is exactly
+        // that desired name, is emitted as it too, so the policy no longer grants it.
+        assert_eq!(
+            minimize(&["ec2:DescribeInstances", "ec2:DescribeInstanceStatus"], 0),
+            ["ec2:describeinstances"]
+        );
+    }
+
+    #[test]
     fn malformed_and_unknown_entries_do_not_crash() {
         assert_eq!(minimize(&["nocolon", "a:b:c"], 0), ["a:b:c", "nocolon"]);
         assert_eq!(minimize(&["Whatever:NotReal"], 0), ["whatever:n*"]);

@@ -730,7 +730,9 @@ impl SidGroup {
         }
         // Compared case-insensitively, as policy_sentry does (actions are ASCII).
         let mut keep: FnvHashMap<u64, Vec<&str>> = FnvHashMap::default();
-        for action in supplied.iter().chain(&dependents) {
+        // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
+        let documented: Vec<String> = resolved.iter().map(|action| qualified(*action)).collect();
+        for action in supplied.iter().chain(&dependents).chain(&documented) {
             keep.entry(lookup_key(&[action])).or_default().push(action);
         }
         for group in self.sids.values_mut() {
