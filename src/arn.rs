@@ -124,7 +124,12 @@ impl ArnMatcher<'_> {
         if user_segments.len() > 1 && user_segments[0] == "*" {
             return true;
         }
-        let every_literal_present = format.literals.iter().all(|literal| {
+        // The literal in first place is the cheapest test and tells most types apart.
+        let first = format.first_literal;
+        if !first.is_empty() && user_segments[0] != first && user_segments[0] != "*" {
+            return false;
+        }
+        let every_literal_present = format.literals().all(|literal| {
             literal.is_empty()
                 || user_segments
                     .iter()
@@ -133,11 +138,11 @@ impl ArnMatcher<'_> {
         if !every_literal_present {
             return false;
         }
-        let literals_in_place = format.literals.iter().enumerate().all(|(index, literal)| {
+        let literals_in_place = format.literals().enumerate().all(|(index, literal)| {
             literal.is_empty()
                 || user_segments
                     .get(index)
-                    .is_some_and(|segment| segment == literal || *segment == "*")
+                    .is_some_and(|segment| *segment == literal || *segment == "*")
         });
         if !literals_in_place {
             return false;
@@ -157,7 +162,7 @@ impl ArnMatcher<'_> {
 }
 
 /// An ARN format of the reference (e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
-/// split for matching: its service and the literal words of its resource part.
+/// split for matching: its service and resource part.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArnFormat<'a> {
     /// The whole format.
@@ -166,8 +171,8 @@ pub struct ArnFormat<'a> {
     pub service: &'a str,
     /// Everything after the fifth colon.
     pub resource: &'a str,
-    /// The resource part split at `:` and `/`, with `${…}` placeholders as empty strings.
-    pub literals: Vec<&'a str>,
+    /// The first segment of the resource part, empty if it is a placeholder.
+    pub first_literal: &'a str,
 }
 
 impl<'a> ArnFormat<'a> {
@@ -179,16 +184,20 @@ impl<'a> ArnFormat<'a> {
         let mut fields = text.splitn(6, ':');
         let service = fields.nth(2)?;
         let resource = fields.nth(2)?;
-        let literals = resource
-            .split([':', '/'])
-            .map(|segment| if segment.contains("${") { "" } else { segment })
-            .collect();
+        let first = resource.split([':', '/']).next().unwrap_or_default();
         Some(ArnFormat {
             text,
             service,
             resource,
-            literals,
+            first_literal: if first.contains("${") { "" } else { first },
         })
+    }
+
+    /// The resource part split at `:` and `/`, with `${…}` placeholders as empty strings.
+    pub fn literals(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.resource
+            .split([':', '/'])
+            .map(|segment| if segment.contains("${") { "" } else { segment })
     }
 }
 

@@ -438,6 +438,7 @@ impl SidGroup {
                 continue;
             }
             let prefix = text.split(':').next().unwrap_or_default();
+            let glob = Glob::new(&lower);
             let matched: Vec<String> = service_in_arn(prefix)
                 .map(|service| {
                     service
@@ -449,7 +450,7 @@ impl SidGroup {
                                 "{prefix}:{}",
                                 action.split_once(':').map_or("", |(_, name)| name)
                             );
-                            fnmatch(&as_written.to_lowercase(), &lower)
+                            glob.matches(&as_written.to_lowercase())
                         })
                         .collect()
                 })
@@ -953,95 +954,116 @@ fn names_actions(text: &str) -> bool {
     let Ok(service) = query::service(prefix) else {
         return false;
     };
-    let pattern = pattern.to_lowercase();
+    let glob = Glob::new(&pattern.to_lowercase());
     service
         .actions()
-        .any(|action| fnmatch(&action.name().to_lowercase(), &pattern))
+        .any(|action| glob.matches(&action.name().to_lowercase()))
 }
 
 /// Python's `fnmatch.fnmatchcase`: `*`, `?`, `[seq]` and `[!seq]` over the whole text.
+#[cfg(test)]
 fn fnmatch(text: &str, pattern: &str) -> bool {
-    #[derive(Debug)]
-    enum Token {
-        Star,
-        Any,
-        Class(bool, Vec<(char, char)>),
-        Literal(char),
-    }
-    let pattern: Vec<char> = pattern.chars().collect();
-    let mut tokens = Vec::new();
-    let mut index = 0;
-    while index < pattern.len() {
-        let ch = pattern[index];
-        index += 1;
-        match ch {
-            '*' => tokens.push(Token::Star),
-            '?' => tokens.push(Token::Any),
-            '[' => {
-                let mut end = index;
-                if pattern.get(end) == Some(&'!') {
-                    end += 1;
-                }
-                if pattern.get(end) == Some(&']') {
-                    end += 1;
-                }
-                while end < pattern.len() && pattern[end] != ']' {
-                    end += 1;
-                }
-                if end >= pattern.len() {
-                    tokens.push(Token::Literal('['));
-                    continue;
-                }
-                let mut body = &pattern[index..end];
-                index = end + 1;
-                let negated = body.first() == Some(&'!');
-                if negated {
-                    body = &body[1..];
-                }
-                let mut ranges = Vec::new();
-                let mut position = 0;
-                while position < body.len() {
-                    if position + 2 < body.len() && body[position + 1] == '-' {
-                        ranges.push((body[position], body[position + 2]));
-                        position += 3;
-                    } else {
-                        ranges.push((body[position], body[position]));
-                        position += 1;
+    Glob::new(pattern).matches(text)
+}
+
+#[derive(Debug)]
+enum GlobToken {
+    Star,
+    Any,
+    Class(bool, Vec<(char, char)>),
+    Literal(char),
+}
+
+/// A compiled `fnmatch` pattern.
+#[derive(Debug)]
+struct Glob {
+    tokens: Vec<GlobToken>,
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Glob {
+        let pattern: Vec<char> = pattern.chars().collect();
+        let mut tokens = Vec::new();
+        let mut index = 0;
+        while index < pattern.len() {
+            let ch = pattern[index];
+            index += 1;
+            match ch {
+                '*' => tokens.push(GlobToken::Star),
+                '?' => tokens.push(GlobToken::Any),
+                '[' => {
+                    let mut end = index;
+                    if pattern.get(end) == Some(&'!') {
+                        end += 1;
                     }
+                    if pattern.get(end) == Some(&']') {
+                        end += 1;
+                    }
+                    while end < pattern.len() && pattern[end] != ']' {
+                        end += 1;
+                    }
+                    if end >= pattern.len() {
+                        tokens.push(GlobToken::Literal('['));
+                        continue;
+                    }
+                    let mut body = &pattern[index..end];
+                    index = end + 1;
+                    let negated = body.first() == Some(&'!');
+                    if negated {
+                        body = &body[1..];
+                    }
+                    let mut ranges = Vec::new();
+                    let mut position = 0;
+                    while position < body.len() {
+                        if position + 2 < body.len() && body[position + 1] == '-' {
+                            ranges.push((body[position], body[position + 2]));
+                            position += 3;
+                        } else {
+                            ranges.push((body[position], body[position]));
+                            position += 1;
+                        }
+                    }
+                    tokens.push(GlobToken::Class(negated, ranges));
                 }
-                tokens.push(Token::Class(negated, ranges));
+                other => tokens.push(GlobToken::Literal(other)),
             }
-            other => tokens.push(Token::Literal(other)),
         }
+        Glob { tokens }
     }
-    let text: Vec<char> = text.chars().collect();
-    let single = |token: &Token, ch: char| match token {
-        Token::Any => true,
-        Token::Literal(literal) => *literal == ch,
-        Token::Class(negated, ranges) => {
-            ranges.iter().any(|(low, high)| *low <= ch && ch <= *high) != *negated
+
+    fn matches(&self, text: &str) -> bool {
+        let tokens = &self.tokens;
+        let single = |token: &GlobToken, ch: char| match token {
+            GlobToken::Any => true,
+            GlobToken::Literal(literal) => *literal == ch,
+            GlobToken::Class(negated, ranges) => {
+                ranges.iter().any(|(low, high)| *low <= ch && ch <= *high) != *negated
+            }
+            GlobToken::Star => false,
+        };
+        let text: Vec<char> = text.chars().collect();
+        // Iterative glob matching with backtracking to the last star.
+        let (mut t, mut p) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while t < text.len() {
+            if p < tokens.len() && matches!(tokens[p], GlobToken::Star) {
+                star = Some((p, t));
+                p += 1;
+            } else if p < tokens.len() && single(&tokens[p], text[t]) {
+                p += 1;
+                t += 1;
+            } else if let Some((star_p, star_t)) = star {
+                p = star_p + 1;
+                t = star_t + 1;
+                star = Some((star_p, star_t + 1));
+            } else {
+                return false;
+            }
         }
-        Token::Star => unreachable!("stars are handled by the matcher"),
-    };
-    // Iterative glob matching with backtracking to the last star.
-    let (mut t, mut p) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < tokens.len() && matches!(tokens[p], Token::Star) {
-            star = Some((p, t));
-            p += 1;
-        } else if p < tokens.len() && single(&tokens[p], text[t]) {
-            p += 1;
-            t += 1;
-        } else if let Some((star_p, star_t)) = star {
-            p = star_p + 1;
-            t = star_t + 1;
-            star = Some((star_p, star_t + 1));
-        } else {
-            return false;
-        }
+        tokens[p..]
+            .iter()
+            .all(|token| matches!(token, GlobToken::Star))
     }
-    tokens[p..].iter().all(|token| matches!(token, Token::Star))
 }
 
 #[cfg(test)]
