@@ -7,7 +7,9 @@
 //! The result is only safe against the actions known when the policy is written: a future
 //! action whose name starts with an emitted prefix would be granted too.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
+
+use fnv::FnvHashSet;
 use std::rc::Rc;
 
 use crate::data::Service;
@@ -33,31 +35,40 @@ pub(crate) struct Minimizer {
 impl Minimizer {
     /// [`minimize_actions`] with the universes kept for the next statement.
     pub(crate) fn minimize(&mut self, desired: &[String], min_chars: usize) -> Vec<String> {
-        let desired: Vec<String> = desired.iter().map(|action| action.to_lowercase()).collect();
-        let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
-        let mut universes: HashMap<&str, Rc<Vec<String>>> = HashMap::new();
+        let desired: Vec<String> = desired.iter().map(|action| lowercase(action)).collect();
+        let desired_set: FnvHashSet<&str> = desired.iter().map(String::as_str).collect();
+        // Per service: its sorted actions, and the positions among them of the desired ones.
+        let mut universes: HashMap<&str, (Rc<Vec<String>>, Vec<usize>)> = HashMap::new();
         for action in &desired {
             let service = action.split(':').next().unwrap_or_default();
-            if !universes.contains_key(service) {
+            let (universe, positions) = universes.entry(service).or_insert_with(|| {
                 let universe = self
                     .universes
                     .entry(service.to_owned())
                     .or_insert_with(|| Rc::new(service_universe(service)));
-                universes.insert(service, Rc::clone(universe));
+                (Rc::clone(universe), Vec::new())
+            });
+            if let Ok(position) = universe.binary_search(action) {
+                positions.push(position);
             }
         }
+        for (_, positions) in universes.values_mut() {
+            positions.sort_unstable();
+            positions.dedup();
+        }
         // A prefix is denied when an action of the statement's services that the statement
-        // does not grant starts with it.
+        // does not grant starts with it: when more actions start with it than desired ones.
         let is_denied = |prefix: &str| -> bool {
             let service = prefix.split(':').next().unwrap_or_default();
-            let Some(universe) = universes.get(service) else {
+            let Some((universe, positions)) = universes.get(service) else {
                 return false;
             };
             let start = universe.partition_point(|action| action.as_str() < prefix);
-            universe[start..]
-                .iter()
-                .take_while(|action| action.starts_with(prefix))
-                .any(|action| !desired_set.contains(action.as_str()))
+            let end = universe
+                .partition_point(|action| action.as_str() < prefix || action.starts_with(prefix));
+            let desired_within = positions.partition_point(|position| *position < end)
+                - positions.partition_point(|position| *position < start);
+            end - start > desired_within
         };
 
         let mut minimized: BTreeSet<String> = BTreeSet::new();
@@ -74,6 +85,7 @@ impl Minimizer {
                 continue;
             };
             let mut chosen = None;
+            let mut prefix = String::with_capacity(action.len() + 1);
             for (count, (end, _)) in name
                 .char_indices()
                 .skip(1)
@@ -85,19 +97,32 @@ impl Minimizer {
                 if part.is_empty() || (min_chars > 0 && length < min_chars) {
                     continue;
                 }
-                let prefix = format!("{service}:{part}");
+                prefix.clear();
+                prefix.push_str(service);
+                prefix.push(':');
+                prefix.push_str(part);
                 if !is_denied(&prefix) {
-                    chosen = Some(if desired_set.contains(prefix.as_str()) {
-                        prefix
-                    } else {
-                        prefix + "*"
-                    });
+                    if !desired_set.contains(prefix.as_str()) {
+                        prefix.push('*');
+                    }
+                    chosen = Some(prefix);
                     break;
                 }
             }
             minimized.insert(chosen.unwrap_or_else(|| action.clone()));
         }
         minimized.into_iter().collect()
+    }
+}
+
+/// Python's `str.lower()`, with a fast path for ASCII.
+fn lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        let mut lower = text.to_owned();
+        lower.make_ascii_lowercase();
+        lower
+    } else {
+        text.to_lowercase()
     }
 }
 
@@ -109,7 +134,14 @@ fn service_universe(prefix: &str) -> Vec<String> {
     };
     let mut actions: Vec<String> = service
         .actions()
-        .map(|action| format!("{prefix}:{}", action.name().to_lowercase()))
+        .map(|action| {
+            let name = action.name();
+            let mut text = String::with_capacity(prefix.len() + 1 + name.len());
+            text.push_str(prefix);
+            text.push(':');
+            text.push_str(&lowercase(name));
+            text
+        })
         .collect();
     actions.sort_unstable();
     actions
