@@ -84,28 +84,52 @@ impl<'a> Arn<'a> {
     /// assert!(!object.matches_format("arn:${Partition}:s3:::${BucketName}"));
     /// ```
     pub fn matches_format(&self, arn_format: &str) -> bool {
-        if arn_format == "*" {
+        self.matcher().matches(arn_format)
+    }
+
+    /// A matcher for this ARN that splits its resource part once, for testing it against
+    /// many ARN formats.
+    pub fn matcher(&self) -> ArnMatcher<'a> {
+        ArnMatcher {
+            service: self.service,
+            resource: self.resource,
+            segments: self.resource.split([':', '/']).collect(),
+        }
+    }
+}
+
+/// An ARN prepared for [`Arn::matches_format`] against many formats.
+#[derive(Debug, Clone)]
+pub struct ArnMatcher<'a> {
+    service: &'a str,
+    resource: &'a str,
+    /// The resource part split at `:` and `/`.
+    segments: Vec<&'a str>,
+}
+
+impl ArnMatcher<'_> {
+    /// Whether the ARN is of the resource type with this ARN format; see
+    /// [`Arn::matches_format`].
+    pub fn matches(&self, arn_format: &str) -> bool {
+        ArnFormat::parse(arn_format).is_some_and(|format| self.matches_parsed(&format))
+    }
+
+    /// [`ArnMatcher::matches`] for a format parsed beforehand.
+    pub fn matches_parsed(&self, format: &ArnFormat<'_>) -> bool {
+        if self.service != format.service {
             return false;
         }
-        let format_fields: Vec<&str> = arn_format.splitn(6, ':').collect();
-        let (Some(format_service), Some(format_resource)) =
-            (format_fields.get(2), format_fields.get(5))
-        else {
-            return false;
-        };
-        if self.service != *format_service {
-            return false;
-        }
-        let user_segments: Vec<&str> = self.resource.split([':', '/']).collect();
+        let user_segments = &self.segments;
         // `*/…` (e.g. arn:aws:ec2:*:*:*/*) stands for every resource type of the service.
         if user_segments.len() > 1 && user_segments[0] == "*" {
             return true;
         }
-        let literals: Vec<&str> = format_resource
-            .split([':', '/'])
-            .map(|segment| if segment.contains("${") { "" } else { segment })
-            .collect();
-        let every_literal_present = literals.iter().all(|literal| {
+        // The literal in first place is the cheapest test and tells most types apart.
+        let first = format.first_literal;
+        if !first.is_empty() && user_segments[0] != first && user_segments[0] != "*" {
+            return false;
+        }
+        let every_literal_present = format.literals().all(|literal| {
             literal.is_empty()
                 || user_segments
                     .iter()
@@ -114,26 +138,66 @@ impl<'a> Arn<'a> {
         if !every_literal_present {
             return false;
         }
-        let literals_in_place = literals.iter().enumerate().all(|(index, literal)| {
+        let literals_in_place = format.literals().enumerate().all(|(index, literal)| {
             literal.is_empty()
                 || user_segments
                     .get(index)
-                    .is_some_and(|segment| segment == literal || *segment == "*")
+                    .is_some_and(|segment| *segment == literal || *segment == "*")
         });
         if !literals_in_place {
             return false;
         }
         // Formats that are nothing but placeholders would match anything; the reference
         // tells them apart by their shape.
-        match *format_resource {
+        match format.resource {
             "table/${TableName}" | "${BucketName}" => {
-                self.resource.split('/').count() == format_resource.split('/').count()
+                self.resource.split('/').count() == format.resource.split('/').count()
             }
             "${ObjectName}" | "${RepositoryName}" | "${BucketName}/${ObjectName}" => {
-                self.resource.contains('/') == format_resource.contains('/')
+                self.resource.contains('/') == format.resource.contains('/')
             }
             _ => true,
         }
+    }
+}
+
+/// An ARN format of the reference (e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`)
+/// split for matching: its service and resource part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnFormat<'a> {
+    /// The whole format.
+    pub text: &'a str,
+    /// The service part.
+    pub service: &'a str,
+    /// Everything after the fifth colon.
+    pub resource: &'a str,
+    /// The first segment of the resource part, empty if it is a placeholder.
+    pub first_literal: &'a str,
+}
+
+impl<'a> ArnFormat<'a> {
+    /// Splits a format; `None` for `*` or text with fewer than six colon-separated parts.
+    pub fn parse(text: &'a str) -> Option<ArnFormat<'a>> {
+        if text == "*" {
+            return None;
+        }
+        let mut fields = text.splitn(6, ':');
+        let service = fields.nth(2)?;
+        let resource = fields.nth(2)?;
+        let first = resource.split([':', '/']).next().unwrap_or_default();
+        Some(ArnFormat {
+            text,
+            service,
+            resource,
+            first_literal: if first.contains("${") { "" } else { first },
+        })
+    }
+
+    /// The resource part split at `:` and `/`, with `${…}` placeholders as empty strings.
+    pub fn literals(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.resource
+            .split([':', '/'])
+            .map(|segment| if segment.contains("${") { "" } else { segment })
     }
 }
 

@@ -7,7 +7,10 @@
 //! The result is only safe against the actions known when the policy is written: a future
 //! action whose name starts with an emitted prefix would be granted too.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
+
+use fnv::FnvHashSet;
+use std::rc::Rc;
 
 use crate::data::Service;
 
@@ -20,67 +23,107 @@ use crate::data::Service;
 /// assert_eq!(minimize_actions(&actions, 0), ["s3:getobjectversiont*"]);
 /// ```
 pub fn minimize_actions(desired: &[String], min_chars: usize) -> Vec<String> {
-    let desired: Vec<String> = desired.iter().map(|action| action.to_lowercase()).collect();
-    let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
-    let mut universes: HashMap<&str, Vec<String>> = HashMap::new();
-    for action in &desired {
-        let service = action.split(':').next().unwrap_or_default();
-        universes
-            .entry(service)
-            .or_insert_with(|| service_universe(service));
-    }
-    // A prefix is denied when an action of the statement's services that the statement does
-    // not grant starts with it.
-    let is_denied = |prefix: &str| -> bool {
-        let service = prefix.split(':').next().unwrap_or_default();
-        let Some(universe) = universes.get(service) else {
-            return false;
-        };
-        let start = universe.partition_point(|action| action.as_str() < prefix);
-        universe[start..]
-            .iter()
-            .take_while(|action| action.starts_with(prefix))
-            .any(|action| !desired_set.contains(action.as_str()))
-    };
+    Minimizer::default().minimize(desired, min_chars)
+}
 
-    let mut minimized: BTreeSet<String> = BTreeSet::new();
-    for action in &desired {
-        if is_denied(action) {
-            minimized.insert(action.clone());
-            continue;
+/// Minimizes statement after statement, building each service's list of actions once.
+#[derive(Debug, Default)]
+pub(crate) struct Minimizer {
+    universes: HashMap<String, Rc<Vec<String>>>,
+}
+
+impl Minimizer {
+    /// [`minimize_actions`] with the universes kept for the next statement.
+    pub(crate) fn minimize(&mut self, desired: &[String], min_chars: usize) -> Vec<String> {
+        let desired: Vec<String> = desired.iter().map(|action| lowercase(action)).collect();
+        let desired_set: FnvHashSet<&str> = desired.iter().map(String::as_str).collect();
+        // Per service: its sorted actions, and the positions among them of the desired ones.
+        let mut universes: HashMap<&str, (Rc<Vec<String>>, Vec<usize>)> = HashMap::new();
+        for action in &desired {
+            let service = action.split(':').next().unwrap_or_default();
+            let (universe, positions) = universes.entry(service).or_insert_with(|| {
+                let universe = self
+                    .universes
+                    .entry(service.to_owned())
+                    .or_insert_with(|| Rc::new(service_universe(service)));
+                (Rc::clone(universe), Vec::new())
+            });
+            if let Ok(position) = universe.binary_search(action) {
+                positions.push(position);
+            }
         }
-        let Some((service, name)) = action
-            .split_once(':')
-            .filter(|(_, name)| !name.contains(':'))
-        else {
-            minimized.insert(action.clone());
-            continue;
+        for (_, positions) in universes.values_mut() {
+            positions.sort_unstable();
+            positions.dedup();
+        }
+        // A prefix is denied when an action of the statement's services that the statement
+        // does not grant starts with it: when more actions start with it than desired ones.
+        let is_denied = |prefix: &str| -> bool {
+            let service = prefix.split(':').next().unwrap_or_default();
+            let Some((universe, positions)) = universes.get(service) else {
+                return false;
+            };
+            let start = universe.partition_point(|action| action.as_str() < prefix);
+            let end = universe
+                .partition_point(|action| action.as_str() < prefix || action.starts_with(prefix));
+            let desired_within = positions.partition_point(|position| *position < end)
+                - positions.partition_point(|position| *position < start);
+            end - start > desired_within
         };
-        let mut chosen = None;
-        for (count, (end, _)) in name
-            .char_indices()
-            .skip(1)
-            .chain(std::iter::once((name.len(), ' ')))
-            .enumerate()
-        {
-            let part = &name[..end];
-            let length = count + 1;
-            if part.is_empty() || (min_chars > 0 && length < min_chars) {
+
+        let mut minimized: BTreeSet<String> = BTreeSet::new();
+        for action in &desired {
+            if is_denied(action) {
+                minimized.insert(action.clone());
                 continue;
             }
-            let prefix = format!("{service}:{part}");
-            if !is_denied(&prefix) {
-                chosen = Some(if desired_set.contains(prefix.as_str()) {
-                    prefix
-                } else {
-                    prefix + "*"
-                });
-                break;
+            let Some((service, name)) = action
+                .split_once(':')
+                .filter(|(_, name)| !name.contains(':'))
+            else {
+                minimized.insert(action.clone());
+                continue;
+            };
+            let mut chosen = None;
+            let mut prefix = String::with_capacity(action.len() + 1);
+            for (count, (end, _)) in name
+                .char_indices()
+                .skip(1)
+                .chain(std::iter::once((name.len(), ' ')))
+                .enumerate()
+            {
+                let part = &name[..end];
+                let length = count + 1;
+                if part.is_empty() || (min_chars > 0 && length < min_chars) {
+                    continue;
+                }
+                prefix.clear();
+                prefix.push_str(service);
+                prefix.push(':');
+                prefix.push_str(part);
+                if !is_denied(&prefix) {
+                    if !desired_set.contains(prefix.as_str()) {
+                        prefix.push('*');
+                    }
+                    chosen = Some(prefix);
+                    break;
+                }
             }
+            minimized.insert(chosen.unwrap_or_else(|| action.clone()));
         }
-        minimized.insert(chosen.unwrap_or_else(|| action.clone()));
+        minimized.into_iter().collect()
     }
-    minimized.into_iter().collect()
+}
+
+/// Python's `str.lower()`, with a fast path for ASCII.
+fn lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        let mut lower = text.to_owned();
+        lower.make_ascii_lowercase();
+        lower
+    } else {
+        text.to_lowercase()
+    }
 }
 
 /// Every action of the service with exactly this (lowercase) prefix, as lowercase
@@ -91,7 +134,14 @@ fn service_universe(prefix: &str) -> Vec<String> {
     };
     let mut actions: Vec<String> = service
         .actions()
-        .map(|action| format!("{prefix}:{}", action.name().to_lowercase()))
+        .map(|action| {
+            let name = action.name();
+            let mut text = String::with_capacity(prefix.len() + 1 + name.len());
+            text.push_str(prefix);
+            text.push(':');
+            text.push_str(&lowercase(name));
+            text
+        })
         .collect();
     actions.sort_unstable();
     actions
@@ -135,6 +185,17 @@ mod tests {
     fn min_chars_lengthens_prefixes() {
         assert_eq!(minimize(&["s3:ListAllMyBuckets"], 0), ["s3:listal*"]);
         assert_eq!(minimize(&["s3:ListAllMyBuckets"], 10), ["s3:listallmyb*"]);
+    }
+
+    #[test]
+    fn a_desired_prefix_stands_for_longer_desired_actions() {
+        // policy_sentry's behaviour, kept: describeinstances is emitted whole (another action
+        // starts with it), and describeinstancestatus, whose shortest free prefix is exactly
+        // that desired name, is emitted as it too, so the policy no longer grants it.
+        assert_eq!(
+            minimize(&["ec2:DescribeInstances", "ec2:DescribeInstanceStatus"], 0),
+            ["ec2:describeinstances"]
+        );
     }
 
     #[test]

@@ -12,13 +12,16 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::rc::Rc;
 
+use fnv::FnvHashMap;
 use indexmap::IndexMap;
 
-use super::minimize::minimize_actions;
+use super::minimize::Minimizer;
 use super::policy::{POLICY_VERSION, PolicyDocument, Statement};
 use super::template::{ActionsTemplate, CrudTemplate, Effect, STS_KEYS, Template};
-use crate::arn::Arn;
+use crate::arn::{Arn, ArnFormat};
+use crate::data::model::lookup_key;
 use crate::data::{AccessLevel, Action, ActionRow, Service};
 use crate::error::{Error, Result, suggest};
 use crate::query;
@@ -56,12 +59,101 @@ struct Group {
     arns: Vec<String>,
     /// The ARN format the Sid was made for, or `*`.
     arn_format: String,
-    actions: Vec<String>,
+    /// Shared with the reference's action lists, so adding thousands of actions that are
+    /// pruned later copies no strings.
+    actions: Vec<Rc<str>>,
+}
+
+/// One resource-type row of an action.
+#[derive(Debug, Clone, Copy)]
+struct RowInfo {
+    action: Action,
+    level: AccessLevel,
+    type_name: &'static str,
+}
+
+/// A service's action rows and ARN formats, prepared once per policy.
+#[derive(Debug)]
+struct ServiceIndex {
+    rows: Vec<RowInfo>,
+    /// The distinct formats of the rows (not `*`), parsed.
+    formats: Vec<ArnFormat<'static>>,
+    /// Per access level, indices into `formats` in row order.
+    by_level: [Vec<usize>; 5],
+}
+
+fn level_index(level: AccessLevel) -> usize {
+    AccessLevel::ALL
+        .iter()
+        .position(|candidate| *candidate == level)
+        .unwrap_or_default()
+}
+
+impl ServiceIndex {
+    fn new(service: Service) -> ServiceIndex {
+        let formats_by_name: FnvHashMap<&'static str, &'static str> = service
+            .resource_types()
+            .map(|resource| (resource.name(), resource.arn_format()))
+            .collect();
+        let mut positions: FnvHashMap<&'static str, usize> = FnvHashMap::default();
+        // Type names are interned, so rows naming the same type share a slice of the blob.
+        let mut by_type: FnvHashMap<(usize, usize), Option<usize>> = FnvHashMap::default();
+        let mut listed: Vec<[bool; 5]> = Vec::new();
+        let mut index = ServiceIndex {
+            rows: Vec::new(),
+            formats: Vec::new(),
+            by_level: Default::default(),
+        };
+        for action in service.actions() {
+            let level = action.access_level();
+            for row in action.rows() {
+                let type_name = row.resource_type_name();
+                index.rows.push(RowInfo {
+                    action,
+                    level,
+                    type_name,
+                });
+                let key = (type_name.as_ptr() as usize, type_name.len());
+                let position = *by_type.entry(key).or_insert_with(|| {
+                    let format = formats_by_name.get(type_name)?;
+                    if let Some(position) = positions.get(format) {
+                        return Some(*position);
+                    }
+                    index.formats.push(ArnFormat::parse(format)?);
+                    listed.push([false; 5]);
+                    positions.insert(format, index.formats.len() - 1);
+                    Some(index.formats.len() - 1)
+                });
+                let Some(position) = position else {
+                    continue;
+                };
+                let slot = level_index(level);
+                if !listed[position][slot] {
+                    listed[position][slot] = true;
+                    index.by_level[slot].push(position);
+                }
+            }
+        }
+        index
+    }
+}
+
+/// The actions (as `service:Action`) of one access level and resource type, with the
+/// dependent actions they list.
+#[derive(Debug)]
+struct TypeActions {
+    actions: Vec<Rc<str>>,
+    dependents: Vec<String>,
 }
 
 #[derive(Debug, Default)]
 struct SidGroup {
     sids: IndexMap<String, Group>,
+    /// Indexes of the services seen so far.
+    services: FnvHashMap<Service, Rc<ServiceIndex>>,
+    /// For each ARN seen so far, the indices of the formats of its service it matches.
+    matched: FnvHashMap<String, Rc<Vec<usize>>>,
+    type_actions: FnvHashMap<(Service, AccessLevel, &'static str), Rc<TypeActions>>,
     skip_resource_constraints: Vec<String>,
     /// Lowercase actions to leave out.
     exclude_actions: HashSet<String>,
@@ -214,36 +306,43 @@ fn resource_type_for_format(format: &str) -> Option<&'static str> {
 /// `Cap(only-alphanumerics(service)) + Cap(ascii-alphanumerics(level)) + Cap(...(type))`,
 /// e.g. `S3ReadBucket`, `Ec2WriteSecuritygroup`.
 fn sid_namespace(service: &str, level: &str, resource_type: &str) -> String {
-    let service: String = service.chars().filter(|c| c.is_alphanumeric()).collect();
-    let ascii =
-        |text: &str| -> String { text.chars().filter(|c| c.is_ascii_alphanumeric()).collect() };
-    format!(
-        "{}{}{}",
-        capitalize(&service),
-        capitalize(&ascii(level)),
-        capitalize(&ascii(resource_type))
-    )
+    let mut sid = String::with_capacity(service.len() + level.len() + resource_type.len());
+    push_capitalized(&mut sid, service.chars().filter(|c| c.is_alphanumeric()));
+    push_capitalized(&mut sid, level.chars().filter(char::is_ascii_alphanumeric));
+    push_capitalized(
+        &mut sid,
+        resource_type.chars().filter(char::is_ascii_alphanumeric),
+    );
+    sid
 }
 
-/// Upper-cases the first character and lower-cases the rest.
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        None => String::new(),
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars.flat_map(char::to_lowercase))
-            .collect(),
+/// Appends the characters with the first upper-cased and the rest lower-cased.
+fn push_capitalized(out: &mut String, mut chars: impl Iterator<Item = char>) {
+    if let Some(first) = chars.next() {
+        out.extend(first.to_uppercase());
+        for ch in chars {
+            if ch.is_ascii() {
+                out.push(ch.to_ascii_lowercase());
+            } else {
+                out.extend(ch.to_lowercase());
+            }
+        }
     }
 }
 
-/// The dependent actions of the given actions, in order of first mention.
-fn dependent_actions(actions: &[String]) -> Vec<String> {
+/// `service:Action` without the formatting machinery (this runs for every action added).
+fn qualified(action: Action) -> String {
+    let (prefix, name) = (action.service().prefix(), action.name());
+    let mut text = String::with_capacity(prefix.len() + 1 + name.len());
+    text.push_str(prefix);
+    text.push(':');
+    text.push_str(name);
+    text
+}
+
+fn dependents_of(actions: &[Action]) -> Vec<String> {
     let mut dependents: Vec<String> = Vec::new();
-    for text in actions {
-        let Ok(action) = resolve_action(text) else {
-            continue;
-        };
+    for action in actions {
         for dependent in action.dependent_actions() {
             if !dependents.iter().any(|seen| seen == dependent) {
                 dependents.push(dependent.to_owned());
@@ -339,6 +438,7 @@ impl SidGroup {
                 continue;
             }
             let prefix = text.split(':').next().unwrap_or_default();
+            let glob = Glob::new(&lower);
             let matched: Vec<String> = service_in_arn(prefix)
                 .map(|service| {
                     service
@@ -350,7 +450,7 @@ impl SidGroup {
                                 "{prefix}:{}",
                                 action.split_once(':').map_or("", |(_, name)| name)
                             );
-                            fnmatch(&as_written.to_lowercase(), &lower)
+                            glob.matches(&as_written.to_lowercase())
                         })
                         .collect()
                 })
@@ -484,9 +584,10 @@ impl SidGroup {
             return;
         };
         if let Some(key) = key {
+            let matcher = parsed.matcher();
             let of_some_type = service
                 .resource_types()
-                .any(|resource| parsed.matches_format(resource.arn_format()));
+                .any(|resource| matcher.matches(resource.arn_format()));
             if !of_some_type {
                 self.warn(
                     key,
@@ -499,70 +600,92 @@ impl SidGroup {
                 return;
             }
         }
-        let mut tried: Vec<(&'static str, bool)> = Vec::new();
-        for action in service.actions() {
-            if action.access_level() != level {
+        let index = Rc::clone(
+            self.services
+                .entry(service)
+                .or_insert_with(|| Rc::new(ServiceIndex::new(service))),
+        );
+        let matched = Rc::clone(self.matched.entry(arn.to_owned()).or_insert_with(|| {
+            let matcher = parsed.matcher();
+            Rc::new(
+                (0..index.formats.len())
+                    .filter(|position| matcher.matches_parsed(&index.formats[*position]))
+                    .collect(),
+            )
+        }));
+        for position in &index.by_level[level_index(level)] {
+            if !matched.contains(position) {
                 continue;
             }
-            for row in action.rows() {
-                let format = row_format(row);
-                if format == "*" {
-                    continue;
+            let format = index.formats[*position].text;
+            let Some(type_name) = resource_type_for_format(format) else {
+                continue;
+            };
+            let sid = sid_namespace(prefix, level.as_str(), type_name);
+            let chosen = self.type_actions(service, &index, level, type_name);
+            for dependent in &chosen.dependents {
+                if !chosen.actions.iter().any(|action| **action == **dependent) {
+                    self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
                 }
-                if tried.iter().any(|(seen, _)| *seen == format) {
-                    // The same format again adds nothing new.
-                    continue;
-                }
-                let matches = parsed.matches_format(format);
-                tried.push((format, matches));
-                if !matches {
-                    continue;
-                }
-                let Some(type_name) = resource_type_for_format(format) else {
-                    continue;
-                };
-                let sid = sid_namespace(prefix, level.as_str(), type_name);
-                let actions: Vec<String> = service
-                    .actions()
-                    .filter(|candidate| {
-                        candidate.access_level() == level
-                            && candidate
-                                .rows()
-                                .any(|row| row.resource_type_name().eq_ignore_ascii_case(type_name))
-                    })
-                    .map(|candidate| candidate.to_string())
-                    .collect();
-                for dependent in dependent_actions(&actions) {
-                    if !actions.contains(&dependent) {
-                        self.add_action_without_resource_constraint(&dependent, MULT_MULT_NONE);
+            }
+            match self.sids.get_mut(&sid) {
+                Some(group) => {
+                    if !group.arns.iter().any(|seen| seen == arn) {
+                        group.arns.push(arn.to_owned());
                     }
                 }
-                match self.sids.get_mut(&sid) {
-                    Some(group) => {
-                        if !group.arns.iter().any(|seen| seen == arn) {
-                            group.arns.push(arn.to_owned());
-                        }
-                    }
-                    None => {
-                        self.sids.insert(
-                            sid,
-                            Group {
-                                arns: vec![arn.to_owned()],
-                                arn_format: format.to_owned(),
-                                actions,
-                            },
-                        );
-                    }
+                None => {
+                    self.sids.insert(
+                        sid,
+                        Group {
+                            arns: vec![arn.to_owned()],
+                            arn_format: format.to_owned(),
+                            actions: chosen.actions.clone(),
+                        },
+                    );
                 }
             }
         }
     }
 
+    /// Every action of the service at `level` that takes a resource type so named (in any
+    /// case), as policy_sentry selects them, with their dependents.
+    fn type_actions(
+        &mut self,
+        service: Service,
+        index: &ServiceIndex,
+        level: AccessLevel,
+        type_name: &'static str,
+    ) -> Rc<TypeActions> {
+        let entry = self
+            .type_actions
+            .entry((service, level, type_name))
+            .or_insert_with(|| {
+                let mut chosen: Vec<Action> = Vec::new();
+                for row in &index.rows {
+                    if row.level == level
+                        && row.type_name.eq_ignore_ascii_case(type_name)
+                        && chosen.last() != Some(&row.action)
+                    {
+                        chosen.push(row.action);
+                    }
+                }
+                Rc::new(TypeActions {
+                    actions: chosen
+                        .iter()
+                        .map(|action| qualified(*action).into())
+                        .collect(),
+                    dependents: dependents_of(&chosen),
+                })
+            });
+        Rc::clone(entry)
+    }
+
     fn add_action_without_resource_constraint(&mut self, action: &str, sid: &str) {
         match self.sids.get_mut(sid) {
             Some(group) => {
-                if !group.actions.iter().any(|seen| seen == action) {
-                    group.actions.push(action.to_owned());
+                if !group.actions.iter().any(|seen| **seen == *action) {
+                    group.actions.push(action.into());
                 }
             }
             None => {
@@ -571,7 +694,7 @@ impl SidGroup {
                     Group {
                         arns: vec!["*".to_owned()],
                         arn_format: "*".to_owned(),
-                        actions: vec![action.to_owned()],
+                        actions: vec![action.into()],
                     },
                 );
             }
@@ -582,20 +705,23 @@ impl SidGroup {
     /// as ARN formats of the reference at the action's level, then everything not asked for
     /// (or a dependent) is pruned.
     fn add_by_list_of_actions(&mut self, supplied: &[String]) {
-        let dependents: Vec<String> = dependent_actions(supplied)
+        let resolved: Vec<Action> = supplied
+            .iter()
+            .filter_map(|text| resolve_action(text).ok())
+            .collect();
+        let dependents: Vec<String> = dependents_of(&resolved)
             .into_iter()
             .filter(|dependent| !supplied.contains(dependent))
             .collect();
         let mut without_resource: Vec<String> = Vec::new();
-        for text in supplied {
-            let Ok(action) = resolve_action(text) else {
-                continue;
-            };
+        // Adding the same format at the same level again changes nothing.
+        let mut added: HashSet<(&'static str, AccessLevel)> = HashSet::new();
+        for &action in &resolved {
             for row in action.rows() {
                 let format = row_format(row);
                 if format == "*" {
-                    without_resource.push(action.to_string());
-                } else {
+                    without_resource.push(qualified(action));
+                } else if added.insert((format, action.access_level())) {
                     self.add_by_arn_and_access_level(format, action.access_level(), None);
                 }
             }
@@ -603,15 +729,21 @@ impl SidGroup {
         for dependent in &dependents {
             self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
         }
-        let keep: HashSet<String> = supplied
-            .iter()
-            .chain(&dependents)
-            .map(|action| action.to_lowercase())
-            .collect();
+        // Compared case-insensitively, as policy_sentry does (actions are ASCII).
+        let mut keep: FnvHashMap<u64, Vec<&str>> = FnvHashMap::default();
+        // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
+        let documented: Vec<String> = resolved.iter().map(|action| qualified(*action)).collect();
+        for action in supplied.iter().chain(&dependents).chain(&documented) {
+            keep.entry(lookup_key(&[action])).or_default().push(action);
+        }
         for group in self.sids.values_mut() {
-            group
-                .actions
-                .retain(|action| keep.contains(&action.to_lowercase()));
+            group.actions.retain(|action| {
+                keep.get(&lookup_key(&[action])).is_some_and(|candidates| {
+                    candidates
+                        .iter()
+                        .any(|candidate| candidate.eq_ignore_ascii_case(action))
+                })
+            });
         }
         self.sids.retain(|_, group| !group.actions.is_empty());
         for action in &without_resource {
@@ -622,7 +754,7 @@ impl SidGroup {
 
     /// An action granted on a resource need not be granted on `*` too.
     fn remove_actions_duplicated_in_wildcard_arn(&mut self) {
-        let on_wildcard: Vec<String> = self
+        let on_wildcard: Vec<Rc<str>> = self
             .sids
             .values()
             .filter(|group| group.arn_format == "*")
@@ -631,14 +763,17 @@ impl SidGroup {
         if on_wildcard.is_empty() {
             return;
         }
-        let mut to_remove: Vec<&String> = Vec::new();
+        let mut to_remove: Vec<&Rc<str>> = Vec::new();
         for group in self.sids.values() {
             if group.arn_format.contains('*') {
                 continue;
             }
             for action in &on_wildcard {
                 if group.actions.contains(action)
-                    && !self.skip_resource_constraints.contains(action)
+                    && !self
+                        .skip_resource_constraints
+                        .iter()
+                        .any(|skip| **skip == **action)
                 {
                     to_remove.push(action);
                 }
@@ -688,7 +823,7 @@ impl SidGroup {
                             Group {
                                 arns: vec![arn.to_owned()],
                                 arn_format: format.to_owned(),
-                                actions: vec![action.to_string()],
+                                actions: vec![qualified(action).into()],
                             },
                         );
                     }
@@ -713,6 +848,7 @@ impl SidGroup {
         let excluding = self.exclude_everything || !self.exclude_actions.is_empty();
         let mut statements: Vec<Statement> = Vec::new();
         let mut merged_into: Vec<String> = Vec::new();
+        let mut minimizer = Minimizer::default();
         for (sid, group) in &self.sids {
             if group.actions.is_empty() {
                 continue;
@@ -720,19 +856,23 @@ impl SidGroup {
             let mut actions: Vec<String> = if excluding {
                 let mut kept: Vec<String> = Vec::new();
                 for action in &group.actions {
-                    if !self.is_excluded(action) && !kept.contains(action) {
-                        kept.push(action.clone());
+                    if !self.is_excluded(action) && !kept.iter().any(|seen| **seen == **action) {
+                        kept.push(action.to_string());
                     }
                 }
                 kept
             } else {
-                group.actions.clone()
+                group
+                    .actions
+                    .iter()
+                    .map(|action| action.to_string())
+                    .collect()
             };
             if actions.is_empty() {
                 continue;
             }
             if let Some(min_chars) = minimize {
-                actions = minimize_actions(&actions, min_chars);
+                actions = minimizer.minimize(&actions, min_chars);
                 // Statements on the same resources are merged into the first of them.
                 if let Some(earlier) = statements
                     .iter_mut()
@@ -765,7 +905,7 @@ impl SidGroup {
                 if let Some(sid) = merged_sid(&statement.resource[0]) {
                     statement.sid = sid;
                 }
-                statement.action = minimize_actions(&statement.action, min_chars);
+                statement.action = minimizer.minimize(&statement.action, min_chars);
             }
         }
         PolicyDocument {
@@ -814,95 +954,116 @@ fn names_actions(text: &str) -> bool {
     let Ok(service) = query::service(prefix) else {
         return false;
     };
-    let pattern = pattern.to_lowercase();
+    let glob = Glob::new(&pattern.to_lowercase());
     service
         .actions()
-        .any(|action| fnmatch(&action.name().to_lowercase(), &pattern))
+        .any(|action| glob.matches(&action.name().to_lowercase()))
 }
 
 /// Python's `fnmatch.fnmatchcase`: `*`, `?`, `[seq]` and `[!seq]` over the whole text.
+#[cfg(test)]
 fn fnmatch(text: &str, pattern: &str) -> bool {
-    #[derive(Debug)]
-    enum Token {
-        Star,
-        Any,
-        Class(bool, Vec<(char, char)>),
-        Literal(char),
-    }
-    let pattern: Vec<char> = pattern.chars().collect();
-    let mut tokens = Vec::new();
-    let mut index = 0;
-    while index < pattern.len() {
-        let ch = pattern[index];
-        index += 1;
-        match ch {
-            '*' => tokens.push(Token::Star),
-            '?' => tokens.push(Token::Any),
-            '[' => {
-                let mut end = index;
-                if pattern.get(end) == Some(&'!') {
-                    end += 1;
-                }
-                if pattern.get(end) == Some(&']') {
-                    end += 1;
-                }
-                while end < pattern.len() && pattern[end] != ']' {
-                    end += 1;
-                }
-                if end >= pattern.len() {
-                    tokens.push(Token::Literal('['));
-                    continue;
-                }
-                let mut body = &pattern[index..end];
-                index = end + 1;
-                let negated = body.first() == Some(&'!');
-                if negated {
-                    body = &body[1..];
-                }
-                let mut ranges = Vec::new();
-                let mut position = 0;
-                while position < body.len() {
-                    if position + 2 < body.len() && body[position + 1] == '-' {
-                        ranges.push((body[position], body[position + 2]));
-                        position += 3;
-                    } else {
-                        ranges.push((body[position], body[position]));
-                        position += 1;
+    Glob::new(pattern).matches(text)
+}
+
+#[derive(Debug)]
+enum GlobToken {
+    Star,
+    Any,
+    Class(bool, Vec<(char, char)>),
+    Literal(char),
+}
+
+/// A compiled `fnmatch` pattern.
+#[derive(Debug)]
+struct Glob {
+    tokens: Vec<GlobToken>,
+}
+
+impl Glob {
+    fn new(pattern: &str) -> Glob {
+        let pattern: Vec<char> = pattern.chars().collect();
+        let mut tokens = Vec::new();
+        let mut index = 0;
+        while index < pattern.len() {
+            let ch = pattern[index];
+            index += 1;
+            match ch {
+                '*' => tokens.push(GlobToken::Star),
+                '?' => tokens.push(GlobToken::Any),
+                '[' => {
+                    let mut end = index;
+                    if pattern.get(end) == Some(&'!') {
+                        end += 1;
                     }
+                    if pattern.get(end) == Some(&']') {
+                        end += 1;
+                    }
+                    while end < pattern.len() && pattern[end] != ']' {
+                        end += 1;
+                    }
+                    if end >= pattern.len() {
+                        tokens.push(GlobToken::Literal('['));
+                        continue;
+                    }
+                    let mut body = &pattern[index..end];
+                    index = end + 1;
+                    let negated = body.first() == Some(&'!');
+                    if negated {
+                        body = &body[1..];
+                    }
+                    let mut ranges = Vec::new();
+                    let mut position = 0;
+                    while position < body.len() {
+                        if position + 2 < body.len() && body[position + 1] == '-' {
+                            ranges.push((body[position], body[position + 2]));
+                            position += 3;
+                        } else {
+                            ranges.push((body[position], body[position]));
+                            position += 1;
+                        }
+                    }
+                    tokens.push(GlobToken::Class(negated, ranges));
                 }
-                tokens.push(Token::Class(negated, ranges));
+                other => tokens.push(GlobToken::Literal(other)),
             }
-            other => tokens.push(Token::Literal(other)),
         }
+        Glob { tokens }
     }
-    let text: Vec<char> = text.chars().collect();
-    let single = |token: &Token, ch: char| match token {
-        Token::Any => true,
-        Token::Literal(literal) => *literal == ch,
-        Token::Class(negated, ranges) => {
-            ranges.iter().any(|(low, high)| *low <= ch && ch <= *high) != *negated
+
+    fn matches(&self, text: &str) -> bool {
+        let tokens = &self.tokens;
+        let single = |token: &GlobToken, ch: char| match token {
+            GlobToken::Any => true,
+            GlobToken::Literal(literal) => *literal == ch,
+            GlobToken::Class(negated, ranges) => {
+                ranges.iter().any(|(low, high)| *low <= ch && ch <= *high) != *negated
+            }
+            GlobToken::Star => false,
+        };
+        let text: Vec<char> = text.chars().collect();
+        // Iterative glob matching with backtracking to the last star.
+        let (mut t, mut p) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while t < text.len() {
+            if p < tokens.len() && matches!(tokens[p], GlobToken::Star) {
+                star = Some((p, t));
+                p += 1;
+            } else if p < tokens.len() && single(&tokens[p], text[t]) {
+                p += 1;
+                t += 1;
+            } else if let Some((star_p, star_t)) = star {
+                p = star_p + 1;
+                t = star_t + 1;
+                star = Some((star_p, star_t + 1));
+            } else {
+                return false;
+            }
         }
-        Token::Star => unreachable!("stars are handled by the matcher"),
-    };
-    // Iterative glob matching with backtracking to the last star.
-    let (mut t, mut p) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        if p < tokens.len() && matches!(tokens[p], Token::Star) {
-            star = Some((p, t));
-            p += 1;
-        } else if p < tokens.len() && single(&tokens[p], text[t]) {
-            p += 1;
-            t += 1;
-        } else if let Some((star_p, star_t)) = star {
-            p = star_p + 1;
-            t = star_t + 1;
-            star = Some((star_p, star_t + 1));
-        } else {
-            return false;
-        }
+        tokens[p..]
+            .iter()
+            .all(|token| matches!(token, GlobToken::Star))
     }
-    tokens[p..].iter().all(|token| matches!(token, Token::Star))
 }
 
 #[cfg(test)]

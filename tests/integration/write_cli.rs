@@ -74,6 +74,7 @@ fn expectation(name: &str) -> Expect {
         "actions-uppercase-service"
         | "arn-then-empty-string"
         | "catalog-prefix-actions"
+        | "catalog-prefix-actions-catalog-name"
         | "catalog-prefix-crud"
         | "cli-minimize-before-short-i"
         | "dynamodb-short-arn-indexerror"
@@ -242,6 +243,47 @@ fn missing_input_file_is_an_error_naming_it() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn catalog_prefix_yields_servicecatalog_actions() {
+    let dir = repo_path("tests/golden/write/errors");
+    for (template, expected) in [
+        (
+            "catalog-prefix-crud.yml",
+            "servicecatalog:AcceptPortfolioShare",
+        ),
+        (
+            "catalog-prefix-actions.yml",
+            "servicecatalog:AcceptPortfolioShare",
+        ),
+        (
+            "catalog-prefix-actions-catalog-name.yml",
+            "servicecatalog:AcceptPortfolioShare",
+        ),
+    ] {
+        let run = run_in(&dir, &["write-policy", "-i", template], None);
+        assert_eq!(run.code, 0, "{template}: {}", run.stderr);
+        assert_eq!(run.stderr, "", "{template}");
+        let policy: Value = serde_json::from_str(&run.stdout).unwrap();
+        let portfolio = policy["Statement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|statement| statement["Sid"] == "CatalogWritePortfolio")
+            .unwrap_or_else(|| panic!("{template}: {}", run.stdout));
+        let actions = portfolio["Action"].as_array().unwrap();
+        assert!(
+            actions.iter().any(|action| action == expected),
+            "{template}"
+        );
+        assert!(
+            actions
+                .iter()
+                .all(|action| action.as_str().unwrap().starts_with("servicecatalog:")),
+            "{template}"
+        );
+    }
 }
 
 #[test]
