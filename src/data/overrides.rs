@@ -117,6 +117,19 @@ impl AccessLevels {
             Some(overlay) => overlay.access_level(action),
         }
     }
+
+    /// The actions at `level`, in order. Without an overlay this is exactly the loop over
+    /// the embedded levels it was before overrides existed.
+    pub fn select(self, actions: impl Iterator<Item = Action>, level: AccessLevel) -> Vec<Action> {
+        match self.overlay {
+            None => actions
+                .filter(|action| action.builtin_access_level() == level)
+                .collect(),
+            Some(overlay) => actions
+                .filter(|action| overlay.access_level(*action) == level)
+                .collect(),
+        }
+    }
 }
 
 /// One problem in an overrides file, with its position (1-based; 0 when unknown).

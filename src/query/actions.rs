@@ -112,11 +112,7 @@ pub fn action_details(action: Action) -> Vec<ActionDetail> {
 
 /// Actions of a service at an access level, in page order.
 pub fn actions_with_access_level(prefix: &str, level: AccessLevel) -> Result<Vec<Action>> {
-    let levels = AccessLevels::current();
-    Ok(service(prefix)?
-        .actions()
-        .filter(|action| levels.of(*action) == level)
-        .collect())
+    Ok(AccessLevels::current().select(service(prefix)?.actions(), level))
 }
 
 /// Actions of a service that support no resource constraint (only `Resource: "*"`).
@@ -132,11 +128,7 @@ pub fn wildcard_only_actions_with_access_level(
     prefix: &str,
     level: AccessLevel,
 ) -> Result<Vec<Action>> {
-    let levels = AccessLevels::current();
-    Ok(wildcard_only_actions(prefix)?
-        .into_iter()
-        .filter(|action| levels.of(*action) == level)
-        .collect())
+    Ok(AccessLevels::current().select(wildcard_only_actions(prefix)?.into_iter(), level))
 }
 
 /// Checks that `name` is a resource type of the service, either in its resource-type table or
@@ -184,11 +176,10 @@ pub fn actions_with_resource_type_and_access_level(
     name: &str,
     level: AccessLevel,
 ) -> Result<Vec<Action>> {
-    let levels = AccessLevels::current();
-    Ok(actions_with_resource_type(prefix, name)?
-        .into_iter()
-        .filter(|action| levels.of(*action) == level)
-        .collect())
+    Ok(
+        AccessLevels::current()
+            .select(actions_with_resource_type(prefix, name)?.into_iter(), level),
+    )
 }
 
 /// Actions of a service that list condition key `key` (exact spelling) on a row of the action

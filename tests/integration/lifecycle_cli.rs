@@ -330,6 +330,25 @@ fn an_override_changes_query_results_exactly_as_it_says() {
         file,
     ]));
     assert!(all.contains(&"s3:GetObject".to_owned()));
+    // Resource-type queries at a level see it too.
+    let by_type = |level: &str| {
+        text_lines(&run(&[
+            "query",
+            "action-table",
+            "-s",
+            "s3",
+            "-r",
+            "object",
+            "-a",
+            level,
+            "--fmt",
+            "text",
+            "--access-level-overrides-file",
+            file,
+        ]))
+    };
+    assert!(by_type("write").contains(&"s3:GetObject".to_owned()));
+    assert!(!by_type("read").contains(&"s3:GetObject".to_owned()));
 }
 
 #[test]
