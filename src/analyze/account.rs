@@ -863,22 +863,49 @@ pub fn audit_account_with_progress(
         })
         .collect();
 
-    // Principals: their policies together, and role trust policies.
+    // Principals: their policies together. Principals holding the same set of documents
+    // (users of the same groups, say) share one combination.
+    let held: Vec<Vec<usize>> = principals
+        .par_iter()
+        .map(|principal| {
+            let mut set: Vec<usize> = principal
+                .policies
+                .iter()
+                .filter(|(policy, _)| !principal.excluded && !policies[*policy].excluded)
+                .map(|(policy, _)| policies[*policy].document)
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            set
+        })
+        .collect();
+    let mut combination_of: HashMap<&[usize], usize> = HashMap::new();
+    let mut combinations: Vec<&[usize]> = Vec::new();
+    let principal_combination: Vec<usize> = held
+        .iter()
+        .map(|set| {
+            *combination_of.entry(set.as_slice()).or_insert_with(|| {
+                combinations.push(set.as_slice());
+                combinations.len() - 1
+            })
+        })
+        .collect();
+    let combined: Vec<Findings> = combinations
+        .par_iter()
+        .map(|set| {
+            let grants = Grants::combine(set.iter().map(|d| &documents[*d].report.grants));
+            Findings::from_grants(&grants, &rules)
+        })
+        .collect();
     principals
         .par_iter_mut()
         .zip(trust_documents.par_iter())
-        .for_each(|(principal, trust)| {
+        .zip(principal_combination.par_iter())
+        .for_each(|((principal, trust), combination)| {
             if principal.excluded {
                 return;
             }
-            let grants = Grants::combine(
-                principal
-                    .policies
-                    .iter()
-                    .filter(|(policy, _)| !policies[*policy].excluded)
-                    .map(|(policy, _)| &documents[policies[*policy].document].report.grants),
-            );
-            principal.findings = Findings::from_grants(&grants, &rules);
+            principal.findings = combined[*combination].clone();
             if let Some(trust) = trust
                 && let Ok(trust) = PolicyDocument::from_value(&distinct[*trust].0, "")
             {
