@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 use super::exclusions::Exclusions;
 use super::expand::pattern_matches;
 use super::policy::{ActionClause, Effect, PolicyDocument, policy_error};
-use super::report::{Category, Config, Findings, Grants, PolicyReport, Rules, Severity};
+use super::report::{
+    Category, Config, Findings, FindingsJson, Grants, PolicyReport, Rules, Severity,
+};
 use super::risk::COMPUTE_SERVICE_PRINCIPALS;
 use crate::data::Action;
 use crate::error::{Error, Result};
@@ -396,25 +398,30 @@ impl AccountReport {
         Value::Object(summary)
     }
 
-    fn policy_json(&self, policy: &PolicyEntry) -> Value {
+    fn policy_json<'a>(&'a self, policy: &'a PolicyEntry) -> PolicyJson<'a> {
         let document = &self.documents[policy.document];
         let report = &document.report;
-        let mut unknown = report.unknown_actions.clone();
-        unknown.sort_unstable();
-        json!({
-            "policy": policy.name,
-            "type": policy.kind.as_str(),
-            "arn": policy.arn,
-            "owner": policy.owner,
-            "excluded": policy.excluded,
-            "attached_to": policy.attached_to.iter().map(|i| self.principal_label(*i)).collect::<Vec<_>>(),
-            "error": document.error,
-            "allowed_actions": report.grants.allowed.len(),
-            "unrestricted_actions": report.grants.unrestricted.len(),
-            "unrestrictable_actions": report.grants.unrestrictable.len(),
-            "unknown_actions": unknown,
-            "findings": if policy.excluded { Value::Null } else { report.findings.to_json() },
-        })
+        let mut unknown_actions: Vec<&str> =
+            report.unknown_actions.iter().map(String::as_str).collect();
+        unknown_actions.sort_unstable();
+        PolicyJson {
+            policy: &policy.name,
+            kind: policy.kind.as_str(),
+            arn: policy.arn.as_deref(),
+            owner: policy.owner.as_deref(),
+            excluded: policy.excluded,
+            attached_to: policy
+                .attached_to
+                .iter()
+                .map(|i| self.principal_label(*i))
+                .collect(),
+            error: document.error.as_deref(),
+            allowed_actions: report.grants.allowed.len(),
+            unrestricted_actions: report.grants.unrestricted.len(),
+            unrestrictable_actions: report.grants.unrestrictable.len(),
+            unknown_actions,
+            findings: (!policy.excluded).then(|| report.findings.serializable()),
+        }
     }
 
     fn principal_json(&self, principal: &PrincipalEntry) -> Value {
@@ -456,12 +463,7 @@ impl AccountReport {
     /// their actions) and `principals` (each with its policies, the counts of its policies'
     /// combined findings, escalation methods, and trust findings).
     pub fn to_json(&self) -> Value {
-        json!({
-            "account_id": self.account_id,
-            "summary": self.summary_json(),
-            "policies": self.policies.iter().map(|p| self.policy_json(p)).collect::<Vec<_>>(),
-            "principals": self.principals.iter().map(|p| self.principal_json(p)).collect::<Vec<_>>(),
-        })
+        serde_json::to_value(self.json_stream()).unwrap_or(Value::Null)
     }
 
     /// [`AccountReport::to_json`] as a value to serialise, built one policy or principal at a
@@ -473,9 +475,14 @@ impl AccountReport {
 
 struct JsonStream<'a>(&'a AccountReport);
 
-struct Lazy<'a, T>(&'a [T], &'a AccountReport, fn(&AccountReport, &T) -> Value);
+/// A list serialised one element at a time.
+struct Lazy<'a, T, R>(
+    &'a [T],
+    &'a AccountReport,
+    fn(&'a AccountReport, &'a T) -> R,
+);
 
-impl<T> serde::Serialize for Lazy<'_, T> {
+impl<'a, T, R: serde::Serialize> serde::Serialize for Lazy<'a, T, R> {
     fn serialize<S: serde::Serializer>(
         &self,
         serializer: S,
@@ -487,6 +494,24 @@ impl<T> serde::Serialize for Lazy<'_, T> {
         }
         seq.end()
     }
+}
+
+/// One policy of the account report.
+#[derive(serde::Serialize)]
+struct PolicyJson<'a> {
+    policy: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    arn: Option<&'a str>,
+    owner: Option<&'a str>,
+    excluded: bool,
+    attached_to: Vec<String>,
+    error: Option<&'a str>,
+    allowed_actions: usize,
+    unrestricted_actions: usize,
+    unrestrictable_actions: usize,
+    unknown_actions: Vec<&'a str>,
+    findings: Option<FindingsJson<'a>>,
 }
 
 impl serde::Serialize for JsonStream<'_> {
