@@ -69,7 +69,13 @@ impl Formatter for AsciiPretty<'_> {
 pub fn write_pretty<T: Serialize + ?Sized>(value: &T, out: &mut impl Write) -> io::Result<()> {
     let formatter = AsciiPretty(PrettyFormatter::with_indent(b"    "));
     let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
-    value.serialize(&mut serializer).map_err(io::Error::other)?;
+    // Keep the kind of a write error (a closed pipe is not a failure for the CLI).
+    value
+        .serialize(&mut serializer)
+        .map_err(|error| match error.io_error_kind() {
+            Some(kind) => io::Error::new(kind, error),
+            None => io::Error::other(error),
+        })?;
     out.write_all(b"\n")
 }
 
