@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::exclusions::Exclusions;
+use super::exclusions::{Exclusions, Matchers};
 use super::expand::pattern_matches;
 use super::policy::{ActionClause, Effect, PolicyDocument, policy_error};
 use super::report::{
@@ -640,7 +640,7 @@ pub fn audit_account(
 }
 
 struct Builder<'a> {
-    exclusions: &'a Exclusions,
+    matchers: Matchers,
     /// Every document occurrence, in order; deduplicated after collection.
     occurrences: Vec<&'a Value>,
     policies: Vec<PolicyEntry>,
@@ -657,7 +657,7 @@ impl<'a> Builder<'a> {
         let document = self.document(&policy.policy_document);
         self.policies.push(PolicyEntry {
             kind: PolicyKind::Inline,
-            excluded: self.exclusions.excludes_policy(&policy.policy_name, ""),
+            excluded: self.matchers.policies.matches(&policy.policy_name, ""),
             name: policy.policy_name.clone(),
             arn: None,
             owner: Some(owner),
@@ -679,7 +679,7 @@ pub fn audit_account_with_progress(
     let account_id = details.account_id();
     let rules = Rules::new(&exclusions.apply_to(config));
     let mut builder = Builder {
-        exclusions,
+        matchers: exclusions.matchers(),
         occurrences: Vec::new(),
         policies: Vec::new(),
     };
@@ -703,7 +703,10 @@ pub fn audit_account_with_progress(
         };
         builder.policies.push(PolicyEntry {
             kind,
-            excluded: exclusions.excludes_policy(&policy.policy_name, &policy.path),
+            excluded: builder
+                .matchers
+                .policies
+                .matches(&policy.policy_name, &policy.path),
             name: policy.policy_name.clone(),
             arn: Some(policy.arn.clone()),
             owner: None,
@@ -749,7 +752,7 @@ pub fn audit_account_with_progress(
             &user.user_name,
             &user.arn,
             &user.path,
-            exclusions.excludes_user(&user.user_name, &user.path),
+            builder.matchers.users.matches(&user.user_name, &user.path),
         );
         for policy in &user.user_policy_list {
             let p = builder.inline(format!("User/{}", user.user_name), policy, index);
@@ -772,7 +775,10 @@ pub fn audit_account_with_progress(
             &group.group_name,
             &group.arn,
             &group.path,
-            exclusions.excludes_group(&group.group_name, &group.path),
+            builder
+                .matchers
+                .groups
+                .matches(&group.group_name, &group.path),
         );
         for policy in &group.group_policy_list {
             let p = builder.inline(format!("Group/{}", group.group_name), policy, index);
@@ -795,7 +801,7 @@ pub fn audit_account_with_progress(
             &role.role_name,
             &role.arn,
             &role.path,
-            exclusions.excludes_role(&role.role_name, &role.path),
+            builder.matchers.roles.matches(&role.role_name, &role.path),
         );
         for policy in &role.role_policy_list {
             let p = builder.inline(format!("Role/{}", role.role_name), policy, index);
@@ -922,6 +928,20 @@ pub fn audit_account_with_progress(
             Findings::from_grants(&grants, &rules)
         })
         .collect();
+    // Trust policies: each distinct document analysed once.
+    let mut trust_distinct: Vec<usize> = trust_documents.iter().flatten().copied().collect();
+    trust_distinct.sort_unstable();
+    trust_distinct.dedup();
+    let trust_findings: HashMap<usize, TrustFindings> = trust_distinct
+        .par_iter()
+        .filter_map(|index| {
+            let document = PolicyDocument::from_value(&distinct[*index].0, "").ok()?;
+            Some((
+                *index,
+                analyze_trust(&document, account_id.as_deref(), exclusions),
+            ))
+        })
+        .collect();
     principals
         .par_iter_mut()
         .zip(trust_documents.par_iter())
@@ -931,10 +951,8 @@ pub fn audit_account_with_progress(
                 return;
             }
             principal.findings = combined[*combination].clone();
-            if let Some(trust) = trust
-                && let Ok(trust) = PolicyDocument::from_value(&distinct[*trust].0, "")
-            {
-                principal.trust = analyze_trust(&trust, account_id.as_deref(), exclusions);
+            if let Some(findings) = trust.and_then(|index| trust_findings.get(&index)) {
+                principal.trust = findings.clone();
             }
         });
 
