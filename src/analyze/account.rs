@@ -362,15 +362,14 @@ impl AccountReport {
                 let policies = self
                     .policies
                     .iter()
-                    .filter(|p| !p.excluded && self.policy_report(p).findings.count(category) > 0)
+                    .filter(|p| !p.excluded && self.policy_report(p).findings.has(category))
                     .count();
                 let principals = self
                     .principals
                     .iter()
                     .filter(|p| {
                         !p.excluded
-                            && (p.findings.count(category) > 0
-                                || !p.trust.items(category).is_empty())
+                            && (p.findings.has(category) || !p.trust.items(category).is_empty())
                     })
                     .count();
                 (category, policies, principals)

@@ -438,11 +438,20 @@ impl Findings {
         }
     }
 
+    /// Whether a category has findings (cheaper than [`Findings::count`]).
+    pub fn has(&self, category: Category) -> bool {
+        match category {
+            Category::PrivilegeEscalation => !self.privilege_escalation.is_empty(),
+            Category::ServiceWildcard => !self.service_wildcard.is_empty(),
+            _ => self.set(category).is_some_and(|set| !set.is_empty()),
+        }
+    }
+
     /// The categories with findings, in report order.
     pub fn categories(&self) -> impl Iterator<Item = Category> + '_ {
         Category::POLICY
             .into_iter()
-            .filter(|category| self.count(*category) > 0)
+            .filter(|category| self.has(*category))
     }
 
     /// The highest severity among the findings.
