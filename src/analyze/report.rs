@@ -351,6 +351,7 @@ impl Findings {
         flagged.union_with(&unrestrictable);
         let keep = |mut set: ActionSet| {
             set.subtract(&rules.excluded);
+            set.shrink();
             set
         };
         let privilege_escalation = risk::escalation_sets()
