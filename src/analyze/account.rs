@@ -13,10 +13,12 @@ use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::exclusions::Exclusions;
+use super::exclusions::{Exclusions, Matchers};
 use super::expand::pattern_matches;
 use super::policy::{ActionClause, Effect, PolicyDocument, policy_error};
-use super::report::{Category, Config, Findings, Grants, PolicyReport, Rules, Severity};
+use super::report::{
+    Category, Config, Findings, FindingsJson, Grants, PolicyReport, Rules, Severity,
+};
 use super::risk::COMPUTE_SERVICE_PRINCIPALS;
 use crate::data::Action;
 use crate::error::{Error, Result};
@@ -360,15 +362,14 @@ impl AccountReport {
                 let policies = self
                     .policies
                     .iter()
-                    .filter(|p| !p.excluded && self.policy_report(p).findings.count(category) > 0)
+                    .filter(|p| !p.excluded && self.policy_report(p).findings.has(category))
                     .count();
                 let principals = self
                     .principals
                     .iter()
                     .filter(|p| {
                         !p.excluded
-                            && (p.findings.count(category) > 0
-                                || !p.trust.items(category).is_empty())
+                            && (p.findings.has(category) || !p.trust.items(category).is_empty())
                     })
                     .count();
                 (category, policies, principals)
@@ -396,25 +397,30 @@ impl AccountReport {
         Value::Object(summary)
     }
 
-    fn policy_json(&self, policy: &PolicyEntry) -> Value {
+    fn policy_json<'a>(&'a self, policy: &'a PolicyEntry) -> PolicyJson<'a> {
         let document = &self.documents[policy.document];
         let report = &document.report;
-        let mut unknown = report.unknown_actions.clone();
-        unknown.sort_unstable();
-        json!({
-            "policy": policy.name,
-            "type": policy.kind.as_str(),
-            "arn": policy.arn,
-            "owner": policy.owner,
-            "excluded": policy.excluded,
-            "attached_to": policy.attached_to.iter().map(|i| self.principal_label(*i)).collect::<Vec<_>>(),
-            "error": document.error,
-            "allowed_actions": report.grants.allowed.len(),
-            "unrestricted_actions": report.grants.unrestricted.len(),
-            "unrestrictable_actions": report.grants.unrestrictable.len(),
-            "unknown_actions": unknown,
-            "findings": if policy.excluded { Value::Null } else { report.findings.to_json() },
-        })
+        let mut unknown_actions: Vec<&str> =
+            report.unknown_actions.iter().map(String::as_str).collect();
+        unknown_actions.sort_unstable();
+        PolicyJson {
+            policy: &policy.name,
+            kind: policy.kind.as_str(),
+            arn: policy.arn.as_deref(),
+            owner: policy.owner.as_deref(),
+            excluded: policy.excluded,
+            attached_to: policy
+                .attached_to
+                .iter()
+                .map(|i| self.principal_label(*i))
+                .collect(),
+            error: document.error.as_deref(),
+            allowed_actions: report.grants.allowed.len(),
+            unrestricted_actions: report.grants.unrestricted.len(),
+            unrestrictable_actions: report.grants.unrestrictable.len(),
+            unknown_actions,
+            findings: (!policy.excluded).then(|| report.findings.serializable()),
+        }
     }
 
     fn principal_json(&self, principal: &PrincipalEntry) -> Value {
@@ -456,12 +462,7 @@ impl AccountReport {
     /// their actions) and `principals` (each with its policies, the counts of its policies'
     /// combined findings, escalation methods, and trust findings).
     pub fn to_json(&self) -> Value {
-        json!({
-            "account_id": self.account_id,
-            "summary": self.summary_json(),
-            "policies": self.policies.iter().map(|p| self.policy_json(p)).collect::<Vec<_>>(),
-            "principals": self.principals.iter().map(|p| self.principal_json(p)).collect::<Vec<_>>(),
-        })
+        serde_json::to_value(self.json_stream()).unwrap_or(Value::Null)
     }
 
     /// [`AccountReport::to_json`] as a value to serialise, built one policy or principal at a
@@ -473,9 +474,14 @@ impl AccountReport {
 
 struct JsonStream<'a>(&'a AccountReport);
 
-struct Lazy<'a, T>(&'a [T], &'a AccountReport, fn(&AccountReport, &T) -> Value);
+/// A list serialised one element at a time.
+struct Lazy<'a, T, R>(
+    &'a [T],
+    &'a AccountReport,
+    fn(&'a AccountReport, &'a T) -> R,
+);
 
-impl<T> serde::Serialize for Lazy<'_, T> {
+impl<'a, T, R: serde::Serialize> serde::Serialize for Lazy<'a, T, R> {
     fn serialize<S: serde::Serializer>(
         &self,
         serializer: S,
@@ -487,6 +493,24 @@ impl<T> serde::Serialize for Lazy<'_, T> {
         }
         seq.end()
     }
+}
+
+/// One policy of the account report.
+#[derive(serde::Serialize)]
+struct PolicyJson<'a> {
+    policy: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    arn: Option<&'a str>,
+    owner: Option<&'a str>,
+    excluded: bool,
+    attached_to: Vec<String>,
+    error: Option<&'a str>,
+    allowed_actions: usize,
+    unrestricted_actions: usize,
+    unrestrictable_actions: usize,
+    unknown_actions: Vec<&'a str>,
+    findings: Option<FindingsJson<'a>>,
 }
 
 impl serde::Serialize for JsonStream<'_> {
@@ -615,7 +639,7 @@ pub fn audit_account(
 }
 
 struct Builder<'a> {
-    exclusions: &'a Exclusions,
+    matchers: Matchers,
     /// Every document occurrence, in order; deduplicated after collection.
     occurrences: Vec<&'a Value>,
     policies: Vec<PolicyEntry>,
@@ -632,7 +656,7 @@ impl<'a> Builder<'a> {
         let document = self.document(&policy.policy_document);
         self.policies.push(PolicyEntry {
             kind: PolicyKind::Inline,
-            excluded: self.exclusions.excludes_policy(&policy.policy_name, ""),
+            excluded: self.matchers.policies.matches(&policy.policy_name, ""),
             name: policy.policy_name.clone(),
             arn: None,
             owner: Some(owner),
@@ -654,7 +678,7 @@ pub fn audit_account_with_progress(
     let account_id = details.account_id();
     let rules = Rules::new(&exclusions.apply_to(config));
     let mut builder = Builder {
-        exclusions,
+        matchers: exclusions.matchers(),
         occurrences: Vec::new(),
         policies: Vec::new(),
     };
@@ -678,7 +702,10 @@ pub fn audit_account_with_progress(
         };
         builder.policies.push(PolicyEntry {
             kind,
-            excluded: exclusions.excludes_policy(&policy.policy_name, &policy.path),
+            excluded: builder
+                .matchers
+                .policies
+                .matches(&policy.policy_name, &policy.path),
             name: policy.policy_name.clone(),
             arn: Some(policy.arn.clone()),
             owner: None,
@@ -724,7 +751,7 @@ pub fn audit_account_with_progress(
             &user.user_name,
             &user.arn,
             &user.path,
-            exclusions.excludes_user(&user.user_name, &user.path),
+            builder.matchers.users.matches(&user.user_name, &user.path),
         );
         for policy in &user.user_policy_list {
             let p = builder.inline(format!("User/{}", user.user_name), policy, index);
@@ -747,7 +774,10 @@ pub fn audit_account_with_progress(
             &group.group_name,
             &group.arn,
             &group.path,
-            exclusions.excludes_group(&group.group_name, &group.path),
+            builder
+                .matchers
+                .groups
+                .matches(&group.group_name, &group.path),
         );
         for policy in &group.group_policy_list {
             let p = builder.inline(format!("Group/{}", group.group_name), policy, index);
@@ -770,7 +800,7 @@ pub fn audit_account_with_progress(
             &role.role_name,
             &role.arn,
             &role.path,
-            exclusions.excludes_role(&role.role_name, &role.path),
+            builder.matchers.roles.matches(&role.role_name, &role.path),
         );
         for policy in &role.role_policy_list {
             let p = builder.inline(format!("Role/{}", role.role_name), policy, index);
@@ -863,26 +893,65 @@ pub fn audit_account_with_progress(
         })
         .collect();
 
-    // Principals: their policies together, and role trust policies.
+    // Principals: their policies together. Principals holding the same set of documents
+    // (users of the same groups, say) share one combination.
+    let held: Vec<Vec<usize>> = principals
+        .par_iter()
+        .map(|principal| {
+            let mut set: Vec<usize> = principal
+                .policies
+                .iter()
+                .filter(|(policy, _)| !principal.excluded && !policies[*policy].excluded)
+                .map(|(policy, _)| policies[*policy].document)
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            set
+        })
+        .collect();
+    let mut combination_of: HashMap<&[usize], usize> = HashMap::new();
+    let mut combinations: Vec<&[usize]> = Vec::new();
+    let principal_combination: Vec<usize> = held
+        .iter()
+        .map(|set| {
+            *combination_of.entry(set.as_slice()).or_insert_with(|| {
+                combinations.push(set.as_slice());
+                combinations.len() - 1
+            })
+        })
+        .collect();
+    let combined: Vec<Findings> = combinations
+        .par_iter()
+        .map(|set| {
+            let grants = Grants::combine(set.iter().map(|d| &documents[*d].report.grants));
+            Findings::from_grants(&grants, &rules)
+        })
+        .collect();
+    // Trust policies: each distinct document analysed once.
+    let mut trust_distinct: Vec<usize> = trust_documents.iter().flatten().copied().collect();
+    trust_distinct.sort_unstable();
+    trust_distinct.dedup();
+    let trust_findings: HashMap<usize, TrustFindings> = trust_distinct
+        .par_iter()
+        .filter_map(|index| {
+            let document = PolicyDocument::from_value(&distinct[*index].0, "").ok()?;
+            Some((
+                *index,
+                analyze_trust(&document, account_id.as_deref(), exclusions),
+            ))
+        })
+        .collect();
     principals
         .par_iter_mut()
         .zip(trust_documents.par_iter())
-        .for_each(|(principal, trust)| {
+        .zip(principal_combination.par_iter())
+        .for_each(|((principal, trust), combination)| {
             if principal.excluded {
                 return;
             }
-            let grants = Grants::combine(
-                principal
-                    .policies
-                    .iter()
-                    .filter(|(policy, _)| !policies[*policy].excluded)
-                    .map(|(policy, _)| &documents[policies[*policy].document].report.grants),
-            );
-            principal.findings = Findings::from_grants(&grants, &rules);
-            if let Some(trust) = trust
-                && let Ok(trust) = PolicyDocument::from_value(&distinct[*trust].0, "")
-            {
-                principal.trust = analyze_trust(&trust, account_id.as_deref(), exclusions);
+            principal.findings = combined[*combination].clone();
+            if let Some(findings) = trust.and_then(|index| trust_findings.get(&index)) {
+                principal.trust = findings.clone();
             }
         });
 

@@ -98,12 +98,37 @@ known-accounts: []
 "#;
 
 fn name_matches(patterns: &[String], name: &str, path: &str) -> bool {
-    let path = path.trim_start_matches('/');
-    patterns.iter().any(|pattern| {
-        let pattern = pattern.trim_start_matches('/');
-        let glob = super::expand::Glob::new(pattern);
-        glob.matches(name) || (!path.is_empty() && glob.matches(path))
-    })
+    Matcher::new(patterns).matches(name, path)
+}
+
+/// One list of name patterns, compiled once for matching many names.
+pub(crate) struct Matcher(Vec<super::expand::Glob>);
+
+impl Matcher {
+    pub(crate) fn new(patterns: &[String]) -> Matcher {
+        Matcher(
+            patterns
+                .iter()
+                .map(|pattern| super::expand::Glob::new(pattern.trim_start_matches('/')))
+                .collect(),
+        )
+    }
+
+    /// Whether the name, or the path without its leading slash, matches a pattern.
+    pub(crate) fn matches(&self, name: &str, path: &str) -> bool {
+        let path = path.trim_start_matches('/');
+        self.0
+            .iter()
+            .any(|glob| glob.matches(name) || (!path.is_empty() && glob.matches(path)))
+    }
+}
+
+/// The name lists of an [`Exclusions`], compiled.
+pub(crate) struct Matchers {
+    pub(crate) policies: Matcher,
+    pub(crate) roles: Matcher,
+    pub(crate) users: Matcher,
+    pub(crate) groups: Matcher,
 }
 
 impl Exclusions {
@@ -138,6 +163,16 @@ impl Exclusions {
     pub fn from_path(path: &Path) -> Result<Exclusions> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
         Exclusions::parse(&text, &path.display().to_string())
+    }
+
+    /// The name lists compiled, for matching many names.
+    pub(crate) fn matchers(&self) -> Matchers {
+        Matchers {
+            policies: Matcher::new(&self.policies),
+            roles: Matcher::new(&self.roles),
+            users: Matcher::new(&self.users),
+            groups: Matcher::new(&self.groups),
+        }
     }
 
     /// Whether a policy is skipped.

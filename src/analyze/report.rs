@@ -351,6 +351,7 @@ impl Findings {
         flagged.union_with(&unrestrictable);
         let keep = |mut set: ActionSet| {
             set.subtract(&rules.excluded);
+            set.shrink();
             set
         };
         let privilege_escalation = risk::escalation_sets()
@@ -438,11 +439,20 @@ impl Findings {
         }
     }
 
+    /// Whether a category has findings (cheaper than [`Findings::count`]).
+    pub fn has(&self, category: Category) -> bool {
+        match category {
+            Category::PrivilegeEscalation => !self.privilege_escalation.is_empty(),
+            Category::ServiceWildcard => !self.service_wildcard.is_empty(),
+            _ => self.set(category).is_some_and(|set| !set.is_empty()),
+        }
+    }
+
     /// The categories with findings, in report order.
     pub fn categories(&self) -> impl Iterator<Item = Category> + '_ {
         Category::POLICY
             .into_iter()
-            .filter(|category| self.count(*category) > 0)
+            .filter(|category| self.has(*category))
     }
 
     /// The highest severity among the findings.
@@ -480,32 +490,77 @@ impl Findings {
     /// The findings as JSON: every policy category, with `severity` and sorted `actions`;
     /// PrivilegeEscalation also lists `methods`, ServiceWildcard `services`.
     pub fn to_json(&self) -> Value {
-        let mut out = Map::new();
+        serde_json::to_value(self.serializable()).unwrap_or(Value::Null)
+    }
+
+    /// [`Findings::to_json`] as a value to serialise directly (no intermediate JSON tree and
+    /// no string per action: names are written as they are serialised).
+    pub fn serializable(&self) -> FindingsJson<'_> {
+        FindingsJson(self)
+    }
+}
+
+/// Findings as they serialise to JSON: see [`Findings::to_json`].
+#[derive(Debug, Clone, Copy)]
+pub struct FindingsJson<'a>(&'a Findings);
+
+/// An action serialised as `prefix:Name` without allocating.
+struct Name(Action);
+
+impl Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl Serialize for FindingsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(Category::POLICY.len()))?;
         for category in Category::POLICY {
-            let mut entry = Map::new();
-            entry.insert("severity".into(), json!(category.severity()));
-            entry.insert("actions".into(), json!(self.actions(category)));
-            match category {
-                Category::PrivilegeEscalation => {
-                    let methods: Vec<Value> = self
-                        .privilege_escalation
-                        .iter()
-                        .map(|method| {
-                            json!({"method": method.name, "actions": method.actions, "link": method.link})
-                        })
-                        .collect();
-                    entry.insert("methods".into(), Value::Array(methods));
-                }
-                Category::ServiceWildcard => {
-                    let services: Vec<&str> =
-                        self.service_wildcard.iter().map(|s| s.prefix()).collect();
-                    entry.insert("services".into(), json!(services));
-                }
-                _ => {}
-            }
-            out.insert(category.name().into(), Value::Object(entry));
+            map.serialize_entry(category.name(), &CategoryJson(self.0, category))?;
         }
-        Value::Object(out)
+        map.end()
+    }
+}
+
+struct CategoryJson<'a>(&'a Findings, Category);
+
+impl Serialize for CategoryJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let CategoryJson(findings, category) = self;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &category.severity())?;
+        match findings.set(*category) {
+            Some(set) => map.serialize_entry(
+                "actions",
+                &set.sorted().into_iter().map(Name).collect::<Vec<_>>(),
+            )?,
+            None => map.serialize_entry("actions", &findings.actions(*category))?,
+        }
+        match category {
+            Category::PrivilegeEscalation => {
+                let methods: Vec<Value> = findings
+                    .privilege_escalation
+                    .iter()
+                    .map(|method| {
+                        json!({"method": method.name, "actions": method.actions, "link": method.link})
+                    })
+                    .collect();
+                map.serialize_entry("methods", &methods)?;
+            }
+            Category::ServiceWildcard => {
+                let services: Vec<&str> = findings
+                    .service_wildcard
+                    .iter()
+                    .map(|s| s.prefix())
+                    .collect();
+                map.serialize_entry("services", &services)?;
+            }
+            _ => {}
+        }
+        map.end()
     }
 }
 

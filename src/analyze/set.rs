@@ -7,6 +7,10 @@ use crate::data::Action;
 
 /// A set of [`Action`]s.
 ///
+/// An empty set holds no memory: the words are allocated on the first insertion, and
+/// [`ActionSet::shrink`] releases them again when a set ends up empty, so the many empty
+/// finding sets of a large account cost nothing.
+///
 /// ```
 /// use policy_sentry::analyze::ActionSet;
 /// use policy_sentry::data::Action;
@@ -16,9 +20,32 @@ use crate::data::Action;
 /// assert!(set.contains(Action::find("s3:GetObject").unwrap()));
 /// assert_eq!(set.sorted_names(), ["s3:GetObject"]);
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct ActionSet {
+    /// Empty, or exactly `word_count()` words.
     words: Box<[u64]>,
+}
+
+impl PartialEq for ActionSet {
+    fn eq(&self, other: &ActionSet) -> bool {
+        match (self.words.is_empty(), other.words.is_empty()) {
+            (false, false) => self.words == other.words,
+            (true, _) => other.is_empty(),
+            (_, true) => self.is_empty(),
+        }
+    }
+}
+
+impl Eq for ActionSet {}
+
+impl std::hash::Hash for ActionSet {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // Equal sets hash alike whether or not their words are allocated.
+        for word in self.words.iter().filter(|word| **word != 0) {
+            word.hash(state);
+        }
+        self.len().hash(state);
+    }
 }
 
 impl std::fmt::Debug for ActionSet {
@@ -55,10 +82,10 @@ fn word_count() -> usize {
 }
 
 impl ActionSet {
-    /// The empty set.
+    /// The empty set (no allocation).
     pub fn new() -> ActionSet {
         ActionSet {
-            words: vec![0; word_count()].into_boxed_slice(),
+            words: Box::default(),
         }
     }
 
@@ -76,8 +103,22 @@ impl ActionSet {
         set
     }
 
+    fn allocate(&mut self) {
+        if self.words.is_empty() {
+            self.words = vec![0; word_count()].into_boxed_slice();
+        }
+    }
+
+    /// Releases the memory of a set that has become empty.
+    pub fn shrink(&mut self) {
+        if !self.words.is_empty() && self.is_empty() {
+            self.words = Box::default();
+        }
+    }
+
     /// Adds an action; true when it was not there yet.
     pub fn insert(&mut self, action: Action) -> bool {
+        self.allocate();
         let (word, bit) = (action.index() / 64, action.index() % 64);
         let was = self.words[word] & (1 << bit) != 0;
         self.words[word] |= 1 << bit;
@@ -86,16 +127,27 @@ impl ActionSet {
 
     /// Removes an action.
     pub fn remove(&mut self, action: Action) {
-        self.words[action.index() / 64] &= !(1 << (action.index() % 64));
+        if let Some(word) = self.words.get_mut(action.index() / 64) {
+            *word &= !(1 << (action.index() % 64));
+        }
     }
 
     /// Whether the action is in the set.
     pub fn contains(&self, action: Action) -> bool {
-        self.words[action.index() / 64] & (1 << (action.index() % 64)) != 0
+        self.words
+            .get(action.index() / 64)
+            .is_some_and(|word| word & (1 << (action.index() % 64)) != 0)
     }
 
     /// Adds every action of `other`.
     pub fn union_with(&mut self, other: &ActionSet) {
+        if other.words.is_empty() {
+            return;
+        }
+        if self.words.is_empty() {
+            self.words = other.words.clone();
+            return;
+        }
         for (word, other) in self.words.iter_mut().zip(other.words.iter()) {
             *word |= other;
         }
@@ -110,20 +162,37 @@ impl ActionSet {
 
     /// Keeps only the actions also in `other`.
     pub fn intersect_with(&mut self, other: &ActionSet) {
+        if other.words.is_empty() {
+            self.words = Box::default();
+            return;
+        }
         for (word, other) in self.words.iter_mut().zip(other.words.iter()) {
             *word &= other;
         }
     }
 
-    /// A new set of the actions in both.
+    /// A new set of the actions in both (empty results hold no memory).
     pub fn intersection(&self, other: &ActionSet) -> ActionSet {
-        let mut out = self.clone();
-        out.intersect_with(other);
+        if self.words.is_empty() || other.words.is_empty() {
+            return ActionSet::new();
+        }
+        let mut out = ActionSet {
+            words: self
+                .words
+                .iter()
+                .zip(other.words.iter())
+                .map(|(a, b)| a & b)
+                .collect(),
+        };
+        out.shrink();
         out
     }
 
     /// Whether every action of `self` is in `other`.
     pub fn is_subset(&self, other: &ActionSet) -> bool {
+        if other.words.is_empty() {
+            return self.is_empty();
+        }
         self.words
             .iter()
             .zip(other.words.iter())
@@ -250,6 +319,41 @@ mod tests {
         assert_eq!(small.sorted_names(), small_names);
         let first: Vec<String> = all.sorted_prefix(5).iter().map(|a| a.to_string()).collect();
         assert_eq!(first, names[..5]);
+    }
+
+    #[test]
+    fn empty_sets_hold_no_memory_and_compare_equal() {
+        let get = Action::find("s3:GetObject").unwrap();
+        let mut a = ActionSet::new();
+        assert!(a.words.is_empty());
+        a.insert(get);
+        a.remove(get);
+        assert_eq!(a, ActionSet::new());
+        let hash = |set: &ActionSet| {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            set.hash(&mut hasher);
+            hasher.finish()
+        };
+        assert_eq!(hash(&a), hash(&ActionSet::new()));
+        a.shrink();
+        assert!(a.words.is_empty());
+        let mut b = ActionSet::new();
+        b.union_with(&ActionSet::all());
+        assert_eq!(b, ActionSet::all());
+        b.intersect_with(&ActionSet::new());
+        assert!(b.is_empty());
+        assert!(ActionSet::new().is_subset(&ActionSet::new()));
+        assert!(!ActionSet::all().is_subset(&ActionSet::new()));
+        let mut c = ActionSet::new();
+        c.subtract(&ActionSet::all());
+        assert!(c.is_empty() && !c.contains(get));
+        assert!(
+            ActionSet::all()
+                .intersection(&ActionSet::new())
+                .words
+                .is_empty()
+        );
     }
 
     #[test]

@@ -139,7 +139,7 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
     for category in Category::POLICY {
         for policy in report.policies.iter().filter(|p| !p.excluded) {
             let findings = &report.policy_report(policy).findings;
-            if findings.count(category) == 0 {
+            if !findings.has(category) {
                 continue;
             }
             rows += 1;
@@ -240,7 +240,7 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
                     .policies
                     .iter()
                     .map(|(p, _)| &report.policies[*p])
-                    .filter(|p| !p.excluded && report.policy_report(p).findings.count(category) > 0)
+                    .filter(|p| !p.excluded && report.policy_report(p).findings.has(category))
                     .map(|p| escape(&p.name))
                     .collect();
                 let detail = if category == Category::PrivilegeEscalation {

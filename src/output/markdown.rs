@@ -110,7 +110,7 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
         let rows: Vec<_> = report
             .policies
             .iter()
-            .filter(|p| !p.excluded && report.policy_report(p).findings.count(category) > 0)
+            .filter(|p| !p.excluded && report.policy_report(p).findings.has(category))
             .collect();
         if rows.is_empty() {
             continue;

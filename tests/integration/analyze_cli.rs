@@ -337,3 +337,24 @@ fn downloaded_policies_reads_the_seed_layout() {
         ]
     );
 }
+
+#[test]
+fn closed_pipe_is_success_for_large_outputs() {
+    for args in [
+        "expand-policy --policy tests/fixtures/analyze/policies/admin.json",
+        "analyze policy-dir --input-dir tests/fixtures/analyze/policies --fmt json",
+    ] {
+        let output = std::process::Command::new("bash")
+            .current_dir(repo_path(""))
+            .arg("-c")
+            .arg(format!(
+                "'{}' {args} | head -c 10 >/dev/null; exit ${{PIPESTATUS[0]}}",
+                assert_cmd::cargo::cargo_bin("policy_sentry").display()
+            ))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("error:"), "{args}: {stderr}");
+        assert_eq!(output.status.code(), Some(0), "{args}: {stderr}");
+    }
+}
