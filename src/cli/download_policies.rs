@@ -61,7 +61,7 @@ pub struct DownloadPoliciesArgs {
     pub page_size: i32,
 }
 
-pub fn run(args: DownloadPoliciesArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+pub fn run(args: DownloadPoliciesArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
     let output_dir = match args.output_dir {
         Some(dir) => dir,
         None => default_output_dir()?,
@@ -155,7 +155,7 @@ fn without_context(error: &Error, profile: &str) -> String {
         .unwrap_or(text)
 }
 
-fn write_summary(out: &mut impl Write, summary: &AccountSummary) -> Result<(), CliError> {
+fn write_summary(out: &mut dyn Write, summary: &AccountSummary) -> Result<(), CliError> {
     let who = match &summary.profile {
         Some(profile) => format!("{} (profile {profile})", summary.account_id),
         None => summary.account_id.clone(),

@@ -4,23 +4,24 @@
 mod analyze;
 mod completions;
 mod create_template;
-#[cfg(feature = "download")]
-mod download_policies;
-// `policy_sentry` reaches the page-reading commands only through `pages::Companion`, its
-// companion only through `pages::InProcess`: in each binary the other side is dead code.
+// `policy_sentry` reaches the companion's commands only through `companion::Exec`, the
+// companion only through `companion::InProcess`: in each binary the other side is dead code.
+#[allow(dead_code)]
+pub mod companion;
 #[allow(dead_code)]
 mod data_diff;
 mod data_info;
+#[cfg(feature = "download")]
+#[allow(dead_code)]
+mod download_policies;
 #[allow(dead_code)]
 mod fetch_docs;
 mod initialize;
-#[allow(dead_code)]
-pub mod pages;
 mod query;
 mod write_policy;
 mod write_policy_dir;
 
-use pages::{Pages, PagesCommand};
+use companion::{CompanionCommand, Runner};
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -197,16 +198,16 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
     }
 }
 
-/// The whole program: parse, run with `P` for the commands that read HTML pages, print one
-/// error line on failure.
-pub fn main<P: Pages>() -> ExitCode {
+/// The whole program: parse, run (the companion's commands with `R`), print one error line on
+/// failure.
+pub fn main<R: Runner>() -> ExitCode {
     let args = parse();
     for line in diagnostics(&args) {
         eprintln!("{line}");
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = run::<P>(args, &mut out).and_then(|exit| {
+    let result = run::<R>(args, &mut out).and_then(|exit| {
         out.flush()
             .map_err(|source| CliError::Library(Error::io("<stdout>", source)))?;
         Ok(exit)
@@ -223,12 +224,12 @@ pub fn main<P: Pages>() -> ExitCode {
 }
 
 /// Runs a parsed command, writing its result to `out`.
-pub fn run<P: Pages>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
+pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
     if cli.command.uses_access_levels() {
         install_overrides(cli.access_level_overrides_file.as_deref())?;
     }
     let overrides_file = cli.access_level_overrides_file.as_deref();
-    let pages = match cli.command {
+    let companion_command = match cli.command {
         Command::Query(command) => return query::run(command, out),
         Command::WritePolicy(args) => return write_policy::run(args, out),
         Command::WritePolicyDir(args) => return write_policy_dir::run(args, out),
@@ -240,12 +241,12 @@ pub fn run<P: Pages>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
         Command::DataInfo(args) => return data_info::run(args, out),
         Command::Completions(args) => return completions::run(args, out),
         #[cfg(feature = "download")]
-        Command::DownloadPolicies(args) => return download_policies::run(args, out),
-        Command::Initialize(args) => PagesCommand::InitializeAndFetch(args),
-        Command::FetchDocs(args) => PagesCommand::FetchDocs(args),
-        Command::DataDiff(args) => PagesCommand::DataDiff(args),
+        Command::DownloadPolicies(args) => CompanionCommand::DownloadPolicies(args),
+        Command::Initialize(args) => CompanionCommand::InitializeAndFetch(args),
+        Command::FetchDocs(args) => CompanionCommand::FetchDocs(args),
+        Command::DataDiff(args) => CompanionCommand::DataDiff(args),
     };
-    P::run(pages, overrides_file, out)
+    R::run(companion_command, overrides_file, out)
 }
 
 /// Writes a file so that readers see the old content or the new, never a partial one: the

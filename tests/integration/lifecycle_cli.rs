@@ -693,11 +693,16 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 #[test]
-fn the_html_parser_and_http_client_stay_out_of_the_main_binary() {
-    // Their static data would be relocated at every start of every query (see cli::pages).
+fn the_html_parser_http_client_and_aws_sdk_stay_out_of_the_main_binary() {
+    // Their static data would be relocated at every start of every query (see cli::companion).
     let main = std::fs::read(assert_cmd::cargo::cargo_bin("policy_sentry")).unwrap();
-    let companion = std::fs::read(assert_cmd::cargo::cargo_bin("policy_sentry-docs")).unwrap();
-    for marker in [b"(fetch-docs)".as_slice(), b"annotation-xml"] {
+    let companion = std::fs::read(assert_cmd::cargo::cargo_bin("policy_sentry-aws")).unwrap();
+    let mut markers = vec![b"(fetch-docs)".as_slice(), b"annotation-xml"];
+    if cfg!(feature = "download") {
+        // The header every AWS SDK request carries.
+        markers.push(b"x-amz-user-agent");
+    }
+    for marker in markers {
         assert!(
             !contains(&main, marker),
             "{}",
@@ -713,7 +718,7 @@ fn the_html_parser_and_http_client_stay_out_of_the_main_binary() {
 
 #[test]
 fn the_companion_takes_the_same_command_line() {
-    let companion = || assert_cmd::Command::cargo_bin("policy_sentry-docs").unwrap();
+    let companion = || assert_cmd::Command::cargo_bin("policy_sentry-aws").unwrap();
     let output = companion()
         .args(["query", "service-table", "--fmt", "csv"])
         .output()
@@ -756,7 +761,7 @@ fn a_missing_companion_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.starts_with("error: fetch-docs, data-diff and initialize --fetch run in policy_sentry-docs, which is not beside this program ("),
+        stderr.starts_with("error: fetch-docs, data-diff, initialize --fetch and download-policies run in policy_sentry-aws, which is not beside this program ("),
         "{stderr}"
     );
     // Everything else works without it.

@@ -1,0 +1,13 @@
+//! `policy_sentry-aws`: the companion of `policy_sentry` that runs the commands reading AWS
+//! HTML pages (`fetch-docs`, `data-diff`, `initialize --fetch`) and calling the AWS API
+//! (`download-policies`); `policy_sentry` executes it with the same arguments. It takes the
+//! same command line as `policy_sentry`.
+
+#[path = "../cli/mod.rs"]
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main::<cli::companion::InProcess>()
+}
