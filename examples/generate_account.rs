@@ -1,5 +1,5 @@
 //! Writes a synthetic `aws iam get-account-authorization-details` file, for timing account
-//! audits (benches/analyze.rs, the measurements in docs-analysis.md). Deterministic: the same
+//! audits (benches/analyze.rs, the measurements in the README). Deterministic: the same
 //! arguments give the same file. Policies are drawn from real services and actions: service
 //! wildcards, read-only globs, lists of concrete actions, ARN-scoped and conditional
 //! statements, denials, and a few known privilege-escalation combinations.

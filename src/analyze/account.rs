@@ -472,6 +472,29 @@ impl AccountReport {
     }
 }
 
+impl AccountReport {
+    /// Writes [`AccountReport::to_json`] as 4-space-indented JSON (the `report.json` of
+    /// `analyze account`), byte for byte what [`crate::output::json::write_pretty`] gives for
+    /// it, with policies and principals rendered in parallel on the current rayon pool.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        use crate::output::json::{write_pretty_array_parallel, write_pretty_nested};
+        out.write_all(b"{\n    \"account_id\": ")?;
+        write_pretty_nested(&self.account_id, 1, out)?;
+        out.write_all(b",\n    \"summary\": ")?;
+        write_pretty_nested(&self.summary_json(), 1, out)?;
+        out.write_all(b",\n    \"policies\": ")?;
+        write_pretty_array_parallel(&self.policies, 1, |policy| self.policy_json(policy), out)?;
+        out.write_all(b",\n    \"principals\": ")?;
+        write_pretty_array_parallel(
+            &self.principals,
+            1,
+            |principal| self.principal_json(principal),
+            out,
+        )?;
+        out.write_all(b"\n}\n")
+    }
+}
+
 struct JsonStream<'a>(&'a AccountReport);
 
 /// A list serialised one element at a time.

@@ -355,9 +355,7 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
         let mut file = std::io::BufWriter::new(file);
         let io = |source| CliError::Library(Error::io(&path, source));
         match fmt {
-            ReportFormat::Json => {
-                json::write_pretty(&report.json_stream(), &mut file).map_err(io)?
-            }
+            ReportFormat::Json => pool.install(|| report.write_json(&mut file)).map_err(io)?,
             ReportFormat::Csv => csv::write_account(&report, &mut file)?,
             ReportFormat::Markdown => markdown::write_account(&report, &mut file).map_err(io)?,
             ReportFormat::Html => html::write_account(&report, &mut file).map_err(io)?,

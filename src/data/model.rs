@@ -123,26 +123,15 @@ pub struct ConditionRecord {
 /// by `:`), so lookups are case-insensitive and the maps hold no string pointers.
 pub fn lookup_key(parts: &[&str]) -> u64 {
     use std::hash::Hasher;
+    // Byte by byte: FNV consumes one byte at a time anyway, so nothing is gained by buffering.
     let mut hasher = fnv::FnvHasher::default();
-    // Lowercase through a stack buffer: one `write` per chunk, not per byte.
-    let mut buffer = [0u8; 64];
-    let mut filled = 0;
-    let mut push = |hasher: &mut fnv::FnvHasher, byte: u8| {
-        buffer[filled] = byte.to_ascii_lowercase();
-        filled += 1;
-        if filled == buffer.len() {
-            hasher.write(&buffer);
-            filled = 0;
-        }
-    };
     for (position, part) in parts.iter().enumerate() {
         if position > 0 {
-            push(&mut hasher, b':');
+            hasher.write_u8(b':');
         }
         for byte in part.bytes() {
-            push(&mut hasher, byte);
+            hasher.write_u8(byte.to_ascii_lowercase());
         }
     }
-    hasher.write(&buffer[..filled]);
     hasher.finish()
 }

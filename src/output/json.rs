@@ -4,60 +4,110 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 
-/// A pretty formatter that escapes non-ASCII characters as `\uXXXX` (UTF-16 units).
-struct AsciiPretty<'a>(PrettyFormatter<'a>);
+/// A pretty formatter (4-space indent, as serde_json's `PrettyFormatter` lays out) that escapes
+/// non-ASCII characters as `\uXXXX` (UTF-16 units), and can start some levels deep, so that
+/// part of a document can be rendered on its own exactly as it would be in place.
+struct AsciiPretty {
+    depth: usize,
+    has_value: bool,
+}
 
-impl Formatter for AsciiPretty<'_> {
+impl AsciiPretty {
+    fn at_depth(depth: usize) -> AsciiPretty {
+        AsciiPretty {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn line_break<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        out.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            out.write_all(INDENT.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line_break(out)?;
+        }
+        out.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        self.line_break(out)
+    }
+}
+
+impl Formatter for AsciiPretty {
     fn write_string_fragment<W: ?Sized + Write>(
         &mut self,
         out: &mut W,
         text: &str,
     ) -> io::Result<()> {
-        let mut start = 0;
-        for (index, character) in text.char_indices() {
-            // Python's ensure_ascii also escapes DEL.
-            if character.is_ascii() && character != '\u{7f}' {
-                continue;
-            }
-            out.write_all(&text.as_bytes()[start..index])?;
-            let mut units = [0u16; 2];
-            for unit in character.encode_utf16(&mut units) {
-                write!(out, "\\u{unit:04x}")?;
-            }
-            start = index + character.len_utf8();
-        }
-        out.write_all(&text.as_bytes()[start..])
+        write_ascii_fragment(out, text)
     }
 
     fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.0.begin_array(out)
+        self.open(out, b"[")
     }
     fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.0.end_array(out)
+        self.close(out, b"]")
     }
     fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(out, first)
+        self.item(out, first)
     }
-    fn end_array_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.0.end_array_value(out)
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
     fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.0.begin_object(out)
+        self.open(out, b"{")
     }
     fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.0.end_object(out)
+        self.close(out, b"}")
     }
     fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(out, first)
+        self.item(out, first)
     }
     fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(out)
+        out.write_all(b": ")
     }
-    fn end_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
-        self.0.end_object_value(out)
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
+}
+
+/// Writes a string fragment with every non-ASCII character (and DEL, as Python's
+/// `ensure_ascii` does) escaped as `\uXXXX` UTF-16 units.
+fn write_ascii_fragment<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
+    let mut start = 0;
+    for (index, character) in text.char_indices() {
+        if character.is_ascii() && character != '\u{7f}' {
+            continue;
+        }
+        out.write_all(&text.as_bytes()[start..index])?;
+        let mut units = [0u16; 2];
+        for unit in character.encode_utf16(&mut units) {
+            write!(out, "\\u{unit:04x}")?;
+        }
+        start = index + character.len_utf8();
+    }
+    out.write_all(&text.as_bytes()[start..])
 }
 
 /// Writes `value` as 4-space-indented, ASCII-only JSON followed by a newline.
@@ -68,11 +118,74 @@ impl Formatter for AsciiPretty<'_> {
 /// assert_eq!(String::from_utf8(out).unwrap(), "{\n    \"a\": [\n        \"\\u00e9\"\n    ]\n}\n");
 /// ```
 pub fn write_pretty<T: Serialize + ?Sized>(value: &T, out: &mut impl Write) -> io::Result<()> {
-    let formatter = AsciiPretty(PrettyFormatter::with_indent(b"    "));
-    let mut serializer = serde_json::Serializer::with_formatter(&mut *out, formatter);
-    // `From` keeps the kind of an I/O error (a closed pipe), unlike `io::Error::other`.
-    value.serialize(&mut serializer).map_err(io::Error::from)?;
+    write_pretty_nested(value, 0, out)?;
     out.write_all(b"\n")
+}
+
+/// Writes `value` as [`write_pretty`] would inside a document, `depth` levels deep: the same
+/// bytes as if it had been serialised in place, without the trailing newline.
+pub fn write_pretty_nested<T: Serialize + ?Sized>(
+    value: &T,
+    depth: usize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut *out, AsciiPretty::at_depth(depth));
+    // `From` keeps the kind of an I/O error (a closed pipe), unlike `io::Error::other`.
+    value.serialize(&mut serializer).map_err(io::Error::from)
+}
+
+const INDENT: &str = "    ";
+
+/// Writes the elements of a JSON array nested `depth` levels deep, exactly as [`write_pretty`]
+/// would, rendering each element with `render` on the current rayon pool, a chunk at a time,
+/// so a large report is serialised in parallel without being held in memory whole.
+pub fn write_pretty_array_parallel<'a, T: Sync, R: Serialize>(
+    items: &'a [T],
+    depth: usize,
+    render: impl Fn(&'a T) -> R + Sync,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    // Large enough to keep both cores busy, small enough to bound the memory held.
+    const CHUNK: usize = 256;
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    let element_indent = INDENT.repeat(depth + 1).into_bytes();
+    if rayon::current_num_threads() == 1 {
+        // One worker: nothing to overlap, so no buffering.
+        for (index, item) in items.iter().enumerate() {
+            out.write_all(if index == 0 { b"\n" } else { b",\n" })?;
+            out.write_all(&element_indent)?;
+            write_pretty_nested(&render(item), depth + 1, out)?;
+        }
+        out.write_all(b"\n")?;
+        out.write_all(INDENT.repeat(depth).as_bytes())?;
+        return out.write_all(b"]");
+    }
+    for (chunk_index, chunk) in items.chunks(CHUNK).enumerate() {
+        let rendered: Vec<io::Result<Vec<u8>>> = chunk
+            .par_iter()
+            .map(|item| {
+                let mut element = Vec::new();
+                write_pretty_nested(&render(item), depth + 1, &mut element)?;
+                Ok(element)
+            })
+            .collect();
+        for (index, element) in rendered.into_iter().enumerate() {
+            if chunk_index > 0 || index > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(b"\n")?;
+            out.write_all(&element_indent)?;
+            out.write_all(&element?)?;
+        }
+    }
+    out.write_all(b"\n")?;
+    out.write_all(INDENT.repeat(depth).as_bytes())?;
+    out.write_all(b"]")
 }
 
 /// Serialises `value` the way Python's `json.dumps(value)` does with default separators
@@ -85,7 +198,7 @@ pub fn to_python_compact<T: Serialize + ?Sized>(value: &T) -> io::Result<String>
             out: &mut W,
             text: &str,
         ) -> io::Result<()> {
-            AsciiPretty(PrettyFormatter::new()).write_string_fragment(out, text)
+            write_ascii_fragment(out, text)
         }
         fn begin_array_value<W: ?Sized + Write>(
             &mut self,

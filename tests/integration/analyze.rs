@@ -306,3 +306,29 @@ proptest! {
         prop_assert_eq!(expand(&[a.as_str(), b.as_str()]).actions, union);
     }
 }
+
+#[allow(dead_code)]
+#[path = "../../examples/generate_account.rs"]
+mod generate_account;
+
+#[test]
+fn the_parallel_json_report_equals_the_streamed_one() {
+    use policy_sentry::analyze::account::{AuthorizationDetails, audit_account};
+    use policy_sentry::analyze::exclusions::Exclusions;
+    // More policies and principals than one chunk of the parallel writer.
+    let text = generate_account::generate(300, 300, 10, 300).to_string();
+    let details = AuthorizationDetails::parse(&text, "generated").unwrap();
+    let report = audit_account(&details, &Exclusions::defaults(), &Config::default());
+    assert!(report.policies.len() > 256 && report.principals.len() > 256);
+    let mut streamed = Vec::new();
+    policy_sentry::output::json::write_pretty(&report.json_stream(), &mut streamed).unwrap();
+    for jobs in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .unwrap();
+        let mut parallel = Vec::new();
+        pool.install(|| report.write_json(&mut parallel)).unwrap();
+        assert!(parallel == streamed, "--jobs {jobs}");
+    }
+}
