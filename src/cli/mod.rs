@@ -11,6 +11,7 @@ pub mod companion;
 #[allow(dead_code)]
 mod data_diff;
 mod data_info;
+mod deferred;
 #[cfg(feature = "download")]
 #[allow(dead_code)]
 mod download_policies;
@@ -22,6 +23,7 @@ mod write_policy;
 mod write_policy_dir;
 
 use companion::{CompanionCommand, Runner};
+use deferred::Deferred;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -94,35 +96,36 @@ pub const OVERRIDES_ENV: &str = "POLICY_SENTRY_ACCESS_OVERRIDES";
 pub enum Command {
     /// Query the IAM reference: actions, ARN formats, condition keys, services.
     #[command(subcommand)]
-    Query(query::QueryCommand),
+    Query(Deferred<query::QueryCommand>),
     /// Write a least-privilege policy from a template (a file or standard input).
-    WritePolicy(write_policy::WritePolicyArgs),
+    WritePolicy(Deferred<write_policy::WritePolicyArgs>),
     /// Write one policy file per template of a directory.
-    WritePolicyDir(write_policy_dir::WritePolicyDirArgs),
+    WritePolicyDir(Deferred<write_policy_dir::WritePolicyDirArgs>),
     /// Print or write a template for write-policy (crud or actions).
-    CreateTemplate(create_template::CreateTemplateArgs),
+    CreateTemplate(Deferred<create_template::CreateTemplateArgs>),
     /// Create the config folder (~/.policy_sentry) with editable example files: access-level
     /// overrides and analysis exclusions. No database is built: the data is in the binary.
-    Initialize(initialize::InitializeArgs),
+    Initialize(Deferred<initialize::InitializeArgs>),
     /// Download the current AWS Service Authorization Reference pages into a folder, for
     /// `data-diff` or a build with POLICY_SENTRY_AWS_DOCS.
-    FetchDocs(fetch_docs::FetchDocsArgs),
+    FetchDocs(Deferred<fetch_docs::FetchDocsArgs>),
     /// Show the embedded data: snapshot date and age, pages, counts per service.
-    DataInfo(data_info::DataInfoArgs),
+    DataInfo(Deferred<data_info::DataInfoArgs>),
     /// Compare another folder of AWS pages with the embedded data: services and actions
     /// added or removed, changed access levels and resource types.
-    DataDiff(data_diff::DataDiffArgs),
+    DataDiff(Deferred<data_diff::DataDiffArgs>),
     /// Analyse IAM policies and whole accounts for risky permissions.
     #[command(subcommand)]
-    Analyze(analyze::AnalyzeCommand),
+    Analyze(Deferred<analyze::AnalyzeCommand>),
     /// Print a policy with its wildcard actions expanded to the documented actions.
-    ExpandPolicy(analyze::ExpandPolicyArgs),
+    ExpandPolicy(Deferred<analyze::ExpandPolicyArgs>),
     /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
-    CreateExclusionsFile(analyze::CreateExclusionsArgs),
+    CreateExclusionsFile(Deferred<analyze::CreateExclusionsArgs>),
     #[cfg(feature = "download")]
-    DownloadPolicies(download_policies::DownloadPoliciesArgs),
+    #[command(about = "Download IAM users, groups, roles and managed policies of an AWS account")]
+    DownloadPolicies(Deferred<download_policies::DownloadPoliciesArgs>),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
-    Completions(completions::CompletionsArgs),
+    Completions(Deferred<completions::CompletionsArgs>),
 }
 
 impl Command {
@@ -178,7 +181,10 @@ impl CliError {
 
 /// Parses the process arguments; clap prints help, version or a usage error and exits.
 pub fn parse() -> Cli {
-    let matches = command().get_matches();
+    let mut command = command();
+    let matches = command.get_matches_mut();
+    // The process ends soon: freeing the command tree would only cost time at every start.
+    std::mem::forget(command);
     Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
 }
 
@@ -230,21 +236,25 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
     }
     let overrides_file = cli.access_level_overrides_file.as_deref();
     let companion_command = match cli.command {
-        Command::Query(command) => return query::run(command, out),
-        Command::WritePolicy(args) => return write_policy::run(args, out),
-        Command::WritePolicyDir(args) => return write_policy_dir::run(args, out),
-        Command::CreateTemplate(args) => return create_template::run(args, out),
-        Command::Analyze(command) => return analyze::run(command, out),
-        Command::ExpandPolicy(args) => return analyze::expand_policy(args, out),
-        Command::CreateExclusionsFile(args) => return analyze::create_exclusions_file(args),
-        Command::Initialize(args) if !args.fetch => return initialize::run(args, overrides_file),
-        Command::DataInfo(args) => return data_info::run(args, out),
-        Command::Completions(args) => return completions::run(args, out),
+        Command::Query(Deferred(command)) => return query::run(command, out),
+        Command::WritePolicy(Deferred(args)) => return write_policy::run(args, out),
+        Command::WritePolicyDir(Deferred(args)) => return write_policy_dir::run(args, out),
+        Command::CreateTemplate(Deferred(args)) => return create_template::run(args, out),
+        Command::Analyze(Deferred(command)) => return analyze::run(command, out),
+        Command::ExpandPolicy(Deferred(args)) => return analyze::expand_policy(args, out),
+        Command::CreateExclusionsFile(Deferred(args)) => {
+            return analyze::create_exclusions_file(args);
+        }
+        Command::Initialize(Deferred(args)) if !args.fetch => {
+            return initialize::run(args, overrides_file);
+        }
+        Command::DataInfo(Deferred(args)) => return data_info::run(args, out),
+        Command::Completions(Deferred(args)) => return completions::run(args, out),
         #[cfg(feature = "download")]
-        Command::DownloadPolicies(args) => CompanionCommand::DownloadPolicies(args),
-        Command::Initialize(args) => CompanionCommand::InitializeAndFetch(args),
-        Command::FetchDocs(args) => CompanionCommand::FetchDocs(args),
-        Command::DataDiff(args) => CompanionCommand::DataDiff(args),
+        Command::DownloadPolicies(Deferred(args)) => CompanionCommand::DownloadPolicies(args),
+        Command::Initialize(Deferred(args)) => CompanionCommand::InitializeAndFetch(args),
+        Command::FetchDocs(Deferred(args)) => CompanionCommand::FetchDocs(args),
+        Command::DataDiff(Deferred(args)) => CompanionCommand::DataDiff(args),
     };
     R::run(companion_command, overrides_file, out)
 }
