@@ -352,6 +352,38 @@ fn an_override_changes_query_results_exactly_as_it_says() {
 }
 
 #[test]
+fn a_template_policy_changes_exactly_as_the_override_says() {
+    // Golden files recorded from policy_sentry 0.12.15 (tests/golden/write/overrides/README.md).
+    let dir = crate::support::repo_path("tests/golden/write/overrides");
+    let template = dir.join("crud.yml");
+    let overrides = dir.join("s3-getobject-write.yml");
+    let without = run(&["write-policy", "--input-file", path(&template)]);
+    assert_eq!(without.code, 0, "{}", without.stderr);
+    assert_eq!(
+        without.stdout,
+        read("tests/golden/write/overrides/without-override.json")
+    );
+    let with = run(&[
+        "write-policy",
+        "--input-file",
+        path(&template),
+        "--access-level-overrides-file",
+        path(&overrides),
+    ]);
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    assert_eq!(
+        with.stdout,
+        read("tests/golden/write/overrides/with-override.json")
+    );
+    // The environment variable gives the same policy.
+    let from_env = run_with(
+        &["write-policy", "--input-file", path(&template)],
+        &[("POLICY_SENTRY_ACCESS_OVERRIDES", path(&overrides))],
+    );
+    assert_eq!(from_env.stdout, with.stdout);
+}
+
+#[test]
 fn the_flag_wins_over_the_environment() {
     let temp = tempfile::tempdir().unwrap();
     let to_write = temp.path().join("w.yml");
