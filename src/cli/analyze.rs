@@ -350,21 +350,33 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     }
     let input_uri = args.input.to_string_lossy().replace('\\', "/");
     for fmt in &args.fmt {
-        let path = args.output_dir.join(format!("report.{}", fmt.extension()));
-        let file = std::fs::File::create(&path).map_err(|source| Error::io(&path, source))?;
-        let mut file = std::io::BufWriter::new(file);
-        let io = |source| CliError::Library(Error::io(&path, source));
-        match fmt {
-            ReportFormat::Json => pool.install(|| report.write_json(&mut file)).map_err(io)?,
-            ReportFormat::Csv => csv::write_account(&report, &mut file)?,
-            ReportFormat::Markdown => markdown::write_account(&report, &mut file).map_err(io)?,
-            ReportFormat::Html => html::write_account(&report, &mut file).map_err(io)?,
-            ReportFormat::Sarif => {
-                sarif::write(&sarif::account(&report, &input_uri), &mut file).map_err(io)?
-            }
-            ReportFormat::Text => {}
+        if *fmt == ReportFormat::Text {
+            // The summary goes to standard output below.
+            continue;
         }
-        file.flush().map_err(io)?;
+        let path = args.output_dir.join(format!("report.{}", fmt.extension()));
+        let io = |source| CliError::Library(Error::io(&path, source));
+        // Written beside the report and renamed over it: an interrupted or failed run leaves
+        // the previous report (or none), never a partial one.
+        let mut temp = tempfile::NamedTempFile::new_in(&args.output_dir)
+            .map_err(|source| Error::io(&args.output_dir, source))?;
+        {
+            let mut file = std::io::BufWriter::new(temp.as_file_mut());
+            match fmt {
+                ReportFormat::Json => pool.install(|| report.write_json(&mut file)).map_err(io)?,
+                ReportFormat::Csv => csv::write_account(&report, &mut file)?,
+                ReportFormat::Markdown => {
+                    markdown::write_account(&report, &mut file).map_err(io)?
+                }
+                ReportFormat::Html => html::write_account(&report, &mut file).map_err(io)?,
+                ReportFormat::Sarif => {
+                    sarif::write(&sarif::account(&report, &input_uri), &mut file).map_err(io)?
+                }
+                ReportFormat::Text => {}
+            }
+            file.flush().map_err(io)?;
+        }
+        temp.persist(&path).map_err(|error| io(error.error))?;
         eprintln!("wrote {}", path.display());
     }
     text::write_account_summary(&report, out).map_err(io_error)?;
