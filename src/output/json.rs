@@ -154,33 +154,30 @@ pub fn write_pretty_array_parallel<'a, T: Sync, R: Serialize>(
     }
     out.write_all(b"[")?;
     let element_indent = INDENT.repeat(depth + 1).into_bytes();
+    let start_element = |out: &mut dyn Write, first: bool| -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        out.write_all(&element_indent)
+    };
     if rayon::current_num_threads() == 1 {
         // One worker: nothing to overlap, so no buffering.
         for (index, item) in items.iter().enumerate() {
-            out.write_all(if index == 0 { b"\n" } else { b",\n" })?;
-            out.write_all(&element_indent)?;
+            start_element(out, index == 0)?;
             write_pretty_nested(&render(item), depth + 1, out)?;
         }
-        out.write_all(b"\n")?;
-        out.write_all(INDENT.repeat(depth).as_bytes())?;
-        return out.write_all(b"]");
-    }
-    for (chunk_index, chunk) in items.chunks(CHUNK).enumerate() {
-        let rendered: Vec<io::Result<Vec<u8>>> = chunk
-            .par_iter()
-            .map(|item| {
-                let mut element = Vec::new();
-                write_pretty_nested(&render(item), depth + 1, &mut element)?;
-                Ok(element)
-            })
-            .collect();
-        for (index, element) in rendered.into_iter().enumerate() {
-            if chunk_index > 0 || index > 0 {
-                out.write_all(b",")?;
+    } else {
+        for (chunk_index, chunk) in items.chunks(CHUNK).enumerate() {
+            let rendered: Vec<io::Result<Vec<u8>>> = chunk
+                .par_iter()
+                .map(|item| {
+                    let mut element = Vec::new();
+                    write_pretty_nested(&render(item), depth + 1, &mut element)?;
+                    Ok(element)
+                })
+                .collect();
+            for (index, element) in rendered.into_iter().enumerate() {
+                start_element(out, chunk_index == 0 && index == 0)?;
+                out.write_all(&element?)?;
             }
-            out.write_all(b"\n")?;
-            out.write_all(&element_indent)?;
-            out.write_all(&element?)?;
         }
     }
     out.write_all(b"\n")?;
