@@ -74,6 +74,25 @@ pub fn generate(
     let (mut action_count, mut row_count, mut resource_count, mut condition_count) =
         (0u32, 0u32, 0u32, 0u32);
 
+    // The strings every lookup and policy touches go first, together, so that a command
+    // reads few pages of the blob; descriptions, links and condition keys follow.
+    for service in database.services.values() {
+        strings.intern(&service.prefix);
+        for action in service.actions.values() {
+            strings.intern(&action.scraped.name);
+            for row in action.scraped.rows.values() {
+                strings.intern(&row.resource_type);
+                for dependent in &row.dependent_actions {
+                    strings.intern(dependent);
+                }
+            }
+        }
+        for resource in service.resources.values() {
+            strings.intern(&resource.name);
+            strings.intern(&resource.arn);
+        }
+    }
+
     let mut push_list = |strings: &mut StringTable, items: &[String]| -> (u32, u32) {
         let start = lists.len() as u32;
         lists.extend(items.iter().map(|item| strings.intern(item)));

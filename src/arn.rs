@@ -181,10 +181,27 @@ impl<'a> ArnFormat<'a> {
         if text == "*" {
             return None;
         }
-        let mut fields = text.splitn(6, ':');
-        let service = fields.nth(2)?;
-        let resource = fields.nth(2)?;
-        let first = resource.split([':', '/']).next().unwrap_or_default();
+        // One pass over the bytes (this runs for every format of every service a policy
+        // names): the ends of the first five colon-separated fields.
+        let mut colons = [0usize; 5];
+        let mut found = 0;
+        for (index, byte) in text.bytes().enumerate() {
+            if byte == b':' {
+                colons[found] = index;
+                found += 1;
+                if found == colons.len() {
+                    break;
+                }
+            }
+        }
+        if found < colons.len() {
+            return None;
+        }
+        let service = &text[colons[1] + 1..colons[2]];
+        let resource = &text[colons[4] + 1..];
+        let first = resource
+            .find([':', '/'])
+            .map_or(resource, |end| &resource[..end]);
         Some(ArnFormat {
             text,
             service,

@@ -297,6 +297,12 @@ impl ActionRow {
         string(self.record().resource_type)
     }
 
+    /// An id of the resource-type name, equal for equal names (a cheap key for grouping
+    /// rows by type).
+    pub(crate) fn resource_type_id(self) -> u32 {
+        self.record().resource_type
+    }
+
     /// The resource type of the action's own service with that name, if it has one.
     pub fn resource_type(self) -> Option<ResourceType> {
         let name = self.resource_type_name();

@@ -95,6 +95,10 @@ impl Formatter for AsciiPretty {
 /// Writes a string fragment with every non-ASCII character (and DEL, as Python's
 /// `ensure_ascii` does) escaped as `\uXXXX` UTF-16 units.
 fn write_ascii_fragment<W: ?Sized + Write>(out: &mut W, text: &str) -> io::Result<()> {
+    // Nearly every fragment (action names, ARNs) has nothing to escape.
+    if text.bytes().all(|byte| byte < 0x7f) {
+        return out.write_all(text.as_bytes());
+    }
     let mut start = 0;
     for (index, character) in text.char_indices() {
         if character.is_ascii() && character != '\u{7f}' {

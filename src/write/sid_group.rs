@@ -59,28 +59,29 @@ struct Group {
     arns: Vec<String>,
     /// The ARN format the Sid was made for, or `*`.
     arn_format: String,
-    /// Shared with the reference's action lists, so adding thousands of actions that are
-    /// pruned later copies no strings.
-    actions: Vec<Rc<str>>,
+    actions: Vec<String>,
 }
 
-/// One resource-type row of an action.
-#[derive(Debug, Clone, Copy)]
-struct RowInfo {
-    action: Action,
-    level: AccessLevel,
-    type_name: &'static str,
-}
-
-/// A service's action rows and ARN formats, prepared once per policy.
+/// A service's ARN formats and action rows, prepared once per policy in one pass over its
+/// action rows.
 #[derive(Debug)]
 struct ServiceIndex {
-    rows: Vec<RowInfo>,
     /// The distinct formats of the rows (not `*`), parsed.
     formats: Vec<ArnFormat<'static>>,
     /// Per access level, indices into `formats` in row order.
     by_level: [Vec<usize>; 5],
+    /// The resource-type names of the rows, one per spelling regardless of ASCII case.
+    spellings: Vec<&'static str>,
+    /// The actions of the rows, in order.
+    rows: Vec<Action>,
+    /// Per spelling and access level, the first row and the last row naming it (`NO_ROW`
+    /// for none); rows chain to the next row of the same spelling and level through
+    /// `next_row`.
+    chains: Vec<[(u32, u32); 5]>,
+    next_row: Vec<u32>,
 }
+
+const NO_ROW: u32 = u32::MAX;
 
 fn level_index(level: AccessLevel) -> usize {
     AccessLevel::ALL
@@ -96,38 +97,54 @@ impl ServiceIndex {
             .map(|resource| (resource.name(), resource.arn_format()))
             .collect();
         let mut positions: FnvHashMap<&'static str, usize> = FnvHashMap::default();
-        // Type names are interned, so rows naming the same type share a slice of the blob.
-        let mut by_type: FnvHashMap<(usize, usize), Option<usize>> = FnvHashMap::default();
+        // Each distinct type name (by its string id) is looked at once.
+        let mut by_type: FnvHashMap<u32, (Option<usize>, usize)> = FnvHashMap::default();
         let mut listed: Vec<[bool; 5]> = Vec::new();
+        let row_count = service.actions().map(|action| action.rows().len()).sum();
         let mut index = ServiceIndex {
-            rows: Vec::new(),
             formats: Vec::new(),
             by_level: Default::default(),
+            spellings: Vec::new(),
+            rows: Vec::with_capacity(row_count),
+            chains: Vec::new(),
+            next_row: Vec::with_capacity(row_count),
         };
         for action in service.actions() {
-            let level = action.access_level();
+            let slot = level_index(action.access_level());
             for row in action.rows() {
-                let type_name = row.resource_type_name();
-                index.rows.push(RowInfo {
-                    action,
-                    level,
-                    type_name,
-                });
-                let key = (type_name.as_ptr() as usize, type_name.len());
-                let position = *by_type.entry(key).or_insert_with(|| {
-                    let format = formats_by_name.get(type_name)?;
-                    if let Some(position) = positions.get(format) {
-                        return Some(*position);
-                    }
-                    index.formats.push(ArnFormat::parse(format)?);
-                    listed.push([false; 5]);
-                    positions.insert(format, index.formats.len() - 1);
-                    Some(index.formats.len() - 1)
-                });
+                let (position, spelling) =
+                    *by_type.entry(row.resource_type_id()).or_insert_with(|| {
+                        let type_name = row.resource_type_name();
+                        let spelling = index.spelling(type_name).unwrap_or_else(|| {
+                            index.spellings.push(type_name);
+                            index.chains.push([(NO_ROW, NO_ROW); 5]);
+                            index.spellings.len() - 1
+                        });
+                        let position = formats_by_name.get(type_name).and_then(|format| {
+                            if let Some(position) = positions.get(format) {
+                                return Some(*position);
+                            }
+                            index.formats.push(ArnFormat::parse(format)?);
+                            listed.push([false; 5]);
+                            positions.insert(format, index.formats.len() - 1);
+                            Some(index.formats.len() - 1)
+                        });
+                        (position, spelling)
+                    });
+                // Fewer than 4 billion rows in all.
+                let row = index.rows.len() as u32;
+                index.rows.push(action);
+                index.next_row.push(NO_ROW);
+                let chain = &mut index.chains[spelling][slot];
+                if chain.0 == NO_ROW {
+                    chain.0 = row;
+                } else {
+                    index.next_row[chain.1 as usize] = row;
+                }
+                chain.1 = row;
                 let Some(position) = position else {
                     continue;
                 };
-                let slot = level_index(level);
                 if !listed[position][slot] {
                     listed[position][slot] = true;
                     index.by_level[slot].push(position);
@@ -136,14 +153,89 @@ impl ServiceIndex {
         }
         index
     }
+
+    /// The position in `spellings` of a type name, compared case-insensitively.
+    fn spelling(&self, type_name: &str) -> Option<usize> {
+        self.spellings
+            .iter()
+            .position(|name| name.eq_ignore_ascii_case(type_name))
+    }
+
+    /// The actions at `level` whose rows name the type in any case, in row order, each once.
+    fn actions_of_type(&self, level: AccessLevel, type_name: &str) -> Vec<Action> {
+        let Some(spelling) = self.spelling(type_name) else {
+            return Vec::new();
+        };
+        let mut chosen: Vec<Action> = Vec::new();
+        let mut row = self.chains[spelling][level_index(level)].0;
+        while row != NO_ROW {
+            let action = self.rows[row as usize];
+            // An action listing the type twice is selected once.
+            if chosen.last() != Some(&action) {
+                chosen.push(action);
+            }
+            row = self.next_row[row as usize];
+        }
+        chosen
+    }
 }
 
-/// The actions (as `service:Action`) of one access level and resource type, with the
-/// dependent actions they list.
+/// The actions of one access level and resource type, with the dependent actions they list.
 #[derive(Debug)]
 struct TypeActions {
-    actions: Vec<Rc<str>>,
-    dependents: Vec<String>,
+    actions: Vec<Action>,
+    dependents: Vec<&'static str>,
+}
+
+/// A set of `service:Action` texts compared without regard to ASCII case, as policy_sentry
+/// compares actions (they are ASCII), looked up without allocating.
+#[derive(Debug, Default)]
+struct CaselessSet {
+    /// `service:Action` texts by [`lookup_key`] (hash collisions are compared in full).
+    by_key: FnvHashMap<u64, Vec<String>>,
+}
+
+impl CaselessSet {
+    fn insert(&mut self, qualified: &str) {
+        self.by_key
+            .entry(lookup_key(&[qualified]))
+            .or_default()
+            .push(qualified.to_owned());
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_key.is_empty()
+    }
+
+    fn contains(&self, qualified: &str) -> bool {
+        self.by_key
+            .get(&lookup_key(&[qualified]))
+            .is_some_and(|candidates| {
+                candidates
+                    .iter()
+                    .any(|candidate| candidate.eq_ignore_ascii_case(qualified))
+            })
+    }
+
+    fn contains_action(&self, action: Action) -> bool {
+        let (prefix, name) = (action.service().prefix(), action.name());
+        self.by_key
+            .get(&lookup_key(&[prefix, name]))
+            .is_some_and(|candidates| {
+                candidates.iter().any(|candidate| {
+                    candidate.split_once(':').is_some_and(|(service, action)| {
+                        service.eq_ignore_ascii_case(prefix) && action.eq_ignore_ascii_case(name)
+                    })
+                })
+            })
+    }
+}
+
+/// Whether `qualified` is exactly `service:Action` of this action.
+fn is_qualified_name_of(qualified: &str, action: Action) -> bool {
+    qualified
+        .split_once(':')
+        .is_some_and(|(prefix, name)| prefix == action.service().prefix() && name == action.name())
 }
 
 #[derive(Debug, Default)]
@@ -151,12 +243,10 @@ struct SidGroup {
     sids: IndexMap<String, Group>,
     /// Indexes of the services seen so far.
     services: FnvHashMap<Service, Rc<ServiceIndex>>,
-    /// For each ARN seen so far, the indices of the formats of its service it matches.
-    matched: FnvHashMap<String, Rc<Vec<usize>>>,
     type_actions: FnvHashMap<(Service, AccessLevel, &'static str), Rc<TypeActions>>,
     skip_resource_constraints: Vec<String>,
-    /// Lowercase actions to leave out.
-    exclude_actions: HashSet<String>,
+    /// Actions to leave out, lowercased.
+    exclude_actions: CaselessSet,
     /// `exclude-actions: ['*']`.
     exclude_everything: bool,
     warnings: Vec<Warning>,
@@ -340,12 +430,12 @@ fn qualified(action: Action) -> String {
     text
 }
 
-fn dependents_of(actions: &[Action]) -> Vec<String> {
-    let mut dependents: Vec<String> = Vec::new();
+fn dependents_of(actions: &[Action]) -> Vec<&'static str> {
+    let mut dependents: Vec<&'static str> = Vec::new();
     for action in actions {
         for dependent in action.dependent_actions() {
-            if !dependents.iter().any(|seen| seen == dependent) {
-                dependents.push(dependent.to_owned());
+            if !dependents.contains(&dependent) {
+                dependents.push(dependent);
             }
         }
     }
@@ -366,7 +456,7 @@ impl SidGroup {
         for level in AccessLevel::ALL {
             for (index, arn) in entries(crud.arns(level)) {
                 let key = at(level.cli_name(), index);
-                self.add_by_arn_and_access_level(arn, level, Some(&key));
+                self.add_by_arn_and_access_level(arn, level, Some(&key), None);
             }
         }
         for (index, text) in entries(&crud.skip_resource_constraints) {
@@ -427,44 +517,43 @@ impl SidGroup {
             if !text.contains('*') {
                 if let Ok(action) = resolve_action(text) {
                     self.exclude_actions
-                        .insert(action.to_string().to_lowercase());
+                        .insert(&qualified(action).to_lowercase());
                 } else {
                     self.warn(
                         at("exclude-actions", index),
                         format!("{text:?} names no known action; it excludes nothing"),
                     );
                 }
-                self.exclude_actions.insert(lower);
+                self.exclude_actions.insert(&lower);
                 continue;
             }
             let prefix = text.split(':').next().unwrap_or_default();
             let glob = Glob::new(&lower);
-            let matched: Vec<String> = service_in_arn(prefix)
-                .map(|service| {
-                    service
-                        .actions()
-                        .map(|action| action.to_string().to_lowercase())
-                        .filter(|action| {
-                            // policy_sentry matches `prefix:name` as the user spelled the prefix.
-                            let as_written = format!(
-                                "{prefix}:{}",
-                                action.split_once(':').map_or("", |(_, name)| name)
-                            );
-                            glob.matches(&as_written.to_lowercase())
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            if matched.is_empty() {
+            let mut matched = false;
+            if let Some(service) = service_in_arn(prefix) {
+                // policy_sentry matches `prefix:name` as the user spelled the prefix.
+                let mut as_written = prefix.to_lowercase();
+                as_written.push(':');
+                let name_start = as_written.len();
+                for action in service.actions() {
+                    as_written.truncate(name_start);
+                    as_written.extend(action.name().chars().flat_map(char::to_lowercase));
+                    if glob.matches(&as_written) {
+                        self.exclude_actions
+                            .insert(&qualified(action).to_lowercase());
+                        matched = true;
+                    }
+                }
+            }
+            if !matched {
                 self.warn(
                     at("exclude-actions", index),
                     format!(
                         "{text:?} matches no action (the service prefix must be spelled as AWS does, e.g. s3:Get*); it excludes nothing"
                     ),
                 );
-                self.exclude_actions.insert(lower);
+                self.exclude_actions.insert(&lower);
             }
-            self.exclude_actions.extend(matched);
         }
     }
 
@@ -542,10 +631,17 @@ impl SidGroup {
         }
     }
 
-    /// Adds every action of the ARN's service at `level` whose resource type the ARN is of.
+    /// Adds every action of the ARN's service at `level` whose resource type the ARN is of
+    /// (only the `wanted` ones, when given).
     /// `key` is set for ARNs from the template (warnings name it); `None` for the ARN formats
     /// of the reference used in actions mode.
-    fn add_by_arn_and_access_level(&mut self, arn: &str, level: AccessLevel, key: Option<&str>) {
+    fn add_by_arn_and_access_level(
+        &mut self,
+        arn: &str,
+        level: AccessLevel,
+        key: Option<&str>,
+        wanted: Option<&CaselessSet>,
+    ) {
         let prefix = arn.split(':').nth(2).unwrap_or_default();
         if prefix.contains('$') {
             if let Some(key) = key {
@@ -605,16 +701,10 @@ impl SidGroup {
                 .entry(service)
                 .or_insert_with(|| Rc::new(ServiceIndex::new(service))),
         );
-        let matched = Rc::clone(self.matched.entry(arn.to_owned()).or_insert_with(|| {
-            let matcher = parsed.matcher();
-            Rc::new(
-                (0..index.formats.len())
-                    .filter(|position| matcher.matches_parsed(&index.formats[*position]))
-                    .collect(),
-            )
-        }));
+        // Only the formats of types that have actions at this level are tried.
+        let matcher = parsed.matcher();
         for position in &index.by_level[level_index(level)] {
-            if !matched.contains(position) {
+            if !matcher.matches_parsed(&index.formats[*position]) {
                 continue;
             }
             let format = index.formats[*position].text;
@@ -624,8 +714,18 @@ impl SidGroup {
             let sid = sid_namespace(prefix, level.as_str(), type_name);
             let chosen = self.type_actions(service, &index, level, type_name);
             for dependent in &chosen.dependents {
-                if !chosen.actions.iter().any(|action| **action == **dependent) {
+                if chosen
+                    .actions
+                    .iter()
+                    .any(|action| is_qualified_name_of(dependent, *action))
+                {
+                    continue;
+                }
+                if wanted.is_none_or(|wanted| wanted.contains(dependent)) {
                     self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
+                } else {
+                    // Pruned later, but the statement keeps the place this gave it.
+                    self.reserve_wildcard_sid(MULT_MULT_NONE);
                 }
             }
             match self.sids.get_mut(&sid) {
@@ -635,12 +735,20 @@ impl SidGroup {
                     }
                 }
                 None => {
+                    let actions = chosen
+                        .actions
+                        .iter()
+                        .filter(|action| {
+                            wanted.is_none_or(|wanted| wanted.contains_action(**action))
+                        })
+                        .map(|action| qualified(*action))
+                        .collect();
                     self.sids.insert(
                         sid,
                         Group {
                             arns: vec![arn.to_owned()],
                             arn_format: format.to_owned(),
-                            actions: chosen.actions.clone(),
+                            actions,
                         },
                     );
                 }
@@ -661,24 +769,27 @@ impl SidGroup {
             .type_actions
             .entry((service, level, type_name))
             .or_insert_with(|| {
-                let mut chosen: Vec<Action> = Vec::new();
-                for row in &index.rows {
-                    if row.level == level
-                        && row.type_name.eq_ignore_ascii_case(type_name)
-                        && chosen.last() != Some(&row.action)
-                    {
-                        chosen.push(row.action);
-                    }
-                }
+                let chosen = index.actions_of_type(level, type_name);
                 Rc::new(TypeActions {
-                    actions: chosen
-                        .iter()
-                        .map(|action| qualified(*action).into())
-                        .collect(),
                     dependents: dependents_of(&chosen),
+                    actions: chosen,
                 })
             });
         Rc::clone(entry)
+    }
+
+    /// Creates the (empty) statement on `*` if there is none, fixing its place in the policy.
+    fn reserve_wildcard_sid(&mut self, sid: &str) {
+        if !self.sids.contains_key(sid) {
+            self.sids.insert(
+                sid.to_owned(),
+                Group {
+                    arns: vec!["*".to_owned()],
+                    arn_format: "*".to_owned(),
+                    actions: Vec::new(),
+                },
+            );
+        }
     }
 
     fn add_action_without_resource_constraint(&mut self, action: &str, sid: &str) {
@@ -709,10 +820,22 @@ impl SidGroup {
             .iter()
             .filter_map(|text| resolve_action(text).ok())
             .collect();
-        let dependents: Vec<String> = dependents_of(&resolved)
+        let dependents: Vec<&'static str> = dependents_of(&resolved)
             .into_iter()
-            .filter(|dependent| !supplied.contains(dependent))
+            .filter(|dependent| !supplied.iter().any(|text| text == dependent))
             .collect();
+        let mut wanted = CaselessSet::default();
+        for action in supplied
+            .iter()
+            .map(String::as_str)
+            .chain(dependents.iter().copied())
+        {
+            wanted.insert(action);
+        }
+        // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
+        for action in &resolved {
+            wanted.insert(&qualified(*action));
+        }
         let mut without_resource: Vec<String> = Vec::new();
         // Adding the same format at the same level again changes nothing.
         let mut added: HashSet<(&'static str, AccessLevel)> = HashSet::new();
@@ -722,28 +845,20 @@ impl SidGroup {
                 if format == "*" {
                     without_resource.push(qualified(action));
                 } else if added.insert((format, action.access_level())) {
-                    self.add_by_arn_and_access_level(format, action.access_level(), None);
+                    self.add_by_arn_and_access_level(
+                        format,
+                        action.access_level(),
+                        None,
+                        Some(&wanted),
+                    );
                 }
             }
         }
         for dependent in &dependents {
             self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
         }
-        // Compared case-insensitively, as policy_sentry does (actions are ASCII).
-        let mut keep: FnvHashMap<u64, Vec<&str>> = FnvHashMap::default();
-        // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
-        let documented: Vec<String> = resolved.iter().map(|action| qualified(*action)).collect();
-        for action in supplied.iter().chain(&dependents).chain(&documented) {
-            keep.entry(lookup_key(&[action])).or_default().push(action);
-        }
         for group in self.sids.values_mut() {
-            group.actions.retain(|action| {
-                keep.get(&lookup_key(&[action])).is_some_and(|candidates| {
-                    candidates
-                        .iter()
-                        .any(|candidate| candidate.eq_ignore_ascii_case(action))
-                })
-            });
+            group.actions.retain(|action| wanted.contains(action));
         }
         self.sids.retain(|_, group| !group.actions.is_empty());
         for action in &without_resource {
@@ -754,7 +869,7 @@ impl SidGroup {
 
     /// An action granted on a resource need not be granted on `*` too.
     fn remove_actions_duplicated_in_wildcard_arn(&mut self) {
-        let on_wildcard: Vec<Rc<str>> = self
+        let on_wildcard: Vec<String> = self
             .sids
             .values()
             .filter(|group| group.arn_format == "*")
@@ -763,7 +878,7 @@ impl SidGroup {
         if on_wildcard.is_empty() {
             return;
         }
-        let mut to_remove: Vec<&Rc<str>> = Vec::new();
+        let mut to_remove: Vec<&String> = Vec::new();
         for group in self.sids.values() {
             if group.arn_format.contains('*') {
                 continue;
@@ -823,7 +938,7 @@ impl SidGroup {
                             Group {
                                 arns: vec![arn.to_owned()],
                                 arn_format: format.to_owned(),
-                                actions: vec![qualified(action).into()],
+                                actions: vec![qualified(action)],
                             },
                         );
                     }
@@ -841,32 +956,29 @@ impl SidGroup {
     }
 
     fn is_excluded(&self, action: &str) -> bool {
-        self.exclude_everything || self.exclude_actions.contains(&action.to_lowercase())
+        self.exclude_everything || self.exclude_actions.contains(action)
     }
 
-    fn render(&self, minimize: Option<usize>, effect: Effect) -> PolicyDocument {
+    /// The policy, its statements taken out of the group.
+    fn render(&mut self, minimize: Option<usize>, effect: Effect) -> PolicyDocument {
         let excluding = self.exclude_everything || !self.exclude_actions.is_empty();
         let mut statements: Vec<Statement> = Vec::new();
         let mut merged_into: Vec<String> = Vec::new();
         let mut minimizer = Minimizer::default();
-        for (sid, group) in &self.sids {
+        for (sid, group) in std::mem::take(&mut self.sids) {
             if group.actions.is_empty() {
                 continue;
             }
             let mut actions: Vec<String> = if excluding {
                 let mut kept: Vec<String> = Vec::new();
-                for action in &group.actions {
-                    if !self.is_excluded(action) && !kept.iter().any(|seen| **seen == **action) {
-                        kept.push(action.to_string());
+                for action in group.actions {
+                    if !self.is_excluded(&action) && !kept.contains(&action) {
+                        kept.push(action);
                     }
                 }
                 kept
             } else {
-                group
-                    .actions
-                    .iter()
-                    .map(|action| action.to_string())
-                    .collect()
+                group.actions
             };
             if actions.is_empty() {
                 continue;
@@ -889,10 +1001,10 @@ impl SidGroup {
             }
             actions.sort();
             statements.push(Statement {
-                sid: sid.clone(),
+                sid,
                 effect,
                 action: actions,
-                resource: group.arns.clone(),
+                resource: group.arns,
             });
         }
         if let Some(min_chars) = minimize {
@@ -1041,15 +1153,29 @@ impl Glob {
             }
             GlobToken::Star => false,
         };
-        let text: Vec<char> = text.chars().collect();
+        // Action names are ASCII: index their bytes rather than collect their characters.
+        let ascii = text.is_ascii();
+        let chars: Vec<char> = if ascii {
+            Vec::new()
+        } else {
+            text.chars().collect()
+        };
+        let len = if ascii { text.len() } else { chars.len() };
+        let char_at = |index: usize| {
+            if ascii {
+                char::from(text.as_bytes()[index])
+            } else {
+                chars[index]
+            }
+        };
         // Iterative glob matching with backtracking to the last star.
         let (mut t, mut p) = (0, 0);
         let mut star: Option<(usize, usize)> = None;
-        while t < text.len() {
+        while t < len {
             if p < tokens.len() && matches!(tokens[p], GlobToken::Star) {
                 star = Some((p, t));
                 p += 1;
-            } else if p < tokens.len() && single(&tokens[p], text[t]) {
+            } else if p < tokens.len() && single(&tokens[p], char_at(t)) {
                 p += 1;
                 t += 1;
             } else if let Some((star_p, star_t)) = star {
