@@ -62,17 +62,26 @@ struct Group {
     actions: Vec<String>,
 }
 
-/// A service's ARN formats and action rows, prepared once per policy in one pass over its
-/// action rows.
+/// A service's ARN formats and action rows by access level, prepared once per policy, one
+/// level at a time as the template asks for it (a CRUD template rarely needs every level of
+/// a service, and a big service has thousands of rows).
 #[derive(Debug)]
 struct ServiceIndex {
-    /// The distinct formats of the rows (not `*`), parsed.
+    service: Service,
+    /// Each resource type's name and ARN format (the last type so named, as the reference
+    /// maps them).
+    formats_by_name: FnvHashMap<&'static str, &'static str>,
+    /// Each distinct row type name (by string id): its index in `formats`, if its format
+    /// is usable, and in `spellings`.
+    by_type: FnvHashMap<u32, (Option<usize>, usize)>,
+    /// The distinct formats of the rows (not `*`), parsed, and their positions by text.
     formats: Vec<ArnFormat<'static>>,
-    /// Per access level, indices into `formats` in row order.
-    by_level: [Vec<usize>; 5],
+    positions: FnvHashMap<&'static str, usize>,
+    /// Per access level (once built), indices into `formats` in row order.
+    by_level: [Option<Vec<usize>>; 5],
     /// The resource-type names of the rows, one per spelling regardless of ASCII case.
     spellings: Vec<&'static str>,
-    /// The actions of the rows, in order.
+    /// The actions of the rows, in order within each level.
     rows: Vec<Action>,
     /// Per spelling and access level, the first row and the last row naming it (`NO_ROW`
     /// for none); rows chain to the next row of the same spelling and level through
@@ -92,66 +101,93 @@ fn level_index(level: AccessLevel) -> usize {
 
 impl ServiceIndex {
     fn new(service: Service) -> ServiceIndex {
-        let formats_by_name: FnvHashMap<&'static str, &'static str> = service
-            .resource_types()
-            .map(|resource| (resource.name(), resource.arn_format()))
-            .collect();
-        let mut positions: FnvHashMap<&'static str, usize> = FnvHashMap::default();
-        // Each distinct type name (by its string id) is looked at once.
-        let mut by_type: FnvHashMap<u32, (Option<usize>, usize)> = FnvHashMap::default();
-        let mut listed: Vec<[bool; 5]> = Vec::new();
-        let row_count = service.actions().map(|action| action.rows().len()).sum();
-        let mut index = ServiceIndex {
+        ServiceIndex {
+            service,
+            formats_by_name: service
+                .resource_types()
+                .map(|resource| (resource.name(), resource.arn_format()))
+                .collect(),
+            by_type: FnvHashMap::default(),
             formats: Vec::new(),
+            positions: FnvHashMap::default(),
             by_level: Default::default(),
             spellings: Vec::new(),
-            rows: Vec::with_capacity(row_count),
+            rows: Vec::new(),
             chains: Vec::new(),
-            next_row: Vec::with_capacity(row_count),
-        };
-        for action in service.actions() {
-            let slot = level_index(action.access_level());
+            next_row: Vec::new(),
+        }
+    }
+
+    /// The indices into `formats` of the types of the rows at `level`, in row order
+    /// (building that level on first use).
+    fn formats_at(&mut self, level: AccessLevel) -> &[usize] {
+        let slot = level_index(level);
+        if self.by_level[slot].is_none() {
+            let positions = self.build_level(level);
+            self.by_level[slot] = Some(positions);
+        }
+        self.by_level[slot].as_deref().unwrap_or_default()
+    }
+
+    fn build_level(&mut self, level: AccessLevel) -> Vec<usize> {
+        let slot = level_index(level);
+        let mut at_level: Vec<usize> = Vec::new();
+        let mut listed: Vec<bool> = Vec::new();
+        for action in self.service.actions() {
+            if action.access_level() != level {
+                continue;
+            }
             for row in action.rows() {
-                let (position, spelling) =
-                    *by_type.entry(row.resource_type_id()).or_insert_with(|| {
-                        let type_name = row.resource_type_name();
-                        let spelling = index.spelling(type_name).unwrap_or_else(|| {
-                            index.spellings.push(type_name);
-                            index.chains.push([(NO_ROW, NO_ROW); 5]);
-                            index.spellings.len() - 1
-                        });
-                        let position = formats_by_name.get(type_name).and_then(|format| {
-                            if let Some(position) = positions.get(format) {
-                                return Some(*position);
-                            }
-                            index.formats.push(ArnFormat::parse(format)?);
-                            listed.push([false; 5]);
-                            positions.insert(format, index.formats.len() - 1);
-                            Some(index.formats.len() - 1)
-                        });
-                        (position, spelling)
-                    });
+                let (position, spelling) = match self.by_type.get(&row.resource_type_id()) {
+                    Some(known) => *known,
+                    None => {
+                        let known = self.first_sight(row.resource_type_name());
+                        self.by_type.insert(row.resource_type_id(), known);
+                        known
+                    }
+                };
                 // Fewer than 4 billion rows in all.
-                let row = index.rows.len() as u32;
-                index.rows.push(action);
-                index.next_row.push(NO_ROW);
-                let chain = &mut index.chains[spelling][slot];
+                let row = self.rows.len() as u32;
+                self.rows.push(action);
+                self.next_row.push(NO_ROW);
+                let chain = &mut self.chains[spelling][slot];
                 if chain.0 == NO_ROW {
                     chain.0 = row;
                 } else {
-                    index.next_row[chain.1 as usize] = row;
+                    self.next_row[chain.1 as usize] = row;
                 }
                 chain.1 = row;
                 let Some(position) = position else {
                     continue;
                 };
-                if !listed[position][slot] {
-                    listed[position][slot] = true;
-                    index.by_level[slot].push(position);
+                if listed.len() <= position {
+                    listed.resize(position + 1, false);
+                }
+                if !listed[position] {
+                    listed[position] = true;
+                    at_level.push(position);
                 }
             }
         }
-        index
+        at_level
+    }
+
+    /// The format position and spelling of a row type name seen for the first time.
+    fn first_sight(&mut self, type_name: &'static str) -> (Option<usize>, usize) {
+        let spelling = self.spelling(type_name).unwrap_or_else(|| {
+            self.spellings.push(type_name);
+            self.chains.push([(NO_ROW, NO_ROW); 5]);
+            self.spellings.len() - 1
+        });
+        let position = self.formats_by_name.get(type_name).and_then(|format| {
+            if let Some(position) = self.positions.get(format) {
+                return Some(*position);
+            }
+            self.formats.push(ArnFormat::parse(format)?);
+            self.positions.insert(format, self.formats.len() - 1);
+            Some(self.formats.len() - 1)
+        });
+        (position, spelling)
     }
 
     /// The position in `spellings` of a type name, compared case-insensitively.
@@ -242,7 +278,7 @@ fn is_qualified_name_of(qualified: &str, action: Action) -> bool {
 struct SidGroup {
     sids: IndexMap<String, Group>,
     /// Indexes of the services seen so far.
-    services: FnvHashMap<Service, Rc<ServiceIndex>>,
+    services: FnvHashMap<Service, ServiceIndex>,
     type_actions: FnvHashMap<(Service, AccessLevel, &'static str), Rc<TypeActions>>,
     skip_resource_constraints: Vec<String>,
     /// Actions to leave out, lowercased.
@@ -696,14 +732,15 @@ impl SidGroup {
                 return;
             }
         }
-        let index = Rc::clone(
-            self.services
-                .entry(service)
-                .or_insert_with(|| Rc::new(ServiceIndex::new(service))),
-        );
+        // Taken out of the map while this ARN's statements are added, and put back.
+        let mut index = self
+            .services
+            .remove(&service)
+            .unwrap_or_else(|| ServiceIndex::new(service));
+        let at_level = index.formats_at(level).to_vec();
         // Only the formats of types that have actions at this level are tried.
         let matcher = parsed.matcher();
-        for position in &index.by_level[level_index(level)] {
+        for position in &at_level {
             if !matcher.matches_parsed(&index.formats[*position]) {
                 continue;
             }
@@ -754,6 +791,7 @@ impl SidGroup {
                 }
             }
         }
+        self.services.insert(service, index);
     }
 
     /// Every action of the service at `level` that takes a resource type so named (in any
