@@ -350,6 +350,11 @@ impl ResourceType {
         string(self.record().name)
     }
 
+    /// An id of the name, equal to [`ActionRow::resource_type_id`] of rows naming it exactly.
+    pub(crate) fn name_id(self) -> u32 {
+        self.record().name
+    }
+
     /// The ARN format, e.g. `arn:${Partition}:s3:::${BucketName}`.
     pub fn arn_format(self) -> &'static str {
         string(self.record().arn)

@@ -10,11 +10,10 @@
 //! ARN of no known resource type, a `single-actions` entry that can take a resource) are
 //! dropped too, with a [`Warning`].
 
-use std::collections::HashSet;
 use std::fmt;
 use std::rc::Rc;
 
-use fnv::FnvHashMap;
+use fnv::{FnvHashMap, FnvHashSet};
 use indexmap::IndexMap;
 
 use super::minimize::Minimizer;
@@ -280,6 +279,9 @@ struct SidGroup {
     /// Indexes of the services seen so far.
     services: FnvHashMap<Service, ServiceIndex>,
     type_actions: FnvHashMap<(Service, AccessLevel, &'static str), Rc<TypeActions>>,
+    /// [`resource_type_for_format`] of the formats seen so far, by address (they are
+    /// interned).
+    type_for_format: FnvHashMap<usize, Option<&'static str>>,
     skip_resource_constraints: Vec<String>,
     /// Actions to leave out, lowercased.
     exclude_actions: CaselessSet,
@@ -409,13 +411,15 @@ fn service_in_arn(prefix: &str) -> Option<Service> {
 /// The ARN format of a row's resource type (looked up by its exact name in the action's
 /// service), or `*` for the row without a type or with another service's type.
 fn row_format(row: ActionRow) -> &'static str {
-    let name = row.resource_type_name();
-    if name.is_empty() {
+    if row.resource_type_name().is_empty() {
         return "*";
     }
+    // Names are interned: equal ids are equal names.
+    let id = row.resource_type_id();
     row.action()
         .service()
-        .resource_type_exact(name)
+        .resource_types()
+        .find(|resource| resource.name_id() == id)
         .map_or("*", |resource| resource.arn_format())
 }
 
@@ -519,26 +523,35 @@ impl SidGroup {
         if supplied.is_empty() {
             return;
         }
-        self.add_by_list_of_actions(&supplied);
-        let placed: HashSet<String> = self
-            .sids
-            .values()
-            .flat_map(|group| group.actions.iter().map(|action| action.to_lowercase()))
-            .collect();
-        for (index, text) in entries(&template.actions) {
-            let documented = resolve_action(text).map_or_else(
-                |_| text.to_lowercase(),
-                |action| action.to_string().to_lowercase(),
-            );
-            if !placed.contains(&documented) {
-                self.warn(
-                    at("actions", index),
-                    format!(
-                        "{text:?} was left out: policy_sentry matches none of its resource types \
-                         (they belong to another service or have an unusable ARN format)"
-                    ),
-                );
+        let resolved = self.add_by_list_of_actions(&supplied);
+        // Every action placed in a statement, compared without regard to case.
+        let mut placed: FnvHashMap<u64, Vec<&str>> = FnvHashMap::default();
+        for action in self.sids.values().flat_map(|group| &group.actions) {
+            placed
+                .entry(lookup_key(&[action]))
+                .or_default()
+                .push(action);
+        }
+        let is_placed = |text: &str| {
+            placed
+                .get(&lookup_key(&[text]))
+                .is_some_and(|candidates| candidates.iter().any(|c| c.eq_ignore_ascii_case(text)))
+        };
+        let mut warnings: Vec<(usize, &str)> = Vec::new();
+        for ((index, text), action) in entries(&template.actions).zip(resolved) {
+            let documented = action.map_or_else(|| text.to_owned(), qualified);
+            if !is_placed(&documented) {
+                warnings.push((index, text));
             }
+        }
+        for (index, text) in warnings {
+            self.warn(
+                at("actions", index),
+                format!(
+                    "{text:?} was left out: policy_sentry matches none of its resource types \
+                         (they belong to another service or have an unusable ARN format)"
+                ),
+            );
         }
     }
 
@@ -745,7 +758,11 @@ impl SidGroup {
                 continue;
             }
             let format = index.formats[*position].text;
-            let Some(type_name) = resource_type_for_format(format) else {
+            let Some(type_name) = *self
+                .type_for_format
+                .entry(format.as_ptr() as usize)
+                .or_insert_with(|| resource_type_for_format(format))
+            else {
                 continue;
             };
             let sid = sid_namespace(prefix, level.as_str(), type_name);
@@ -853,11 +870,13 @@ impl SidGroup {
     /// Actions mode (and the wildcard-only section): each action's resource types are added
     /// as ARN formats of the reference at the action's level, then everything not asked for
     /// (or a dependent) is pruned.
-    fn add_by_list_of_actions(&mut self, supplied: &[String]) {
-        let resolved: Vec<Action> = supplied
+    /// Returns each supplied text resolved, or `None`.
+    fn add_by_list_of_actions(&mut self, supplied: &[String]) -> Vec<Option<Action>> {
+        let resolutions: Vec<Option<Action>> = supplied
             .iter()
-            .filter_map(|text| resolve_action(text).ok())
+            .map(|text| resolve_action(text).ok())
             .collect();
+        let resolved: Vec<Action> = resolutions.iter().flatten().copied().collect();
         let dependents: Vec<&'static str> = dependents_of(&resolved)
             .into_iter()
             .filter(|dependent| !supplied.iter().any(|text| text == dependent))
@@ -875,14 +894,15 @@ impl SidGroup {
             wanted.insert(&qualified(*action));
         }
         let mut without_resource: Vec<String> = Vec::new();
-        // Adding the same format at the same level again changes nothing.
-        let mut added: HashSet<(&'static str, AccessLevel)> = HashSet::new();
+        // Adding the same format at the same level again changes nothing. (Formats are
+        // interned, so a format's address stands for its text.)
+        let mut added: FnvHashSet<(usize, AccessLevel)> = FnvHashSet::default();
         for &action in &resolved {
             for row in action.rows() {
                 let format = row_format(row);
                 if format == "*" {
                     without_resource.push(qualified(action));
-                } else if added.insert((format, action.access_level())) {
+                } else if added.insert((format.as_ptr() as usize, action.access_level())) {
                     self.add_by_arn_and_access_level(
                         format,
                         action.access_level(),
@@ -903,6 +923,7 @@ impl SidGroup {
             self.add_action_without_resource_constraint(action, MULT_MULT_NONE);
         }
         self.remove_actions_duplicated_in_wildcard_arn();
+        resolutions
     }
 
     /// An action granted on a resource need not be granted on `*` too.
