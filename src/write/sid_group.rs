@@ -222,20 +222,28 @@ struct TypeActions {
     dependents: Vec<&'static str>,
 }
 
-/// A set of `service:Action` texts compared without regard to ASCII case, as policy_sentry
-/// compares actions (they are ASCII), looked up without allocating.
-#[derive(Debug, Default)]
-struct CaselessSet {
+/// A set of `service:Action` texts (owned or borrowed) compared without regard to ASCII
+/// case, as policy_sentry compares actions (they are ASCII), looked up without allocating.
+#[derive(Debug)]
+struct CaselessSet<S = String> {
     /// `service:Action` texts by [`lookup_key`] (hash collisions are compared in full).
-    by_key: FnvHashMap<u64, Vec<String>>,
+    by_key: FnvHashMap<u64, Vec<S>>,
 }
 
-impl CaselessSet {
-    fn insert(&mut self, qualified: &str) {
+impl<S> Default for CaselessSet<S> {
+    fn default() -> Self {
+        CaselessSet {
+            by_key: FnvHashMap::default(),
+        }
+    }
+}
+
+impl<S: AsRef<str>> CaselessSet<S> {
+    fn insert(&mut self, qualified: S) {
         self.by_key
-            .entry(lookup_key(&[qualified]))
+            .entry(lookup_key(&[qualified.as_ref()]))
             .or_default()
-            .push(qualified.to_owned());
+            .push(qualified);
     }
 
     fn is_empty(&self) -> bool {
@@ -248,7 +256,7 @@ impl CaselessSet {
             .is_some_and(|candidates| {
                 candidates
                     .iter()
-                    .any(|candidate| candidate.eq_ignore_ascii_case(qualified))
+                    .any(|candidate| candidate.as_ref().eq_ignore_ascii_case(qualified))
             })
     }
 
@@ -258,9 +266,13 @@ impl CaselessSet {
             .get(&lookup_key(&[prefix, name]))
             .is_some_and(|candidates| {
                 candidates.iter().any(|candidate| {
-                    candidate.split_once(':').is_some_and(|(service, action)| {
-                        service.eq_ignore_ascii_case(prefix) && action.eq_ignore_ascii_case(name)
-                    })
+                    candidate
+                        .as_ref()
+                        .split_once(':')
+                        .is_some_and(|(service, action)| {
+                            service.eq_ignore_ascii_case(prefix)
+                                && action.eq_ignore_ascii_case(name)
+                        })
                 })
             })
     }
@@ -524,23 +536,14 @@ impl SidGroup {
             return;
         }
         let resolved = self.add_by_list_of_actions(&supplied);
-        // Every action placed in a statement, compared without regard to case.
-        let mut placed: FnvHashMap<u64, Vec<&str>> = FnvHashMap::default();
+        let mut placed: CaselessSet<&str> = CaselessSet::default();
         for action in self.sids.values().flat_map(|group| &group.actions) {
-            placed
-                .entry(lookup_key(&[action]))
-                .or_default()
-                .push(action);
+            placed.insert(action);
         }
-        let is_placed = |text: &str| {
-            placed
-                .get(&lookup_key(&[text]))
-                .is_some_and(|candidates| candidates.iter().any(|c| c.eq_ignore_ascii_case(text)))
-        };
         let mut warnings: Vec<(usize, &str)> = Vec::new();
         for ((index, text), action) in entries(&template.actions).zip(resolved) {
             let documented = action.map_or_else(|| text.to_owned(), qualified);
-            if !is_placed(&documented) {
+            if !placed.contains(&documented) {
                 warnings.push((index, text));
             }
         }
@@ -566,14 +569,14 @@ impl SidGroup {
             if !text.contains('*') {
                 if let Ok(action) = resolve_action(text) {
                     self.exclude_actions
-                        .insert(&qualified(action).to_lowercase());
+                        .insert(qualified(action).to_lowercase());
                 } else {
                     self.warn(
                         at("exclude-actions", index),
                         format!("{text:?} names no known action; it excludes nothing"),
                     );
                 }
-                self.exclude_actions.insert(&lower);
+                self.exclude_actions.insert(lower);
                 continue;
             }
             let prefix = text.split(':').next().unwrap_or_default();
@@ -589,7 +592,7 @@ impl SidGroup {
                     as_written.extend(action.name().chars().flat_map(char::to_lowercase));
                     if glob.matches(&as_written) {
                         self.exclude_actions
-                            .insert(&qualified(action).to_lowercase());
+                            .insert(qualified(action).to_lowercase());
                         matched = true;
                     }
                 }
@@ -601,7 +604,7 @@ impl SidGroup {
                         "{text:?} matches no action (the service prefix must be spelled as AWS does, e.g. s3:Get*); it excludes nothing"
                     ),
                 );
-                self.exclude_actions.insert(&lower);
+                self.exclude_actions.insert(lower);
             }
         }
     }
@@ -881,17 +884,17 @@ impl SidGroup {
             .into_iter()
             .filter(|dependent| !supplied.iter().any(|text| text == dependent))
             .collect();
-        let mut wanted = CaselessSet::default();
+        let mut wanted: CaselessSet = CaselessSet::default();
         for action in supplied
             .iter()
             .map(String::as_str)
             .chain(dependents.iter().copied())
         {
-            wanted.insert(action);
+            wanted.insert(action.to_owned());
         }
         // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
         for action in &resolved {
-            wanted.insert(&qualified(*action));
+            wanted.insert(qualified(*action));
         }
         let mut without_resource: Vec<String> = Vec::new();
         // Adding the same format at the same level again changes nothing. (Formats are
