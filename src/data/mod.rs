@@ -195,9 +195,15 @@ impl Action {
         string(self.record().name)
     }
 
-    /// `prefix:Name`, e.g. `s3:GetObject`.
+    /// `prefix:Name`, e.g. `s3:GetObject` (built directly: policy writing calls this for
+    /// every action it adds, and the formatting machinery costs several times more).
     pub fn qualified_name(self) -> String {
-        self.to_string()
+        let (prefix, name) = (self.service().prefix(), self.name());
+        let mut text = String::with_capacity(prefix.len() + 1 + name.len());
+        text.push_str(prefix);
+        text.push(':');
+        text.push_str(name);
+        text
     }
 
     /// The documented description.

@@ -472,16 +472,6 @@ fn push_capitalized(out: &mut String, mut chars: impl Iterator<Item = char>) {
     }
 }
 
-/// `service:Action` without the formatting machinery (this runs for every action added).
-fn qualified(action: Action) -> String {
-    let (prefix, name) = (action.service().prefix(), action.name());
-    let mut text = String::with_capacity(prefix.len() + 1 + name.len());
-    text.push_str(prefix);
-    text.push(':');
-    text.push_str(name);
-    text
-}
-
 fn dependents_of(actions: &[Action]) -> Vec<&'static str> {
     let mut dependents: Vec<&'static str> = Vec::new();
     for action in actions {
@@ -542,7 +532,7 @@ impl SidGroup {
         }
         let mut warnings: Vec<(usize, &str)> = Vec::new();
         for ((index, text), action) in entries(&template.actions).zip(resolved) {
-            let documented = action.map_or_else(|| text.to_owned(), qualified);
+            let documented = action.map_or_else(|| text.to_owned(), Action::qualified_name);
             if !placed.contains(&documented) {
                 warnings.push((index, text));
             }
@@ -569,7 +559,7 @@ impl SidGroup {
             if !text.contains('*') {
                 if let Ok(action) = resolve_action(text) {
                     self.exclude_actions
-                        .insert(qualified(action).to_lowercase());
+                        .insert(action.qualified_name().to_lowercase());
                 } else {
                     self.warn(
                         at("exclude-actions", index),
@@ -592,7 +582,7 @@ impl SidGroup {
                     as_written.extend(action.name().chars().flat_map(char::to_lowercase));
                     if glob.matches(&as_written) {
                         self.exclude_actions
-                            .insert(qualified(action).to_lowercase());
+                            .insert(action.qualified_name().to_lowercase());
                         matched = true;
                     }
                 }
@@ -798,7 +788,7 @@ impl SidGroup {
                         .filter(|action| {
                             wanted.is_none_or(|wanted| wanted.contains_action(**action))
                         })
-                        .map(|action| qualified(*action))
+                        .map(|action| action.qualified_name())
                         .collect();
                     self.sids.insert(
                         sid,
@@ -894,7 +884,7 @@ impl SidGroup {
         }
         // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
         for action in &resolved {
-            wanted.insert(qualified(*action));
+            wanted.insert(action.qualified_name());
         }
         let mut without_resource: Vec<String> = Vec::new();
         // Adding the same format at the same level again changes nothing. (Formats are
@@ -904,7 +894,7 @@ impl SidGroup {
             for row in action.rows() {
                 let format = row_format(row);
                 if format == "*" {
-                    without_resource.push(qualified(action));
+                    without_resource.push(action.qualified_name());
                 } else if added.insert((format.as_ptr() as usize, action.access_level())) {
                     self.add_by_arn_and_access_level(
                         format,
@@ -1000,7 +990,7 @@ impl SidGroup {
                             Group {
                                 arns: vec![arn.to_owned()],
                                 arn_format: format.to_owned(),
-                                actions: vec![qualified(action)],
+                                actions: vec![action.qualified_name()],
                             },
                         );
                     }
