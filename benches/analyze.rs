@@ -1,11 +1,12 @@
-//! Analysis speed: expansion, one policy, and account audits of a generated account with one
-//! and two worker threads.
+//! Analysis speed: expansion, one policy, and account audits of generated accounts with one
+//! and two worker threads, from parsing to the written reports.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use policy_sentry::analyze::account::{AuthorizationDetails, audit_account};
 use policy_sentry::analyze::{Config, Exclusions, PolicyDocument, analyze, expand};
+use policy_sentry::output::html;
 
 #[allow(dead_code, missing_debug_implementations)]
 #[path = "../examples/generate_account.rs"]
@@ -62,5 +63,55 @@ fn accounts(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, expansion, policies, accounts);
+/// What `analyze account --fmt html,json` does in-process on the account of the speed
+/// comparison in the README (2,050 principals, 1,726 policies): parse, audit, and both reports
+/// rendered concurrently (to a sink), with one and with two worker threads.
+fn large_account(c: &mut Criterion) {
+    let text = generate_account::generate(1000, 1000, 50, 1000).to_string();
+    let exclusions = Exclusions::defaults();
+    let config = Config::default();
+    let mut group = c.benchmark_group("account audit, 2,050 principals");
+    group.sample_size(10);
+    for jobs in [1, 2] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .unwrap();
+        let details = pool.install(|| AuthorizationDetails::parse(&text, "generated").unwrap());
+        let report = pool.install(|| audit_account(&details, &exclusions, &config));
+        group.bench_function(format!("parse, --jobs {jobs}"), |b| {
+            b.iter(|| pool.install(|| AuthorizationDetails::parse(black_box(&text), "generated")))
+        });
+        group.bench_function(format!("audit, --jobs {jobs}"), |b| {
+            b.iter(|| pool.install(|| audit_account(black_box(&details), &exclusions, &config)))
+        });
+        group.bench_function(format!("report.json, --jobs {jobs}"), |b| {
+            b.iter(|| pool.install(|| report.write_json(&mut std::io::sink())))
+        });
+        group.bench_function(format!("report.html, --jobs {jobs}"), |b| {
+            b.iter(|| pool.install(|| html::write_account(&report, &mut std::io::sink())))
+        });
+        group.bench_function(
+            format!("all: parse, audit, html and json, --jobs {jobs}"),
+            |b| {
+                b.iter(|| {
+                    pool.install(|| {
+                        let details = AuthorizationDetails::parse(black_box(&text), "generated")?;
+                        let report = audit_account(&details, &exclusions, &config);
+                        let (json, html) = rayon::join(
+                            || report.write_json(&mut std::io::sink()),
+                            || html::write_account(&report, &mut std::io::sink()),
+                        );
+                        json?;
+                        html?;
+                        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+                    })
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, expansion, policies, accounts, large_account);
 criterion_main!(benches);

@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Value, json};
 
 use super::exclusions::{Exclusions, Matchers};
@@ -131,8 +132,57 @@ pub struct PolicyVersion {
 
 impl AuthorizationDetails {
     /// Parses the JSON text; errors name `source` with line and column.
+    ///
+    /// The four lists are first split into their elements' raw text, and the elements are
+    /// then parsed in parallel on the current rayon pool: building the policy documents is
+    /// most of the work, and a large account file would otherwise be parsed on one core.
     pub fn parse(text: &str, source: &str) -> Result<AuthorizationDetails> {
-        serde_json::from_str(text).map_err(|error| policy_error(source, &error))
+        let raw: RawDetails =
+            serde_json::from_str(text).map_err(|error| policy_error(source, &error))?;
+        fn elements<'a, T: Deserialize<'a> + Send>(
+            items: &[&'a RawValue],
+        ) -> Vec<std::result::Result<T, (&'a RawValue, serde_json::Error)>> {
+            items
+                .par_iter()
+                .map(|item| serde_json::from_str(item.get()).map_err(|error| (*item, error)))
+                .collect()
+        }
+        // The lists are parsed side by side: a short one does not leave a worker idle.
+        let ((users, groups), (roles, policies)) = rayon::join(
+            || {
+                rayon::join(
+                    || elements::<UserDetail>(&raw.user_detail_list),
+                    || elements::<GroupDetail>(&raw.group_detail_list),
+                )
+            },
+            || {
+                rayon::join(
+                    || elements::<RoleDetail>(&raw.role_detail_list),
+                    || elements::<ManagedPolicyDetail>(&raw.policies),
+                )
+            },
+        );
+        // Report the error that comes first in the file, as a serial parse would.
+        let first_error = users
+            .iter()
+            .filter_map(|r| r.as_ref().err())
+            .chain(groups.iter().filter_map(|r| r.as_ref().err()))
+            .chain(roles.iter().filter_map(|r| r.as_ref().err()))
+            .chain(policies.iter().filter_map(|r| r.as_ref().err()))
+            .min_by_key(|(item, _)| item.get().as_ptr() as usize);
+        if let Some((item, error)) = first_error {
+            return Err(element_error(text, source, item, error));
+        }
+        // No element failed: keep the values.
+        fn ok<T, E>(results: Vec<std::result::Result<T, E>>) -> Vec<T> {
+            results.into_iter().flatten().collect()
+        }
+        Ok(AuthorizationDetails {
+            user_detail_list: ok(users),
+            group_detail_list: ok(groups),
+            role_detail_list: ok(roles),
+            policies: ok(policies),
+        })
     }
 
     /// Reads an account data file.
@@ -153,6 +203,47 @@ impl AuthorizationDetails {
         arns.filter_map(account_of_arn)
             .find(|account| *account != "aws")
             .map(str::to_owned)
+    }
+}
+
+/// The account data file with each list's elements left as raw JSON text, to be parsed apart.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct RawDetails<'a> {
+    #[serde(default, borrow)]
+    user_detail_list: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    group_detail_list: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    role_detail_list: Vec<&'a RawValue>,
+    #[serde(default, borrow)]
+    policies: Vec<&'a RawValue>,
+}
+
+/// An error in a list element, positioned in the whole file: serde_json counts lines and
+/// columns from the start of the element's own text.
+fn element_error(text: &str, source: &str, item: &RawValue, error: &serde_json::Error) -> Error {
+    let offset = item.get().as_ptr() as usize - text.as_ptr() as usize;
+    let before = &text[..offset];
+    let start_line = before.matches('\n').count() + 1;
+    let start_column = offset - before.rfind('\n').map_or(0, |newline| newline + 1);
+    let (line, column) = match error.line() {
+        0 => (start_line, start_column + 1),
+        1 => (start_line, start_column + error.column()),
+        line => (start_line + line - 1, error.column()),
+    };
+    match policy_error(source, error) {
+        Error::InvalidPolicy {
+            source_name,
+            message,
+            ..
+        } => Error::InvalidPolicy {
+            source_name,
+            line,
+            column,
+            message,
+        },
+        other => other,
     }
 }
 
@@ -476,7 +567,7 @@ impl AccountReport {
     /// Writes [`AccountReport::to_json`] as 4-space-indented JSON (the `report.json` of
     /// `analyze account`), byte for byte what [`crate::output::json::write_pretty`] gives for
     /// it, with policies and principals rendered in parallel on the current rayon pool.
-    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_json(&self, out: &mut (impl std::io::Write + Send)) -> std::io::Result<()> {
         use crate::output::json::{write_pretty_array_parallel, write_pretty_nested};
         out.write_all(b"{\n    \"account_id\": ")?;
         write_pretty_nested(&self.account_id, 1, out)?;
@@ -1038,6 +1129,66 @@ mod tests {
         let report = audit_account(&details, &Exclusions::default(), &Config::default());
         let streamed = serde_json::to_value(report.json_stream()).unwrap();
         assert_eq!(streamed, report.to_json());
+    }
+
+    #[test]
+    fn parallel_parse_equals_a_whole_document_parse() {
+        let text = r#"{
+  "Policies": [
+    {"PolicyName": "p", "Arn": "arn:aws:iam::123456789012:policy/p", "DefaultVersionId": "v1",
+     "PolicyVersionList": [{"Document": {"Statement": []}, "VersionId": "v1", "IsDefaultVersion": true}]}
+  ],
+  "UserDetailList": [
+    {"UserName": "alice", "Arn": "arn:aws:iam::123456789012:user/alice", "GroupList": ["devs"]},
+    {"UserName": "bob", "Arn": "arn:aws:iam::123456789012:user/bob",
+     "AttachedManagedPolicies": [{"PolicyArn": "arn:aws:iam::123456789012:policy/p"}]}
+  ],
+  "GroupDetailList": [{"GroupName": "devs", "Arn": "arn:aws:iam::123456789012:group/devs"}],
+  "RoleDetailList": [],
+  "IsTruncated": false
+}"#;
+        let parallel = AuthorizationDetails::parse(text, "details.json").unwrap();
+        let whole: AuthorizationDetails = serde_json::from_str(text).unwrap();
+        assert_eq!(format!("{parallel:?}"), format!("{whole:?}"));
+        assert_eq!(parallel.user_detail_list[1].user_name, "bob");
+
+        // Errors are placed in the whole file, as a whole-document parse places them: on an
+        // element's first line, on a later line, and the first of two errors in file order.
+        let broken = [
+            text.replace(r#""UserName": "bob""#, r#""UserName": 5"#),
+            text.replace(
+                r#""IsDefaultVersion": true"#,
+                r#""IsDefaultVersion": "yes""#,
+            ),
+            text.replace(r#""GroupName": "devs""#, r#""GroupName": null"#),
+            text.replace(
+                "\"GroupList\": [\"devs\"]}",
+                "\"GroupList\": [\"devs\"]\n     , \"Path\": 7}",
+            ),
+            text.replace(r#""UserName": "alice""#, r#""UserName": 1"#)
+                .replace(r#""GroupName": "devs""#, r#""GroupName": 2"#),
+            text.replace(r#""UserName": "bob""#, r#""UserName": 5"#)
+                .replace(r#""VersionId": "v1","#, r#""VersionId": 1,"#),
+        ];
+        for text in &broken {
+            let expected = serde_json::from_str::<AuthorizationDetails>(text).unwrap_err();
+            match AuthorizationDetails::parse(text, "details.json").unwrap_err() {
+                Error::InvalidPolicy {
+                    source_name,
+                    line,
+                    column,
+                    ..
+                } => {
+                    assert_eq!(source_name, "details.json");
+                    assert_eq!(
+                        (line, column),
+                        (expected.line(), expected.column()),
+                        "{text}"
+                    );
+                }
+                other => panic!("unexpected error {other}"),
+            }
+        }
     }
 
     #[test]

@@ -6,8 +6,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use rayon::prelude::*;
 
-use policy_sentry::analyze::account::{AuthorizationDetails, audit_account_with_progress};
+use policy_sentry::analyze::account::{
+    AccountReport, AuthorizationDetails, audit_account_with_progress,
+};
 use policy_sentry::analyze::exclusions::{Exclusions, TEMPLATE};
 use policy_sentry::analyze::expand::expanded_policy;
 use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severity};
@@ -286,13 +289,50 @@ fn json_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) -> Resu
     Ok(())
 }
 
+/// Writes one report file of an account audit into `dir`, atomically: it is written beside the
+/// report and renamed over it, so an interrupted or failed run leaves the previous report (or
+/// none), never a partial one.
+fn write_account_report(
+    report: &AccountReport,
+    fmt: ReportFormat,
+    dir: &Path,
+    input_uri: &str,
+) -> Result<PathBuf, CliError> {
+    let path = dir.join(format!("report.{}", fmt.extension()));
+    let io = |source| CliError::Library(Error::io(&path, source));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|source| Error::io(dir, source))?;
+    {
+        let mut file = std::io::BufWriter::new(temp.as_file_mut());
+        match fmt {
+            ReportFormat::Json => report.write_json(&mut file).map_err(io)?,
+            ReportFormat::Csv => csv::write_account(report, &mut file)?,
+            ReportFormat::Markdown => markdown::write_account(report, &mut file).map_err(io)?,
+            ReportFormat::Html => html::write_account(report, &mut file).map_err(io)?,
+            ReportFormat::Sarif => {
+                sarif::write(&sarif::account(report, input_uri), &mut file).map_err(io)?
+            }
+            ReportFormat::Text => {}
+        }
+        file.flush().map_err(io)?;
+    }
+    temp.persist(&path).map_err(|error| io(error.error))?;
+    Ok(path)
+}
+
 fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     if args.fmt.contains(&ReportFormat::Text) {
         return Err(CliError::Usage(
             "--fmt text is not a report file; the summary is printed anyway".into(),
         ));
     }
-    let details = AuthorizationDetails::from_path(&args.input)?;
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = args.jobs {
+        pool = pool.num_threads(jobs as usize);
+    }
+    let pool = pool
+        .build()
+        .map_err(|error| CliError::Usage(format!("--jobs: {error}")))?;
+    let details = pool.install(|| AuthorizationDetails::from_path(&args.input))?;
     let exclusions = match &args.exclusions {
         Some(path) => Exclusions::from_path(path)?,
         None => Exclusions::defaults(),
@@ -303,13 +343,6 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
         flag_all_risky_actions: args.flag_all_risky_actions,
         ..Config::default()
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = args.jobs {
-        pool = pool.num_threads(jobs as usize);
-    }
-    let pool = pool
-        .build()
-        .map_err(|error| CliError::Usage(format!("--jobs: {error}")))?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(0);
         bar.set_style(
@@ -349,38 +382,32 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
         );
     }
     let input_uri = args.input.to_string_lossy().replace('\\', "/");
-    for fmt in &args.fmt {
-        if *fmt == ReportFormat::Text {
-            // The summary goes to standard output below.
-            continue;
-        }
-        let path = args.output_dir.join(format!("report.{}", fmt.extension()));
-        let io = |source| CliError::Library(Error::io(&path, source));
-        // Written beside the report and renamed over it: an interrupted or failed run leaves
-        // the previous report (or none), never a partial one.
-        let mut temp = tempfile::NamedTempFile::new_in(&args.output_dir)
-            .map_err(|source| Error::io(&args.output_dir, source))?;
-        {
-            let mut file = std::io::BufWriter::new(temp.as_file_mut());
-            match fmt {
-                ReportFormat::Json => pool.install(|| report.write_json(&mut file)).map_err(io)?,
-                ReportFormat::Csv => csv::write_account(&report, &mut file)?,
-                ReportFormat::Markdown => {
-                    markdown::write_account(&report, &mut file).map_err(io)?
-                }
-                ReportFormat::Html => html::write_account(&report, &mut file).map_err(io)?,
-                ReportFormat::Sarif => {
-                    sarif::write(&sarif::account(&report, &input_uri), &mut file).map_err(io)?
-                }
-                ReportFormat::Text => {}
-            }
-            file.flush().map_err(io)?;
-        }
-        temp.persist(&path).map_err(|error| io(error.error))?;
-        eprintln!("wrote {}", path.display());
+    // The report files are written concurrently, each rendered on the same pool, so that one
+    // format's serial parts overlap another's work; meanwhile the account data, no longer
+    // needed, is freed and the summary for standard output is prepared.
+    let (written, (summary, max_severity)) = pool.install(|| {
+        rayon::join(
+            || -> Vec<Result<PathBuf, CliError>> {
+                args.fmt
+                    .par_iter()
+                    .filter(|fmt| **fmt != ReportFormat::Text) // the summary goes to stdout
+                    .map(|fmt| write_account_report(&report, *fmt, &args.output_dir, &input_uri))
+                    .collect()
+            },
+            || {
+                drop(details);
+                let mut summary = Vec::new();
+                let written = text::write_account_summary(&report, &mut summary);
+                (written.map(|()| summary), report.max_severity())
+            },
+        )
+    });
+    for path in written {
+        eprintln!("wrote {}", path?.display());
     }
-    text::write_account_summary(&report, out).map_err(io_error)?;
-    Ok(exit_for(report.max_severity(), args.fail_on))
+    out.write_all(&summary.map_err(io_error)?)
+        .map_err(io_error)?;
+    Ok(exit_for(max_severity, args.fail_on))
 }
 
 pub fn run(command: AnalyzeCommand, out: &mut impl Write) -> Result<Exit, CliError> {

@@ -6,12 +6,16 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::analyze::account::{AccountReport, Via};
+use rayon::prelude::*;
+
+use crate::analyze::account::{AccountReport, PolicyEntry, PrincipalEntry, Via};
 use crate::analyze::{Category, Findings};
 use crate::data::Action;
 
 /// How many actions a table cell shows before summarising the rest.
 const CELL_LIMIT: usize = 60;
+/// How many holders of a policy its findings row names.
+const HOLDER_LIMIT: usize = 10;
 
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -105,7 +109,147 @@ document.getElementById('filter').addEventListener('input', function (event) {
 });
 "#;
 
-/// Writes the report.
+/// One principal's drill-down section.
+fn principal_section(report: &AccountReport, index: usize, principal: &PrincipalEntry) -> String {
+    let mut html = String::new();
+    let categories: Vec<Category> = principal.findings.categories().collect();
+    let trust: Vec<Category> = Category::TRUST
+        .into_iter()
+        .filter(|c| !principal.trust.items(*c).is_empty())
+        .collect();
+    let label = escape(&report.principal_label(index));
+    let status = if principal.excluded {
+        "excluded".to_owned()
+    } else {
+        format!("{} finding categories", categories.len() + trust.len())
+    };
+    let _ = writeln!(
+        html,
+        "<details class=\"principal\"><summary>{label} — {status}</summary>"
+    );
+    let policies: Vec<String> = principal
+        .policies
+        .iter()
+        .map(|(p, via)| {
+            let policy = &report.policies[*p];
+            let via = match via {
+                Via::Direct => String::new(),
+                Via::Group(group) => format!(" via group {}", escape(group)),
+            };
+            let excluded = if policy.excluded { " (excluded)" } else { "" };
+            format!(
+                "{} <small>{}{via}{excluded}</small>",
+                escape(&policy.name),
+                policy.kind.as_str()
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        html,
+        "<p>ARN <code>{}</code><br>Policies: {}</p>",
+        escape(&principal.arn),
+        if policies.is_empty() {
+            "none".to_owned()
+        } else {
+            policies.join(", ")
+        }
+    );
+    if !categories.is_empty() || !trust.is_empty() {
+        html.push_str("<table><thead><tr><th>Category</th><th>Count</th><th>Its policies with such findings</th></tr></thead><tbody>\n");
+        for category in categories {
+            let sources: Vec<String> = principal
+                .policies
+                .iter()
+                .map(|(p, _)| &report.policies[*p])
+                .filter(|p| !p.excluded && report.policy_report(p).findings.has(category))
+                .map(|p| escape(&p.name))
+                .collect();
+            let detail = if category == Category::PrivilegeEscalation {
+                let methods: Vec<String> = principal
+                    .findings
+                    .privilege_escalation
+                    .iter()
+                    .map(|m| escape(m.name))
+                    .collect();
+                format!(
+                    "{}<br><small>methods: {}</small>",
+                    sources.join(", "),
+                    methods.join(", ")
+                )
+            } else {
+                sources.join(", ")
+            };
+            let _ = writeln!(
+                html,
+                "<tr><td>{category}</td><td class=\"n\">{}</td><td>{detail}</td></tr>",
+                principal.findings.count(category)
+            );
+        }
+        for category in trust {
+            let _ = writeln!(
+                html,
+                "<tr><td>{category}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+                principal.trust.items(category).len(),
+                escape(&principal.trust.items(category).join(", "))
+            );
+        }
+        html.push_str("</tbody></table>\n");
+    }
+    html.push_str("</details>\n");
+    html
+}
+
+/// The findings-table row of a policy in a category, if it has such findings.
+fn policy_row(report: &AccountReport, policy: &PolicyEntry, category: Category) -> Option<String> {
+    let findings = &report.policy_report(policy).findings;
+    if !findings.has(category) {
+        return None;
+    }
+    // A managed policy can be held by thousands: the cell names ten.
+    let holders: Vec<String> = policy
+        .attached_to
+        .iter()
+        .take(HOLDER_LIMIT)
+        .map(|i| escape(&report.principal_label(*i)))
+        .collect();
+    let holders = if policy.attached_to.len() > HOLDER_LIMIT {
+        format!(
+            "{}, … ({} in all)",
+            holders.join(", "),
+            policy.attached_to.len()
+        )
+    } else {
+        holders.join(", ")
+    };
+    let severity = category.severity().as_str();
+    Some(format!(
+        "<tr class=\"finding\"><td><span class=\"sev {severity}\">{severity}</span></td><td>{category}</td><td>{}</td><td>{}</td><td>{holders}</td><td>{}</td></tr>\n",
+        escape(&policy.name),
+        policy.kind.as_str(),
+        findings_cell(findings, category),
+    ))
+}
+
+/// The findings-table row of a role's trust policy in a trust category, if it has such findings.
+fn trust_row(principal: &PrincipalEntry, category: Category) -> Option<String> {
+    let items = principal.trust.items(category);
+    if items.is_empty() {
+        return None;
+    }
+    let severity = category.severity().as_str();
+    let trusted: Vec<String> = items
+        .iter()
+        .map(|i| format!("<code>{}</code>", escape(i)))
+        .collect();
+    Some(format!(
+        "<tr class=\"finding\"><td><span class=\"sev {severity}\">{severity}</span></td><td>{category}</td><td>{}</td><td>trust policy</td><td>Role/{}</td><td>{}</td></tr>\n",
+        escape(&principal.name),
+        escape(&principal.name),
+        trusted.join(", "),
+    ))
+}
+
+/// Writes the report, rendering its rows and sections on the current rayon pool.
 pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result<()> {
     let account = report.account_id.as_deref().unwrap_or("(unknown account)");
     let mut html = String::new();
@@ -135,54 +279,28 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
 
     html.push_str("<h2 id=\"findings\">Findings</h2>\n<p><input id=\"filter\" type=\"search\" placeholder=\"Filter by policy, principal, category or action\" aria-label=\"Filter findings\"> <span id=\"shown\"></span> shown</p>\n");
     html.push_str("<table id=\"findings-table\"><thead><tr><th>Severity</th><th>Category</th><th>Policy or role</th><th>Type</th><th>Held by</th><th>Findings</th></tr></thead><tbody>\n");
+    // Rows and principal sections are rendered in parallel on the current rayon pool and
+    // joined in order: a large account has thousands of each.
     let mut rows = 0usize;
     for category in Category::POLICY {
-        for policy in report.policies.iter().filter(|p| !p.excluded) {
-            let findings = &report.policy_report(policy).findings;
-            if !findings.has(category) {
-                continue;
-            }
-            rows += 1;
-            let holders: Vec<String> = policy
-                .attached_to
-                .iter()
-                .map(|i| escape(&report.principal_label(*i)))
-                .collect();
-            let holders = if holders.len() > 10 {
-                format!("{}, … ({} in all)", holders[..10].join(", "), holders.len())
-            } else {
-                holders.join(", ")
-            };
-            let severity = category.severity().as_str();
-            let _ = writeln!(
-                html,
-                "<tr class=\"finding\"><td><span class=\"sev {severity}\">{severity}</span></td><td>{category}</td><td>{}</td><td>{}</td><td>{holders}</td><td>{}</td></tr>",
-                escape(&policy.name),
-                policy.kind.as_str(),
-                findings_cell(findings, category),
-            );
-        }
+        let rendered: Vec<String> = report
+            .policies
+            .par_iter()
+            .filter(|policy| !policy.excluded)
+            .filter_map(|policy| policy_row(report, policy, category))
+            .collect();
+        rows += rendered.len();
+        html.extend(rendered);
     }
     for category in Category::TRUST {
-        for principal in report.principals.iter().filter(|p| !p.excluded) {
-            let items = principal.trust.items(category);
-            if items.is_empty() {
-                continue;
-            }
-            rows += 1;
-            let severity = category.severity().as_str();
-            let trusted: Vec<String> = items
-                .iter()
-                .map(|i| format!("<code>{}</code>", escape(i)))
-                .collect();
-            let _ = writeln!(
-                html,
-                "<tr class=\"finding\"><td><span class=\"sev {severity}\">{severity}</span></td><td>{category}</td><td>{}</td><td>trust policy</td><td>Role/{}</td><td>{}</td></tr>",
-                escape(&principal.name),
-                escape(&principal.name),
-                trusted.join(", "),
-            );
-        }
+        let rendered: Vec<String> = report
+            .principals
+            .par_iter()
+            .filter(|principal| !principal.excluded)
+            .filter_map(|principal| trust_row(principal, category))
+            .collect();
+        rows += rendered.len();
+        html.extend(rendered);
     }
     html.push_str("</tbody></table>\n");
     if rows == 0 {
@@ -190,92 +308,13 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
     }
 
     html.push_str("<h2 id=\"principals\">Principals</h2>\n");
-    for (index, principal) in report.principals.iter().enumerate() {
-        let categories: Vec<Category> = principal.findings.categories().collect();
-        let trust: Vec<Category> = Category::TRUST
-            .into_iter()
-            .filter(|c| !principal.trust.items(*c).is_empty())
-            .collect();
-        let label = escape(&report.principal_label(index));
-        let status = if principal.excluded {
-            "excluded".to_owned()
-        } else {
-            format!("{} finding categories", categories.len() + trust.len())
-        };
-        let _ = writeln!(
-            html,
-            "<details class=\"principal\"><summary>{label} — {status}</summary>"
-        );
-        let policies: Vec<String> = principal
-            .policies
-            .iter()
-            .map(|(p, via)| {
-                let policy = &report.policies[*p];
-                let via = match via {
-                    Via::Direct => String::new(),
-                    Via::Group(group) => format!(" via group {}", escape(group)),
-                };
-                let excluded = if policy.excluded { " (excluded)" } else { "" };
-                format!(
-                    "{} <small>{}{via}{excluded}</small>",
-                    escape(&policy.name),
-                    policy.kind.as_str()
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            html,
-            "<p>ARN <code>{}</code><br>Policies: {}</p>",
-            escape(&principal.arn),
-            if policies.is_empty() {
-                "none".to_owned()
-            } else {
-                policies.join(", ")
-            }
-        );
-        if !categories.is_empty() || !trust.is_empty() {
-            html.push_str("<table><thead><tr><th>Category</th><th>Count</th><th>Its policies with such findings</th></tr></thead><tbody>\n");
-            for category in categories {
-                let sources: Vec<String> = principal
-                    .policies
-                    .iter()
-                    .map(|(p, _)| &report.policies[*p])
-                    .filter(|p| !p.excluded && report.policy_report(p).findings.has(category))
-                    .map(|p| escape(&p.name))
-                    .collect();
-                let detail = if category == Category::PrivilegeEscalation {
-                    let methods: Vec<String> = principal
-                        .findings
-                        .privilege_escalation
-                        .iter()
-                        .map(|m| escape(m.name))
-                        .collect();
-                    format!(
-                        "{}<br><small>methods: {}</small>",
-                        sources.join(", "),
-                        methods.join(", ")
-                    )
-                } else {
-                    sources.join(", ")
-                };
-                let _ = writeln!(
-                    html,
-                    "<tr><td>{category}</td><td class=\"n\">{}</td><td>{detail}</td></tr>",
-                    principal.findings.count(category)
-                );
-            }
-            for category in trust {
-                let _ = writeln!(
-                    html,
-                    "<tr><td>{category}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                    principal.trust.items(category).len(),
-                    escape(&principal.trust.items(category).join(", "))
-                );
-            }
-            html.push_str("</tbody></table>\n");
-        }
-        html.push_str("</details>\n");
-    }
+    let sections: Vec<String> = report
+        .principals
+        .par_iter()
+        .enumerate()
+        .map(|(index, principal)| principal_section(report, index, principal))
+        .collect();
+    html.extend(sections);
 
     html.push_str("<h2 id=\"definitions\">Risk categories</h2>\n<dl>\n");
     for category in Category::ALL {

@@ -143,12 +143,13 @@ const INDENT: &str = "    ";
 
 /// Writes the elements of a JSON array nested `depth` levels deep, exactly as [`write_pretty`]
 /// would, rendering each element with `render` on the current rayon pool, a chunk at a time,
-/// so a large report is serialised in parallel without being held in memory whole.
+/// so a large report is serialised in parallel without being held in memory whole. A chunk is
+/// written while the next one renders, so the writes overlap the work.
 pub fn write_pretty_array_parallel<'a, T: Sync, R: Serialize>(
     items: &'a [T],
     depth: usize,
     render: impl Fn(&'a T) -> R + Sync,
-    out: &mut impl Write,
+    out: &mut (impl Write + Send),
 ) -> io::Result<()> {
     use rayon::prelude::*;
     // Large enough to keep both cores busy, small enough to bound the memory held.
@@ -169,19 +170,32 @@ pub fn write_pretty_array_parallel<'a, T: Sync, R: Serialize>(
             write_pretty_nested(&render(item), depth + 1, out)?;
         }
     } else {
-        for (chunk_index, chunk) in items.chunks(CHUNK).enumerate() {
-            let rendered: Vec<io::Result<Vec<u8>>> = chunk
+        let render_chunk = |(chunk_index, chunk): (usize, &'a [T])| -> Vec<io::Result<Vec<u8>>> {
+            chunk
                 .par_iter()
-                .map(|item| {
+                .enumerate()
+                .map(|(index, item)| {
                     let mut element = Vec::new();
+                    start_element(&mut element, chunk_index == 0 && index == 0)?;
                     write_pretty_nested(&render(item), depth + 1, &mut element)?;
                     Ok(element)
                 })
-                .collect();
-            for (index, element) in rendered.into_iter().enumerate() {
-                start_element(out, chunk_index == 0 && index == 0)?;
-                out.write_all(&element?)?;
-            }
+                .collect()
+        };
+        let mut chunks = items.chunks(CHUNK).enumerate();
+        let mut pending = chunks.next().map(render_chunk);
+        while let Some(rendered) = pending {
+            let next = chunks.next();
+            let (written, rendered_next) = rayon::join(
+                || {
+                    rendered
+                        .into_iter()
+                        .try_for_each(|element| out.write_all(&element?))
+                },
+                || next.map(render_chunk),
+            );
+            written?;
+            pending = rendered_next;
         }
     }
     out.write_all(b"\n")?;
