@@ -18,7 +18,8 @@ use super::exclusions::{Exclusions, Matchers};
 use super::expand::pattern_matches;
 use super::policy::{ActionClause, Effect, PolicyDocument, policy_error};
 use super::report::{
-    Category, Config, Findings, FindingsJson, Grants, PolicyReport, Rules, Severity,
+    Category, CategorySummaryJson, Config, Findings, FindingsJson, Grants, PolicyReport, Rules,
+    Severity,
 };
 use super::risk::COMPUTE_SERVICE_PRINCIPALS;
 use crate::data::Action;
@@ -514,39 +515,30 @@ impl AccountReport {
         }
     }
 
-    fn principal_json(&self, principal: &PrincipalEntry) -> Value {
-        let held: Vec<Value> = principal
-                    .policies
-                    .iter()
-                    .map(|(index, via)| {
-                        let policy = &self.policies[*index];
-                        json!({
-                            "policy": policy.name,
-                            "type": policy.kind.as_str(),
-                            "via": match via { Via::Direct => "direct".to_owned(), Via::Group(g) => format!("group {g}") },
-                            "excluded": policy.excluded,
-                        })
-                    })
-                    .collect();
-        let mut findings = principal.findings.to_summary_json();
-        if principal.kind == PrincipalKind::Role
-            && let Value::Object(map) = &mut findings
-        {
-            for category in Category::TRUST {
-                map.insert(
-                            category.name().to_owned(),
-                            json!({"severity": category.severity(), "principals": principal.trust.items(category)}),
-                        );
-            }
+    fn principal_json<'a>(&'a self, principal: &'a PrincipalEntry) -> PrincipalJson<'a> {
+        PrincipalJson {
+            principal: &principal.name,
+            kind: principal.kind.as_str(),
+            arn: &principal.arn,
+            excluded: principal.excluded,
+            policies: principal
+                .policies
+                .iter()
+                .map(|(index, via)| {
+                    let policy = &self.policies[*index];
+                    HeldPolicyJson {
+                        policy: &policy.name,
+                        kind: policy.kind.as_str(),
+                        via: match via {
+                            Via::Direct => Cow::Borrowed("direct"),
+                            Via::Group(group) => Cow::Owned(format!("group {group}")),
+                        },
+                        excluded: policy.excluded,
+                    }
+                })
+                .collect(),
+            findings: (!principal.excluded).then_some(PrincipalFindingsJson(principal)),
         }
-        json!({
-            "principal": principal.name,
-            "type": principal.kind.as_str(),
-            "arn": principal.arn,
-            "excluded": principal.excluded,
-            "policies": held,
-            "findings": if principal.excluded { Value::Null } else { findings },
-        })
     }
 
     /// The report as JSON: `account_id`, `summary`, `policies` (each with its findings and
@@ -625,6 +617,56 @@ struct PolicyJson<'a> {
     unrestrictable_actions: usize,
     unknown_actions: Vec<&'a str>,
     findings: Option<FindingsJson<'a>>,
+}
+
+/// One principal of the account report.
+#[derive(serde::Serialize)]
+struct PrincipalJson<'a> {
+    principal: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    arn: &'a str,
+    excluded: bool,
+    policies: Vec<HeldPolicyJson<'a>>,
+    findings: Option<PrincipalFindingsJson<'a>>,
+}
+
+/// A policy a principal holds, and how.
+#[derive(serde::Serialize)]
+struct HeldPolicyJson<'a> {
+    policy: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    via: Cow<'a, str>,
+    excluded: bool,
+}
+
+/// A principal's combined findings as [`Findings::to_summary_json`] gives them, plus the
+/// trust findings of a role.
+struct PrincipalFindingsJson<'a>(&'a PrincipalEntry);
+
+impl serde::Serialize for PrincipalFindingsJson<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let principal = self.0;
+        let findings = &principal.findings;
+        let mut map = serializer.serialize_map(None)?;
+        for category in Category::POLICY {
+            map.serialize_entry(category.name(), &CategorySummaryJson(findings, category))?;
+        }
+        if principal.kind == PrincipalKind::Role {
+            for category in Category::TRUST {
+                map.serialize_entry(
+                    category.name(),
+                    &json!({"severity": category.severity(), "principals": principal.trust.items(category)}),
+                )?;
+            }
+        }
+        map.end()
+    }
 }
 
 impl serde::Serialize for JsonStream<'_> {

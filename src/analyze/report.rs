@@ -464,27 +464,11 @@ impl Findings {
     /// names of PrivilegeEscalation and the services of ServiceWildcard (used per principal in
     /// account reports, where the actions are listed per policy).
     pub fn to_summary_json(&self) -> Value {
-        let mut out = Map::new();
-        for category in Category::POLICY {
-            let mut entry = Map::new();
-            entry.insert("severity".into(), json!(category.severity()));
-            entry.insert("count".into(), json!(self.count(category)));
-            match category {
-                Category::PrivilegeEscalation => {
-                    let methods: Vec<&str> =
-                        self.privilege_escalation.iter().map(|m| m.name).collect();
-                    entry.insert("methods".into(), json!(methods));
-                }
-                Category::ServiceWildcard => {
-                    let services: Vec<&str> =
-                        self.service_wildcard.iter().map(|s| s.prefix()).collect();
-                    entry.insert("services".into(), json!(services));
-                }
-                _ => {}
-            }
-            out.insert(category.name().into(), Value::Object(entry));
-        }
-        Value::Object(out)
+        let entries = Category::POLICY.into_iter().map(|category| {
+            let entry = serde_json::to_value(CategorySummaryJson(self, category));
+            (category.name().to_owned(), entry.unwrap_or(Value::Null))
+        });
+        Value::Object(entries.collect())
     }
 
     /// The findings as JSON: every policy category, with `severity` and sorted `actions`;
@@ -547,6 +531,40 @@ impl Serialize for CategoryJson<'_> {
                     .map(|method| {
                         json!({"method": method.name, "actions": method.actions, "link": method.link})
                     })
+                    .collect();
+                map.serialize_entry("methods", &methods)?;
+            }
+            Category::ServiceWildcard => {
+                let services: Vec<&str> = findings
+                    .service_wildcard
+                    .iter()
+                    .map(|s| s.prefix())
+                    .collect();
+                map.serialize_entry("services", &services)?;
+            }
+            _ => {}
+        }
+        map.end()
+    }
+}
+
+/// One category of [`Findings::to_summary_json`]: severity, count, and the escalation
+/// methods or wildcard services, serialised without building a value.
+pub(crate) struct CategorySummaryJson<'a>(pub(crate) &'a Findings, pub(crate) Category);
+
+impl Serialize for CategorySummaryJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let CategorySummaryJson(findings, category) = *self;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("severity", &category.severity())?;
+        map.serialize_entry("count", &findings.count(category))?;
+        match category {
+            Category::PrivilegeEscalation => {
+                let methods: Vec<&str> = findings
+                    .privilege_escalation
+                    .iter()
+                    .map(|m| m.name)
                     .collect();
                 map.serialize_entry("methods", &methods)?;
             }
