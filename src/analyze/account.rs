@@ -209,7 +209,7 @@ impl AuthorizationDetails {
 
 /// The account data file with each list's elements left as raw JSON text, to be parsed apart.
 #[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[serde(rename_all = "PascalCase", expecting = "struct AuthorizationDetails")]
 struct RawDetails<'a> {
     #[serde(default, borrow)]
     user_detail_list: Vec<&'a RawValue>,
@@ -1212,24 +1212,13 @@ mod tests {
             text.replace(r#""UserName": "bob""#, r#""UserName": 5"#)
                 .replace(r#""VersionId": "v1","#, r#""VersionId": 1,"#),
         ];
-        for text in &broken {
+        for text in broken.iter().map(String::as_str).chain(["5", "[5]"]) {
             let expected = serde_json::from_str::<AuthorizationDetails>(text).unwrap_err();
-            match AuthorizationDetails::parse(text, "details.json").unwrap_err() {
-                Error::InvalidPolicy {
-                    source_name,
-                    line,
-                    column,
-                    ..
-                } => {
-                    assert_eq!(source_name, "details.json");
-                    assert_eq!(
-                        (line, column),
-                        (expected.line(), expected.column()),
-                        "{text}"
-                    );
-                }
-                other => panic!("unexpected error {other}"),
-            }
+            let expected = policy_error("details.json", &expected);
+            let error = AuthorizationDetails::parse(text, "details.json").unwrap_err();
+            assert!(matches!(error, Error::InvalidPolicy { .. }), "{error}");
+            // Same file, line, column and message.
+            assert_eq!(error.to_string(), expected.to_string(), "{text}");
         }
     }
 
