@@ -17,7 +17,7 @@ use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severi
 use policy_sentry::error::Error;
 use policy_sentry::output::{csv, html, json, markdown, sarif, text};
 
-use super::{CliError, Exit};
+use super::{CliError, Exit, write_atomically_with};
 
 #[derive(Debug, Subcommand)]
 pub enum AnalyzeCommand {
@@ -289,9 +289,8 @@ fn json_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) -> Resu
     Ok(())
 }
 
-/// Writes one report file of an account audit into `dir`, atomically: it is written beside the
-/// report and renamed over it, so an interrupted or failed run leaves the previous report (or
-/// none), never a partial one.
+/// Writes one report file of an account audit into `dir`, atomically: an interrupted or
+/// failed run leaves the previous report (or none), never a partial one.
 fn write_account_report(
     report: &AccountReport,
     fmt: ReportFormat,
@@ -300,22 +299,20 @@ fn write_account_report(
 ) -> Result<PathBuf, CliError> {
     let path = dir.join(format!("report.{}", fmt.extension()));
     let io = |source| CliError::Library(Error::io(&path, source));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|source| Error::io(dir, source))?;
-    {
-        let mut file = std::io::BufWriter::new(temp.as_file_mut());
-        match fmt {
-            ReportFormat::Json => report.write_json(&mut file).map_err(io)?,
-            ReportFormat::Csv => csv::write_account(report, &mut file)?,
-            ReportFormat::Markdown => markdown::write_account(report, &mut file).map_err(io)?,
-            ReportFormat::Html => html::write_account(report, &mut file).map_err(io)?,
+    write_atomically_with(
+        &path,
+        |file| match fmt {
+            ReportFormat::Json => report.write_json(file).map_err(io),
+            ReportFormat::Csv => Ok(csv::write_account(report, file)?),
+            ReportFormat::Markdown => markdown::write_account(report, file).map_err(io),
+            ReportFormat::Html => html::write_account(report, file).map_err(io),
             ReportFormat::Sarif => {
-                sarif::write(&sarif::account(report, input_uri), &mut file).map_err(io)?
+                sarif::write(&sarif::account(report, input_uri), file).map_err(io)
             }
-            ReportFormat::Text => {}
-        }
-        file.flush().map_err(io)?;
-    }
-    temp.persist(&path).map_err(|error| io(error.error))?;
+            ReportFormat::Text => Ok(()),
+        },
+        io,
+    )?;
     Ok(path)
 }
 

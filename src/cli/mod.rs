@@ -260,16 +260,43 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
 }
 
 /// Writes a file so that readers see the old content or the new, never a partial one: the
-/// bytes go to a temporary file in the same directory, which is then renamed over `path`.
+/// bytes go to a temporary file in the same directory, synced to disk, which is then renamed
+/// over `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace_file(path, true, |out| out.write_all(bytes), |error| error)
+}
+
+/// [`write_atomically`] for a file written a piece at a time through a buffer, and not synced
+/// to disk (large files that a run regenerates): `write` fills it, and I/O errors of the
+/// temporary file become `E` through `io_error`.
+pub fn write_atomically_with<E>(
+    path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<&mut std::fs::File>) -> Result<(), E>,
+    io_error: impl Fn(io::Error) -> E,
+) -> Result<(), E> {
+    replace_file(path, false, write, io_error)
+}
+
+fn replace_file<E>(
+    path: &Path,
+    sync: bool,
+    write: impl FnOnce(&mut io::BufWriter<&mut std::fs::File>) -> Result<(), E>,
+    io_error: impl Fn(io::Error) -> E,
+) -> Result<(), E> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(bytes)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|error| error.error)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(&io_error)?;
+    {
+        let mut out = io::BufWriter::new(file.as_file_mut());
+        write(&mut out)?;
+        out.flush().map_err(&io_error)?;
+    }
+    if sync {
+        file.as_file().sync_all().map_err(&io_error)?;
+    }
+    file.persist(path).map_err(|error| io_error(error.error))?;
     Ok(())
 }
 
