@@ -491,6 +491,15 @@ pub struct FindingsJson<'a>(&'a Findings);
 /// An action serialised as `prefix:Name` without allocating.
 struct Name(Action);
 
+/// A set's actions serialised as a sorted list of names, without collecting them first.
+struct SortedNames<'a>(&'a ActionSet);
+
+impl Serialize for SortedNames<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.sorted_iter().map(Name))
+    }
+}
+
 impl Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&self.0)
@@ -517,10 +526,7 @@ impl Serialize for CategoryJson<'_> {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("severity", &category.severity())?;
         match findings.set(*category) {
-            Some(set) => map.serialize_entry(
-                "actions",
-                &set.sorted().into_iter().map(Name).collect::<Vec<_>>(),
-            )?,
+            Some(set) => map.serialize_entry("actions", &SortedNames(set))?,
             None => map.serialize_entry("actions", &findings.actions(*category))?,
         }
         match category {

@@ -234,38 +234,33 @@ impl ActionSet {
     /// The actions sorted by `prefix:Name` in byte order, without building the names: small
     /// sets are sorted by a precomputed rank, large ones read off the global order.
     pub fn sorted(&self) -> Vec<Action> {
+        self.sorted_iter().collect()
+    }
+
+    /// [`ActionSet::sorted`] as an iterator: a large set is read off the global order as it
+    /// goes, without collecting it first.
+    pub fn sorted_iter(&self) -> impl Iterator<Item = Action> + '_ {
         let (order, rank) = name_order();
-        let len = self.len();
-        if len < 512 {
+        let small = (self.len() < 512).then(|| {
             let mut actions: Vec<Action> = self.iter().collect();
             actions.sort_unstable_by_key(|action| rank[action.index()]);
             actions
-        } else {
-            let mut actions = Vec::with_capacity(len);
-            actions.extend(
-                order
-                    .iter()
-                    .filter_map(|index| Action::from_index(*index as usize))
-                    .filter(|action| self.contains(*action)),
-            );
-            actions
-        }
+        });
+        let large = small.is_none().then(|| {
+            order
+                .iter()
+                .filter_map(|index| Action::from_index(*index as usize))
+                .filter(|action| self.contains(*action))
+        });
+        small
+            .into_iter()
+            .flatten()
+            .chain(large.into_iter().flatten())
     }
 
     /// The first `limit` actions in [`ActionSet::sorted`] order, stopping early.
     pub fn sorted_prefix(&self, limit: usize) -> Vec<Action> {
-        if self.len() < 512 {
-            let mut all = self.sorted();
-            all.truncate(limit);
-            return all;
-        }
-        name_order()
-            .0
-            .iter()
-            .filter_map(|index| Action::from_index(*index as usize))
-            .filter(|action| self.contains(*action))
-            .take(limit)
-            .collect()
+        self.sorted_iter().take(limit).collect()
     }
 
     /// The actions as `prefix:Name`, in documented case, sorted by byte order.
