@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use super::level_formats;
 use super::model::{AccessLevel, NO_STRING, lookup_key};
 use super::scrape::MergedDatabase;
 
@@ -195,6 +196,34 @@ pub fn generate(
     for (key, (_, index)) in &action_keys {
         action_map.entry(*key, index.to_string());
     }
+
+    // The writer's per-level view of each service (see `level_formats`).
+    let mut level_format_starts: Vec<u32> = Vec::new();
+    let mut level_format_records = String::new();
+    let mut level_format_count = 0u32;
+    let mut level_format_actions: Vec<u32> = Vec::new();
+    for levels in level_formats::level_formats(database) {
+        for entries in levels {
+            level_format_starts.push(level_format_count);
+            for entry in entries {
+                let resource_type = entry
+                    .resource_type
+                    .as_deref()
+                    .map_or(NO_STRING, |name| strings.intern(name));
+                let start = level_format_actions.len();
+                level_format_actions.extend(&entry.actions);
+                writeln!(
+                    level_format_records,
+                    "lf({},{resource_type},{start},{}),",
+                    strings.intern(&entry.arn_format),
+                    level_format_actions.len()
+                )
+                .map_err(|e| e.to_string())?;
+                level_format_count += 1;
+            }
+        }
+    }
+    level_format_starts.push(level_format_count);
     let mut offsets = strings.offsets.clone();
     offsets.push(strings.blob.len() as u32);
 
@@ -230,7 +259,9 @@ pub fn generate(
              const fn res(name: u32, arn: u32, c0: u32, c1: u32) -> ResourceRecord {{\n\
              ResourceRecord {{ name, arn, condition_keys: (c0, c1) }}\n}}\n\
              const fn c(key: u32, description: u32, value_type: u32) -> ConditionRecord {{\n\
-             ConditionRecord {{ key, description, value_type }}\n}}\n\n"
+             ConditionRecord {{ key, description, value_type }}\n}}\n\
+             const fn lf(arn_format: u32, resource_type: u32, a0: u32, a1: u32) -> LevelFormatRecord {{\n\
+             LevelFormatRecord {{ arn_format, resource_type, actions: (a0, a1) }}\n}}\n\n"
         ),
     );
     write(
@@ -260,6 +291,17 @@ pub fn generate(
         "STRING_LISTS",
         "String ids of condition-key and dependent-action lists.",
         &lists,
+    );
+    numbers(
+        "LEVEL_FORMAT_STARTS",
+        "Start in `LEVEL_FORMATS` of the entries of service `s` at level `l` (index `s * 5 + l`, \
+         levels in `AccessLevel::ALL` order); the last entry is the table's length.",
+        &level_format_starts,
+    );
+    numbers(
+        "LEVEL_FORMAT_ACTIONS",
+        "Action indices of the `LEVEL_FORMATS` entries.",
+        &level_format_actions,
     );
     let mut records = |name: &str, ty: &str, doc: &str, count: u32, body: &str| {
         let _ = write!(
@@ -301,6 +343,14 @@ pub fn generate(
         "Condition keys, grouped by service.",
         condition_count,
         &conditions,
+    );
+    records(
+        "LEVEL_FORMATS",
+        "LevelFormatRecord",
+        "Per service and access level, the ARN formats its actions' rows name (see \
+         `codegen/level_formats.rs`).",
+        level_format_count,
+        &level_format_records,
     );
     let _ = write!(
         source,

@@ -39,22 +39,27 @@ impl<'a> Arn<'a> {
         if scheme != "arn" {
             return Err(invalid("it does not start with \"arn:\""));
         }
-        let fields: Vec<&str> = parts.collect();
-        if fields.len() < 5 {
+        let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
             return Err(invalid(
                 "it needs six colon-separated parts: arn:partition:service:region:account:resource",
             ));
-        }
-        if fields[4].is_empty() {
+        };
+        if resource.is_empty() {
             return Err(invalid("its resource part is empty"));
         }
         Ok(Arn {
             text,
-            partition: fields[0],
-            service: fields[1],
-            region: fields[2],
-            account: fields[3],
-            resource: fields[4],
+            partition,
+            service,
+            region,
+            account,
+            resource,
         })
     }
 

@@ -119,6 +119,17 @@ pub struct ConditionRecord {
     pub value_type: u32,
 }
 
+/// One ARN format of a service at one access level, as the policy writer tries it: the
+/// format, the resource type it stands for ([`NO_STRING`] for none), and that type's actions
+/// at the level.
+#[derive(Clone, Copy, Debug)]
+pub struct LevelFormatRecord {
+    pub arn_format: u32,
+    pub resource_type: u32,
+    /// Range into the level-format action table.
+    pub actions: IndexRange,
+}
+
 /// The hash the lookup maps are keyed by: FNV-1a over the ASCII-lowercased name (parts joined
 /// by `:`), so lookups are case-insensitive and the maps hold no string pointers.
 pub fn lookup_key(parts: &[&str]) -> u64 {

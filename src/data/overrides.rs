@@ -73,7 +73,7 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 
 /// Whether an overlay is installed (the fast check).
 #[inline(always)]
-pub(super) fn any_installed() -> bool {
+pub(crate) fn any_installed() -> bool {
     INSTALLED.load(Ordering::Relaxed)
 }
 

@@ -19,9 +19,9 @@ use indexmap::IndexMap;
 use super::minimize::Minimizer;
 use super::policy::{POLICY_VERSION, PolicyDocument, Statement};
 use super::template::{ActionsTemplate, CrudTemplate, Effect, STS_KEYS, Template};
-use crate::arn::{Arn, ArnFormat};
+use crate::arn::{Arn, ArnFormat, ArnMatcher};
 use crate::data::model::lookup_key;
-use crate::data::{AccessLevel, Action, ActionRow, Service};
+use crate::data::{AccessLevel, Action, ActionRow, Service, overrides};
 use crate::error::{Error, Result, suggest};
 use crate::query;
 
@@ -117,15 +117,21 @@ impl ServiceIndex {
         }
     }
 
-    /// The indices into `formats` of the types of the rows at `level`, in row order
-    /// (building that level on first use).
-    fn formats_at(&mut self, level: AccessLevel) -> &[usize] {
+    /// Builds the index of the rows at `level`, unless built already.
+    fn prepare_level(&mut self, level: AccessLevel) {
         let slot = level_index(level);
         if self.by_level[slot].is_none() {
             let positions = self.build_level(level);
             self.by_level[slot] = Some(positions);
         }
-        self.by_level[slot].as_deref().unwrap_or_default()
+    }
+
+    /// The indices into `formats` of the types of the rows at `level`, in row order (empty
+    /// until [`ServiceIndex::prepare_level`]).
+    fn formats_at(&self, level: AccessLevel) -> &[usize] {
+        self.by_level[level_index(level)]
+            .as_deref()
+            .unwrap_or_default()
     }
 
     fn build_level(&mut self, level: AccessLevel) -> Vec<usize> {
@@ -222,6 +228,15 @@ struct TypeActions {
     dependents: Vec<&'static str>,
 }
 
+impl TypeActions {
+    fn new(actions: Vec<Action>) -> Rc<TypeActions> {
+        Rc::new(TypeActions {
+            dependents: dependents_of(&actions),
+            actions,
+        })
+    }
+}
+
 /// A set of `service:Action` texts (owned or borrowed) compared without regard to ASCII
 /// case, as policy_sentry compares actions (they are ASCII), looked up without allocating.
 #[derive(Debug)]
@@ -294,6 +309,8 @@ struct SidGroup {
     /// [`resource_type_for_format`] of the formats seen so far, by address (they are
     /// interned).
     type_for_format: FnvHashMap<usize, Option<&'static str>>,
+    /// The formats parsed so far, by address.
+    parsed_formats: FnvHashMap<usize, Option<ArnFormat<'static>>>,
     skip_resource_constraints: Vec<String>,
     /// Actions to leave out, lowercased.
     exclude_actions: CaselessSet,
@@ -312,8 +329,8 @@ pub fn write_policy(template: &Template, minimize: Option<usize>) -> Result<Writ
             group.process_crud(crud);
         }
         Template::Actions(actions) => {
-            check_actions(actions)?;
-            group.process_actions(actions);
+            let resolved = check_actions(actions)?;
+            group.process_actions(actions, &resolved);
         }
     }
     let policy = group.render(minimize, template.effect());
@@ -402,11 +419,13 @@ fn check_crud(crud: &CrudTemplate) -> Result<()> {
     Ok(())
 }
 
-fn check_actions(template: &ActionsTemplate) -> Result<()> {
-    for (index, text) in entries(&template.actions) {
-        resolve_action(text).map_err(|message| Error::template(at("actions", index), message))?;
-    }
-    Ok(())
+/// The actions the non-empty entries name, in order, or the error of the first that names none.
+fn check_actions(template: &ActionsTemplate) -> Result<Vec<Action>> {
+    entries(&template.actions)
+        .map(|(index, text)| {
+            resolve_action(text).map_err(|message| Error::template(at("actions", index), message))
+        })
+        .collect()
 }
 
 /// The service an ARN names, looked up as policy_sentry does: exact prefix, plus the
@@ -518,22 +537,22 @@ impl SidGroup {
         }
     }
 
-    fn process_actions(&mut self, template: &ActionsTemplate) {
+    /// `resolved` holds the action of each non-empty entry ([`check_actions`]).
+    fn process_actions(&mut self, template: &ActionsTemplate, resolved: &[Action]) {
         let supplied: Vec<String> = entries(&template.actions)
             .map(|(_, text)| text.to_owned())
             .collect();
         if supplied.is_empty() {
             return;
         }
-        let resolved = self.add_by_list_of_actions(&supplied);
+        self.add_by_list_of_actions(&supplied, resolved);
         let mut placed: CaselessSet<&str> = CaselessSet::default();
         for action in self.sids.values().flat_map(|group| &group.actions) {
             placed.insert(action);
         }
         let mut warnings: Vec<(usize, &str)> = Vec::new();
         for ((index, text), action) in entries(&template.actions).zip(resolved) {
-            let documented = action.map_or_else(|| text.to_owned(), Action::qualified_name);
-            if !placed.contains(&documented) {
+            if !placed.contains(&action.qualified_name()) {
                 warnings.push((index, text));
             }
         }
@@ -648,12 +667,16 @@ impl SidGroup {
             }
         }
         let mut verified: Vec<String> = Vec::new();
+        let mut verified_actions: Vec<Action> = Vec::new();
         for (text, index) in provided {
             if verified.contains(&text) {
                 continue;
             }
             match resolve_action(&text) {
-                Ok(action) if action.is_wildcard_only() => verified.push(text),
+                Ok(action) if action.is_wildcard_only() => {
+                    verified.push(text);
+                    verified_actions.push(action);
+                }
                 Ok(action) => {
                     if let Some(index) = index {
                         self.warn(
@@ -669,7 +692,7 @@ impl SidGroup {
             }
         }
         if !verified.is_empty() {
-            self.add_by_list_of_actions(&verified);
+            self.add_by_list_of_actions(&verified, &verified_actions);
         }
     }
 
@@ -721,8 +744,8 @@ impl SidGroup {
         let Ok(parsed) = Arn::parse(arn) else {
             return;
         };
+        let matcher = parsed.matcher();
         if let Some(key) = key {
-            let matcher = parsed.matcher();
             let of_some_type = service
                 .resource_types()
                 .any(|resource| matcher.matches(resource.arn_format()));
@@ -738,15 +761,53 @@ impl SidGroup {
                 return;
             }
         }
+        if overrides::any_installed() {
+            self.add_by_run_time_index(service, arn, &matcher, level, wanted);
+            return;
+        }
+        // Only the formats of types that have actions at this level are tried.
+        for entry in service.builtin_level_formats(level) {
+            let format = entry.arn_format();
+            let Some(parsed_format) = self
+                .parsed_formats
+                .entry(format.as_ptr() as usize)
+                .or_insert_with(|| ArnFormat::parse(format))
+            else {
+                continue;
+            };
+            if !matcher.matches_parsed(parsed_format) {
+                continue;
+            }
+            let Some(type_name) = entry.resource_type_name() else {
+                continue;
+            };
+            let chosen = Rc::clone(
+                self.type_actions
+                    .entry((service, level, type_name))
+                    .or_insert_with(|| TypeActions::new(entry.actions().collect())),
+            );
+            self.add_type_statement(arn, level, format, type_name, &chosen, wanted);
+        }
+    }
+
+    /// [`SidGroup::add_by_arn_and_access_level`] when run-time overrides change access
+    /// levels, so that the build-time [`Service::builtin_level_formats`] do not apply: the
+    /// same entries, from an index of the service built now.
+    fn add_by_run_time_index(
+        &mut self,
+        service: Service,
+        arn: &str,
+        matcher: &ArnMatcher<'_>,
+        level: AccessLevel,
+        wanted: Option<&CaselessSet>,
+    ) {
         // Taken out of the map while this ARN's statements are added, and put back.
         let mut index = self
             .services
             .remove(&service)
             .unwrap_or_else(|| ServiceIndex::new(service));
-        let at_level = index.formats_at(level).to_vec();
-        // Only the formats of types that have actions at this level are tried.
-        let matcher = parsed.matcher();
-        for position in &at_level {
+        index.prepare_level(level);
+        for position in index.formats_at(level) {
             if !matcher.matches_parsed(&index.formats[*position]) {
                 continue;
             }
@@ -758,50 +819,64 @@ impl SidGroup {
             else {
                 continue;
             };
-            let sid = sid_namespace(prefix, level.as_str(), type_name);
             let chosen = self.type_actions(service, &index, level, type_name);
-            for dependent in &chosen.dependents {
-                if chosen
-                    .actions
-                    .iter()
-                    .any(|action| is_qualified_name_of(dependent, *action))
-                {
-                    continue;
-                }
-                if wanted.is_none_or(|wanted| wanted.contains(dependent)) {
-                    self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
-                } else {
-                    // Pruned later, but the statement keeps the place this gave it.
-                    self.reserve_wildcard_sid(MULT_MULT_NONE);
-                }
-            }
-            match self.sids.get_mut(&sid) {
-                Some(group) => {
-                    if !group.arns.iter().any(|seen| seen == arn) {
-                        group.arns.push(arn.to_owned());
-                    }
-                }
-                None => {
-                    let actions = chosen
-                        .actions
-                        .iter()
-                        .filter(|action| {
-                            wanted.is_none_or(|wanted| wanted.contains_action(**action))
-                        })
-                        .map(|action| action.qualified_name())
-                        .collect();
-                    self.sids.insert(
-                        sid,
-                        Group {
-                            arns: vec![arn.to_owned()],
-                            arn_format: format.to_owned(),
-                            actions,
-                        },
-                    );
-                }
-            }
+            self.add_type_statement(arn, level, format, type_name, &chosen, wanted);
         }
         self.services.insert(service, index);
+    }
+
+    /// Grants the ARN the actions of one resource type (with `arn_format`) at `level`: in
+    /// the type's statement, created on first use with the `wanted` ones of `chosen`; their
+    /// dependent actions go on `*`.
+    fn add_type_statement(
+        &mut self,
+        arn: &str,
+        level: AccessLevel,
+        arn_format: &str,
+        type_name: &str,
+        chosen: &TypeActions,
+        wanted: Option<&CaselessSet>,
+    ) {
+        let prefix = arn.split(':').nth(2).unwrap_or_default();
+        let sid = sid_namespace(prefix, level.as_str(), type_name);
+        for dependent in &chosen.dependents {
+            if chosen
+                .actions
+                .iter()
+                .any(|action| is_qualified_name_of(dependent, *action))
+            {
+                continue;
+            }
+            if wanted.is_none_or(|wanted| wanted.contains(dependent)) {
+                self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
+            } else {
+                // Pruned later, but the statement keeps the place this gave it.
+                self.reserve_wildcard_sid(MULT_MULT_NONE);
+            }
+        }
+        match self.sids.get_mut(&sid) {
+            Some(group) => {
+                if !group.arns.iter().any(|seen| seen == arn) {
+                    group.arns.push(arn.to_owned());
+                }
+            }
+            None => {
+                let actions = chosen
+                    .actions
+                    .iter()
+                    .filter(|action| wanted.is_none_or(|wanted| wanted.contains_action(**action)))
+                    .map(|action| action.qualified_name())
+                    .collect();
+                self.sids.insert(
+                    sid,
+                    Group {
+                        arns: vec![arn.to_owned()],
+                        arn_format: arn_format.to_owned(),
+                        actions,
+                    },
+                );
+            }
+        }
     }
 
     /// Every action of the service at `level` that takes a resource type so named (in any
@@ -816,13 +891,7 @@ impl SidGroup {
         let entry = self
             .type_actions
             .entry((service, level, type_name))
-            .or_insert_with(|| {
-                let chosen = index.actions_of_type(level, type_name);
-                Rc::new(TypeActions {
-                    dependents: dependents_of(&chosen),
-                    actions: chosen,
-                })
-            });
+            .or_insert_with(|| TypeActions::new(index.actions_of_type(level, type_name)));
         Rc::clone(entry)
     }
 
@@ -862,15 +931,9 @@ impl SidGroup {
 
     /// Actions mode (and the wildcard-only section): each action's resource types are added
     /// as ARN formats of the reference at the action's level, then everything not asked for
-    /// (or a dependent) is pruned.
-    /// Returns each supplied text resolved, or `None`.
-    fn add_by_list_of_actions(&mut self, supplied: &[String]) -> Vec<Option<Action>> {
-        let resolutions: Vec<Option<Action>> = supplied
-            .iter()
-            .map(|text| resolve_action(text).ok())
-            .collect();
-        let resolved: Vec<Action> = resolutions.iter().flatten().copied().collect();
-        let dependents: Vec<&'static str> = dependents_of(&resolved)
+    /// (or a dependent) is pruned. `resolved` holds the action each supplied text names.
+    fn add_by_list_of_actions(&mut self, supplied: &[String], resolved: &[Action]) {
+        let dependents: Vec<&'static str> = dependents_of(resolved)
             .into_iter()
             .filter(|dependent| !supplied.iter().any(|text| text == dependent))
             .collect();
@@ -883,14 +946,14 @@ impl SidGroup {
             wanted.insert(action.to_owned());
         }
         // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
-        for action in &resolved {
+        for action in resolved {
             wanted.insert(action.qualified_name());
         }
         let mut without_resource: Vec<String> = Vec::new();
         // Adding the same format at the same level again changes nothing. (Formats are
         // interned, so a format's address stands for its text.)
         let mut added: FnvHashSet<(usize, AccessLevel)> = FnvHashSet::default();
-        for &action in &resolved {
+        for &action in resolved {
             for row in action.rows() {
                 let format = row_format(row);
                 if format == "*" {
@@ -916,7 +979,6 @@ impl SidGroup {
             self.add_action_without_resource_constraint(action, MULT_MULT_NONE);
         }
         self.remove_actions_duplicated_in_wildcard_arn();
-        resolutions
     }
 
     /// An action granted on a resource need not be granted on `*` too.
@@ -1247,6 +1309,47 @@ impl Glob {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The build-time entries (used without run-time overrides) are what the run-time index
+    /// (used with them) gives for the embedded levels, for every service and level.
+    #[test]
+    fn build_time_level_formats_equal_the_run_time_index() {
+        let mut entries = 0;
+        let mut with_actions = 0;
+        for service in Service::all() {
+            let mut index = ServiceIndex::new(service);
+            for level in AccessLevel::ALL {
+                index.prepare_level(level);
+                let run_time: Vec<(&str, Option<&str>, Vec<Action>)> = index
+                    .formats_at(level)
+                    .iter()
+                    .map(|position| {
+                        let format = index.formats[*position].text;
+                        let type_name = resource_type_for_format(format);
+                        let actions = type_name
+                            .map(|name| index.actions_of_type(level, name))
+                            .unwrap_or_default();
+                        (format, type_name, actions)
+                    })
+                    .collect();
+                let build_time: Vec<(&str, Option<&str>, Vec<Action>)> = service
+                    .builtin_level_formats(level)
+                    .map(|entry| {
+                        (
+                            entry.arn_format(),
+                            entry.resource_type_name(),
+                            entry.actions().collect(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(build_time, run_time, "{service:?} at {level:?}");
+                entries += build_time.len();
+                with_actions += build_time.iter().filter(|(_, _, a)| !a.is_empty()).count();
+            }
+        }
+        assert!(entries > 4000, "{entries} entries");
+        assert!(with_actions > 3000, "{with_actions} entries with actions");
+    }
 
     #[test]
     fn sid_names() {
