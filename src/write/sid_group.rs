@@ -746,9 +746,10 @@ impl SidGroup {
         };
         let matcher = parsed.matcher();
         if let Some(key) = key {
-            let of_some_type = service
-                .resource_types()
-                .any(|resource| matcher.matches(resource.arn_format()));
+            let of_some_type = service.resource_types().any(|resource| {
+                self.parsed_format(resource.arn_format())
+                    .is_some_and(|format| matcher.matches_parsed(format))
+            });
             if !of_some_type {
                 self.warn(
                     key,
@@ -768,14 +769,10 @@ impl SidGroup {
         // Only the formats of types that have actions at this level are tried.
         for entry in service.builtin_level_formats(level) {
             let format = entry.arn_format();
-            let Some(parsed_format) = self
-                .parsed_formats
-                .entry(format.as_ptr() as usize)
-                .or_insert_with(|| ArnFormat::parse(format))
-            else {
-                continue;
-            };
-            if !matcher.matches_parsed(parsed_format) {
+            if !self
+                .parsed_format(format)
+                .is_some_and(|parsed| matcher.matches_parsed(parsed))
+            {
                 continue;
             }
             let Some(type_name) = entry.resource_type_name() else {
@@ -788,6 +785,15 @@ impl SidGroup {
             );
             self.add_type_statement(arn, level, format, type_name, &chosen, wanted);
         }
+    }
+
+    /// An ARN format of the tables, parsed once per policy.
+    fn parsed_format(&mut self, arn_format: &'static str) -> Option<&ArnFormat<'static>> {
+        // The tables' strings are interned: a format's address stands for its text.
+        self.parsed_formats
+            .entry(arn_format.as_ptr() as usize)
+            .or_insert_with(|| ArnFormat::parse(arn_format))
+            .as_ref()
     }
 
     /// [`SidGroup::add_by_arn_and_access_level`] when run-time overrides change access
