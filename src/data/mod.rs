@@ -143,11 +143,7 @@ impl Service {
         self,
         level: AccessLevel,
     ) -> impl ExactSizeIterator<Item = LevelFormat> + Clone {
-        let slot = self.index as usize * AccessLevel::ALL.len()
-            + AccessLevel::ALL
-                .iter()
-                .position(|candidate| *candidate == level)
-                .unwrap_or_default();
+        let slot = self.index as usize * AccessLevel::ALL.len() + level.index();
         let start = tables::LEVEL_FORMAT_STARTS[slot];
         let end = tables::LEVEL_FORMAT_STARTS[slot + 1];
         (start..end).map(|index| LevelFormat { index })

@@ -30,6 +30,11 @@ impl AccessLevel {
         AccessLevel::PermissionsManagement,
     ];
 
+    /// The level's position in [`AccessLevel::ALL`] (tables indexed by level use it).
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
     /// The level as the AWS pages spell it, e.g. `Permissions management`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -145,4 +150,16 @@ pub fn lookup_key(parts: &[&str]) -> u64 {
         }
     }
     hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AccessLevel;
+
+    #[test]
+    fn level_index_is_the_position_in_all() {
+        for (position, level) in AccessLevel::ALL.into_iter().enumerate() {
+            assert_eq!(level.index(), position, "{level:?}");
+        }
+    }
 }

@@ -91,13 +91,6 @@ struct ServiceIndex {
 
 const NO_ROW: u32 = u32::MAX;
 
-fn level_index(level: AccessLevel) -> usize {
-    AccessLevel::ALL
-        .iter()
-        .position(|candidate| *candidate == level)
-        .unwrap_or_default()
-}
-
 impl ServiceIndex {
     fn new(service: Service) -> ServiceIndex {
         ServiceIndex {
@@ -119,7 +112,7 @@ impl ServiceIndex {
 
     /// Builds the index of the rows at `level`, unless built already.
     fn prepare_level(&mut self, level: AccessLevel) {
-        let slot = level_index(level);
+        let slot = level.index();
         if self.by_level[slot].is_none() {
             let positions = self.build_level(level);
             self.by_level[slot] = Some(positions);
@@ -129,13 +122,11 @@ impl ServiceIndex {
     /// The indices into `formats` of the types of the rows at `level`, in row order (empty
     /// until [`ServiceIndex::prepare_level`]).
     fn formats_at(&self, level: AccessLevel) -> &[usize] {
-        self.by_level[level_index(level)]
-            .as_deref()
-            .unwrap_or_default()
+        self.by_level[level.index()].as_deref().unwrap_or_default()
     }
 
     fn build_level(&mut self, level: AccessLevel) -> Vec<usize> {
-        let slot = level_index(level);
+        let slot = level.index();
         let mut at_level: Vec<usize> = Vec::new();
         let mut listed: Vec<bool> = Vec::new();
         for action in self.service.actions() {
@@ -208,7 +199,7 @@ impl ServiceIndex {
             return Vec::new();
         };
         let mut chosen: Vec<Action> = Vec::new();
-        let mut row = self.chains[spelling][level_index(level)].0;
+        let mut row = self.chains[spelling][level.index()].0;
         while row != NO_ROW {
             let action = self.rows[row as usize];
             // An action listing the type twice is selected once.
