@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use super::model::AccessLevel;
-use super::scrape::MergedDatabase;
+use super::scrape::{MergedAction, MergedDatabase};
 
 /// One ARN format of a service at one access level.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +48,8 @@ fn type_for_format(database: &MergedDatabase, arn_format: &str) -> Option<String
 }
 
 /// The entries of every service, by service (in table order) and level (in
-/// [`AccessLevel::ALL`] order). `first_action` gives each service's first action index.
+/// [`AccessLevel::ALL`] order). Action indices count the actions of all services in table
+/// order, as the generated action table does.
 pub fn level_formats(database: &MergedDatabase) -> Vec<[Vec<LevelFormat>; 5]> {
     let mut first_action = 0u32;
     let mut all = Vec::with_capacity(database.services.len());
@@ -59,7 +60,7 @@ pub fn level_formats(database: &MergedDatabase) -> Vec<[Vec<LevelFormat>; 5]> {
             .values()
             .map(|resource| (resource.name.as_str(), resource.arn.as_str()))
             .collect();
-        let numbered: Vec<(u32, &super::scrape::MergedAction)> = service
+        let numbered: Vec<(u32, &MergedAction)> = service
             .actions
             .values()
             .enumerate()
