@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
@@ -365,8 +366,9 @@ pub struct PrincipalEntry {
     pub excluded: bool,
     /// Its policies: index into [`AccountReport::policies`] and how it holds it.
     pub policies: Vec<(usize, Via)>,
-    /// Findings of all its (non-excluded) policies together.
-    pub findings: Findings,
+    /// Findings of all its (non-excluded) policies together, shared by the principals that
+    /// hold the same documents.
+    pub findings: Arc<Findings>,
     /// Trust-policy findings of a role.
     pub trust: TrustFindings,
 }
@@ -794,6 +796,15 @@ pub fn audit_account(
     audit_account_with_progress(details, exclusions, config, &|_, _| {})
 }
 
+/// A principal before its policies are numbered: its entry (without policies), its inline
+/// policies with their documents, the managed policies attached to it, its trust policy.
+struct PrincipalDraft<'a> {
+    entry: PrincipalEntry,
+    inline: Vec<(PolicyEntry, &'a Value)>,
+    attached: Vec<usize>,
+    trust: Option<&'a Value>,
+}
+
 struct Builder<'a> {
     matchers: Matchers,
     /// Every document occurrence, in order; deduplicated after collection.
@@ -807,26 +818,11 @@ impl<'a> Builder<'a> {
         self.occurrences.push(value);
         self.occurrences.len() - 1
     }
-
-    fn inline(&mut self, owner: String, policy: &'a InlinePolicy, principal: usize) -> usize {
-        let document = self.document(&policy.policy_document);
-        self.policies.push(PolicyEntry {
-            kind: PolicyKind::Inline,
-            excluded: self.matchers.policies.matches(&policy.policy_name, ""),
-            name: policy.policy_name.clone(),
-            arn: None,
-            owner: Some(owner),
-            path: String::new(),
-            document,
-            attached_to: vec![principal],
-        });
-        self.policies.len() - 1
-    }
 }
 
 /// [`audit_account`], calling `progress(done, total)` as documents are analysed.
-pub fn audit_account_with_progress(
-    details: &AuthorizationDetails,
+pub fn audit_account_with_progress<'a>(
+    details: &'a AuthorizationDetails,
     exclusions: &Exclusions,
     config: &Config,
     progress: &(dyn Fn(usize, usize) + Sync),
@@ -872,109 +868,130 @@ pub fn audit_account_with_progress(
         managed.insert(policy.arn.as_str(), builder.policies.len() - 1);
     }
 
-    // Principals, with their direct policies.
-    let mut principals: Vec<PrincipalEntry> = Vec::new();
-    let mut trust_documents: Vec<Option<usize>> = Vec::new();
-    let attach = |builder: &mut Builder,
-                  principal: usize,
-                  attached: &[AttachedPolicy],
-                  out: &mut Vec<(usize, Via)>| {
+    // Principals, with their direct policies: drafted in parallel (names copied, exclusions
+    // matched, managed policies looked up), then numbered in order.
+    let no_findings = Arc::new(Findings::default());
+    let draft = |kind: PrincipalKind,
+                 name: &str,
+                 arn: &str,
+                 path: &str,
+                 excluded: bool,
+                 inline: &'a [InlinePolicy],
+                 attached: &[AttachedPolicy],
+                 trust: Option<&'a Value>| {
+        let owner = format!("{}/{name}", kind.as_str());
+        let inline: Vec<(PolicyEntry, &'a Value)> = inline
+            .iter()
+            .map(|policy| {
+                let entry = PolicyEntry {
+                    kind: PolicyKind::Inline,
+                    excluded: builder.matchers.policies.matches(&policy.policy_name, ""),
+                    name: policy.policy_name.clone(),
+                    arn: None,
+                    owner: Some(owner.clone()),
+                    path: String::new(),
+                    document: 0,
+                    attached_to: Vec::new(),
+                };
+                (entry, &policy.policy_document)
+            })
+            .collect();
+        let mut held: Vec<usize> = Vec::new();
         for policy in attached {
-            if let Some(index) = managed.get(policy.policy_arn.as_str()) {
-                // Check the principal's own (short) list, not the policy's, which can hold
-                // thousands of principals.
-                if !out.iter().any(|(held, _)| held == index) {
-                    builder.policies[*index].attached_to.push(principal);
-                    out.push((*index, Via::Direct));
-                }
+            if let Some(index) = managed.get(policy.policy_arn.as_str())
+                && !held.contains(index)
+            {
+                held.push(*index);
             }
         }
+        PrincipalDraft {
+            entry: PrincipalEntry {
+                kind,
+                name: name.to_owned(),
+                arn: arn.to_owned(),
+                path: path.to_owned(),
+                excluded,
+                policies: Vec::new(),
+                findings: Arc::clone(&no_findings),
+                trust: TrustFindings::default(),
+            },
+            inline,
+            attached: held,
+            trust,
+        }
     };
-    let new_principal = |kind, name: &str, arn: &str, path: &str, excluded| PrincipalEntry {
-        kind,
-        name: name.to_owned(),
-        arn: arn.to_owned(),
-        path: path.to_owned(),
-        excluded,
-        policies: Vec::new(),
-        findings: Findings::default(),
-        trust: TrustFindings::default(),
-    };
-    for user in &details.user_detail_list {
+    let matchers = &builder.matchers;
+    let drafts: Vec<PrincipalDraft<'a>> = details
+        .user_detail_list
+        .par_iter()
+        .map(|user| {
+            draft(
+                PrincipalKind::User,
+                &user.user_name,
+                &user.arn,
+                &user.path,
+                matchers.users.matches(&user.user_name, &user.path),
+                &user.user_policy_list,
+                &user.attached_managed_policies,
+                None,
+            )
+        })
+        .chain(details.group_detail_list.par_iter().map(|group| {
+            draft(
+                PrincipalKind::Group,
+                &group.group_name,
+                &group.arn,
+                &group.path,
+                matchers.groups.matches(&group.group_name, &group.path),
+                &group.group_policy_list,
+                &group.attached_managed_policies,
+                None,
+            )
+        }))
+        .chain(details.role_detail_list.par_iter().map(|role| {
+            draft(
+                PrincipalKind::Role,
+                &role.role_name,
+                &role.arn,
+                &role.path,
+                matchers.roles.matches(&role.role_name, &role.path),
+                &role.role_policy_list,
+                &role.attached_managed_policies,
+                role.assume_role_policy_document.as_ref(),
+            )
+        }))
+        .collect();
+    let mut principals: Vec<PrincipalEntry> = Vec::with_capacity(drafts.len());
+    let mut trust_documents: Vec<Option<usize>> = Vec::with_capacity(drafts.len());
+    for draft in drafts {
         let index = principals.len();
-        let mut entry = new_principal(
-            PrincipalKind::User,
-            &user.user_name,
-            &user.arn,
-            &user.path,
-            builder.matchers.users.matches(&user.user_name, &user.path),
-        );
-        for policy in &user.user_policy_list {
-            let p = builder.inline(format!("User/{}", user.user_name), policy, index);
-            entry.policies.push((p, Via::Direct));
+        let mut entry = draft.entry;
+        for (mut policy, document) in draft.inline {
+            policy.document = builder.document(document);
+            policy.attached_to.push(index);
+            builder.policies.push(policy);
+            entry
+                .policies
+                .push((builder.policies.len() - 1, Via::Direct));
         }
-        attach(
-            &mut builder,
-            index,
-            &user.attached_managed_policies,
-            &mut entry.policies,
-        );
-        principals.push(entry);
-        trust_documents.push(None);
-    }
-    let mut groups: HashMap<&str, usize> = HashMap::new();
-    for group in &details.group_detail_list {
-        let index = principals.len();
-        let mut entry = new_principal(
-            PrincipalKind::Group,
-            &group.group_name,
-            &group.arn,
-            &group.path,
-            builder
-                .matchers
-                .groups
-                .matches(&group.group_name, &group.path),
-        );
-        for policy in &group.group_policy_list {
-            let p = builder.inline(format!("Group/{}", group.group_name), policy, index);
-            entry.policies.push((p, Via::Direct));
+        for policy in draft.attached {
+            builder.policies[policy].attached_to.push(index);
+            entry.policies.push((policy, Via::Direct));
         }
-        attach(
-            &mut builder,
-            index,
-            &group.attached_managed_policies,
-            &mut entry.policies,
-        );
-        groups.insert(group.group_name.as_str(), index);
         principals.push(entry);
-        trust_documents.push(None);
+        trust_documents.push(draft.trust.map(|document| builder.document(document)));
     }
-    for role in &details.role_detail_list {
-        let index = principals.len();
-        let mut entry = new_principal(
-            PrincipalKind::Role,
-            &role.role_name,
-            &role.arn,
-            &role.path,
-            builder.matchers.roles.matches(&role.role_name, &role.path),
-        );
-        for policy in &role.role_policy_list {
-            let p = builder.inline(format!("Role/{}", role.role_name), policy, index);
-            entry.policies.push((p, Via::Direct));
-        }
-        attach(
-            &mut builder,
-            index,
-            &role.attached_managed_policies,
-            &mut entry.policies,
-        );
-        principals.push(entry);
-        trust_documents.push(
-            role.assume_role_policy_document
-                .as_ref()
-                .map(|document| builder.document(document)),
-        );
-    }
+    let groups: HashMap<&str, usize> = details
+        .group_detail_list
+        .iter()
+        .enumerate()
+        .map(|(position, group)| {
+            (
+                group.group_name.as_str(),
+                details.user_detail_list.len() + position,
+            )
+        })
+        .collect();
     // Group-inherited policies of users.
     for (index, user) in details.user_detail_list.iter().enumerate() {
         for group_name in &user.group_list {
@@ -991,26 +1008,42 @@ pub fn audit_account_with_progress(
 
     // Decode and key every occurrence in parallel, then keep one copy of each distinct
     // document: the analysis below runs once per distinct document.
-    let prepared: Vec<(String, Cow<'_, Value>, Option<String>)> = builder
+    // Keys are hashed in parallel too, so the serial pass below only compares hashes (and
+    // the texts of documents whose hashes are equal).
+    use std::hash::BuildHasher;
+    let hashing = std::hash::RandomState::new();
+    let prepared: Vec<(u64, String, Cow<'_, Value>, Option<String>)> = builder
         .occurrences
         .par_iter()
         .map(|value| match document_value(value) {
-            Ok(value) => (value.to_string(), value, None),
-            Err(error) => (String::new(), Cow::Owned(Value::Null), Some(error)),
+            Ok(value) => {
+                let key = value.to_string();
+                (hashing.hash_one(&key), key, value, None)
+            }
+            Err(error) => (0, String::new(), Cow::Owned(Value::Null), Some(error)),
         })
         .collect();
     let mut distinct: Vec<(Cow<'_, Value>, Option<String>)> = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Distinct documents by key: (hash, key, index into `distinct`).
+    let mut by_key: hashbrown::HashTable<(u64, String, usize)> = hashbrown::HashTable::new();
     let mut occurrence_to_document = Vec::with_capacity(prepared.len());
-    for (key, value, error) in prepared {
+    for (hash, key, value, error) in prepared {
         let index = if error.is_some() {
             distinct.push((value, error));
             distinct.len() - 1
         } else {
-            *by_key.entry(key).or_insert_with(|| {
-                distinct.push((value, None));
-                distinct.len() - 1
-            })
+            let entry = by_key.entry(
+                hash,
+                |(other_hash, other, _)| *other_hash == hash && *other == key,
+                |(hash, _, _)| *hash,
+            );
+            entry
+                .or_insert_with(|| {
+                    distinct.push((value, None));
+                    (hash, key, distinct.len() - 1)
+                })
+                .get()
+                .2
         };
         occurrence_to_document.push(index);
     }
@@ -1076,11 +1109,11 @@ pub fn audit_account_with_progress(
             })
         })
         .collect();
-    let combined: Vec<Findings> = combinations
+    let combined: Vec<Arc<Findings>> = combinations
         .par_iter()
         .map(|set| {
             let grants = Grants::combine(set.iter().map(|d| &documents[*d].report.grants));
-            Findings::from_grants(&grants, &rules)
+            Arc::new(Findings::from_grants(&grants, &rules))
         })
         .collect();
     // Trust policies: each distinct document analysed once.
@@ -1105,7 +1138,7 @@ pub fn audit_account_with_progress(
             if principal.excluded {
                 return;
             }
-            principal.findings = combined[*combination].clone();
+            principal.findings = Arc::clone(&combined[*combination]);
             if let Some(findings) = trust.and_then(|index| trust_findings.get(&index)) {
                 principal.trust = findings.clone();
             }

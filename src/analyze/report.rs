@@ -351,14 +351,13 @@ impl Findings {
         flagged.union_with(&unrestrictable);
         let keep = |mut set: ActionSet| {
             set.subtract(&rules.excluded);
-            set.shrink();
             set
         };
         let privilege_escalation = risk::escalation_sets()
             .iter()
             .filter_map(|(method, actions)| {
                 let actions = actions.as_ref()?;
-                (actions.is_subset(&flagged) && actions.intersection(&rules.excluded).is_empty())
+                (actions.is_subset(&flagged) && actions.is_disjoint(&rules.excluded))
                     .then_some(*method)
             })
             .collect();
@@ -417,6 +416,12 @@ impl Findings {
                 (all, total)
             }
         }
+    }
+
+    /// The actions of a category whose findings are actions (not escalation methods or
+    /// service wildcards).
+    pub fn action_set(&self, category: Category) -> Option<&ActionSet> {
+        self.set(category)
     }
 
     fn set(&self, category: Category) -> Option<&ActionSet> {
@@ -502,7 +507,21 @@ impl Serialize for SortedNames<'_> {
 
 impl Serialize for Name {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&self.0)
+        // Joined on the stack and written as one string: going through `Display` costs more
+        // than the rest of writing a name, and reports hold hundreds of thousands.
+        let (prefix, name) = (self.0.service().prefix(), self.0.name());
+        let mut joined = [0u8; 192];
+        let len = prefix.len() + 1 + name.len();
+        if len > joined.len() {
+            return serializer.collect_str(&self.0);
+        }
+        joined[..prefix.len()].copy_from_slice(prefix.as_bytes());
+        joined[prefix.len()] = b':';
+        joined[prefix.len() + 1..len].copy_from_slice(name.as_bytes());
+        match std::str::from_utf8(&joined[..len]) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => serializer.collect_str(&self.0),
+        }
     }
 }
 

@@ -1,15 +1,15 @@
-//! [`ActionSet`]: a set of actions of the embedded reference as a bit set over their dense
-//! indices. Unions, differences and intersections over all 17,000 actions cost a few hundred
-//! word operations, which is what lets an account audit combine policies per principal
-//! cheaply. This module knows nothing of policies or risk.
+//! [`ActionSet`]: a set of actions of the embedded reference over their dense indices, as a
+//! compressed bitmap ([`roaring`]): a policy's few dozen actions take a sorted array of
+//! 16-bit indices, `*` a bitmap. An account audit keeps several sets per document and per
+//! principal, so a set's size decides how much fresh memory the audit touches (page faults
+//! that do not scale across threads); unions, differences and intersections stay fast.
+//! This module knows nothing of policies or risk.
+
+use roaring::RoaringBitmap;
 
 use crate::data::Action;
 
 /// A set of [`Action`]s.
-///
-/// An empty set holds no memory: the words are allocated on the first insertion, and
-/// [`ActionSet::shrink`] releases them again when a set ends up empty, so the many empty
-/// finding sets of a large account cost nothing.
 ///
 /// ```
 /// use policy_sentry::analyze::ActionSet;
@@ -20,43 +20,23 @@ use crate::data::Action;
 /// assert!(set.contains(Action::find("s3:GetObject").unwrap()));
 /// assert_eq!(set.sorted_names(), ["s3:GetObject"]);
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ActionSet {
-    /// Empty, or exactly `word_count()` words.
-    words: Box<[u64]>,
+    indices: RoaringBitmap,
 }
-
-impl PartialEq for ActionSet {
-    fn eq(&self, other: &ActionSet) -> bool {
-        match (self.words.is_empty(), other.words.is_empty()) {
-            (false, false) => self.words == other.words,
-            (true, _) => other.is_empty(),
-            (_, true) => self.is_empty(),
-        }
-    }
-}
-
-impl Eq for ActionSet {}
 
 impl std::hash::Hash for ActionSet {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        // Equal sets hash alike whether or not their words are allocated.
-        for word in self.words.iter().filter(|word| **word != 0) {
-            word.hash(state);
+        for index in &self.indices {
+            index.hash(state);
         }
-        self.len().hash(state);
+        self.indices.len().hash(state);
     }
 }
 
 impl std::fmt::Debug for ActionSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_set().entries(self.iter()).finish()
-    }
-}
-
-impl Default for ActionSet {
-    fn default() -> Self {
-        ActionSet::new()
     }
 }
 
@@ -77,158 +57,89 @@ fn name_order() -> &'static (Vec<u32>, Vec<u32>) {
     })
 }
 
-fn word_count() -> usize {
-    Action::count().div_ceil(64)
-}
-
 impl ActionSet {
-    /// The empty set (no allocation).
+    /// The empty set.
     pub fn new() -> ActionSet {
-        ActionSet {
-            words: Box::default(),
-        }
+        ActionSet::default()
     }
 
     /// Every action of the reference.
     pub fn all() -> ActionSet {
-        let mut set = ActionSet {
-            words: vec![u64::MAX; word_count()].into_boxed_slice(),
-        };
-        let tail = Action::count() % 64;
-        if tail != 0
-            && let Some(last) = set.words.last_mut()
-        {
-            *last = (1u64 << tail) - 1;
-        }
-        set
-    }
-
-    fn allocate(&mut self) {
-        if self.words.is_empty() {
-            self.words = vec![0; word_count()].into_boxed_slice();
-        }
-    }
-
-    /// Releases the memory of a set that has become empty.
-    pub fn shrink(&mut self) {
-        if !self.words.is_empty() && self.is_empty() {
-            self.words = Box::default();
-        }
+        let mut indices = RoaringBitmap::new();
+        indices.insert_range(0..Action::count() as u32);
+        ActionSet { indices }
     }
 
     /// Adds an action; true when it was not there yet.
     pub fn insert(&mut self, action: Action) -> bool {
-        self.allocate();
-        let (word, bit) = (action.index() / 64, action.index() % 64);
-        let was = self.words[word] & (1 << bit) != 0;
-        self.words[word] |= 1 << bit;
-        !was
+        self.indices.insert(action.index() as u32)
     }
 
     /// Removes an action.
     pub fn remove(&mut self, action: Action) {
-        if let Some(word) = self.words.get_mut(action.index() / 64) {
-            *word &= !(1 << (action.index() % 64));
-        }
+        self.indices.remove(action.index() as u32);
     }
 
     /// Whether the action is in the set.
     pub fn contains(&self, action: Action) -> bool {
-        self.words
-            .get(action.index() / 64)
-            .is_some_and(|word| word & (1 << (action.index() % 64)) != 0)
+        self.indices.contains(action.index() as u32)
     }
 
     /// Adds every action of `other`.
     pub fn union_with(&mut self, other: &ActionSet) {
-        if other.words.is_empty() {
-            return;
-        }
-        if self.words.is_empty() {
-            self.words = other.words.clone();
-            return;
-        }
-        for (word, other) in self.words.iter_mut().zip(other.words.iter()) {
-            *word |= other;
-        }
+        self.indices |= &other.indices;
     }
 
     /// Removes every action of `other`.
     pub fn subtract(&mut self, other: &ActionSet) {
-        for (word, other) in self.words.iter_mut().zip(other.words.iter()) {
-            *word &= !other;
-        }
+        self.indices -= &other.indices;
     }
 
     /// Keeps only the actions also in `other`.
     pub fn intersect_with(&mut self, other: &ActionSet) {
-        if other.words.is_empty() {
-            self.words = Box::default();
-            return;
-        }
-        for (word, other) in self.words.iter_mut().zip(other.words.iter()) {
-            *word &= other;
-        }
+        self.indices &= &other.indices;
     }
 
-    /// A new set of the actions in both (empty results hold no memory).
+    /// A new set of the actions in both.
     pub fn intersection(&self, other: &ActionSet) -> ActionSet {
-        if self.words.is_empty() || other.words.is_empty() {
-            return ActionSet::new();
+        ActionSet {
+            indices: &self.indices & &other.indices,
         }
-        let mut out = ActionSet {
-            words: self
-                .words
-                .iter()
-                .zip(other.words.iter())
-                .map(|(a, b)| a & b)
-                .collect(),
-        };
-        out.shrink();
-        out
     }
 
     /// Whether every action of `self` is in `other`.
     pub fn is_subset(&self, other: &ActionSet) -> bool {
-        if other.words.is_empty() {
-            return self.is_empty();
+        // A few lookups beat roaring's merge, which walks all of a large `other`: risk rules
+        // test sets of one to four actions against a policy's thousands.
+        if self.indices.len() <= 16 {
+            self.indices
+                .iter()
+                .all(|index| other.indices.contains(index))
+        } else {
+            self.indices.is_subset(&other.indices)
         }
-        self.words
-            .iter()
-            .zip(other.words.iter())
-            .all(|(word, other)| word & !other == 0)
+    }
+
+    /// Whether the two sets have no action in common.
+    pub fn is_disjoint(&self, other: &ActionSet) -> bool {
+        self.indices.is_disjoint(&other.indices)
     }
 
     /// The number of actions.
     pub fn len(&self) -> usize {
-        self.words
-            .iter()
-            .map(|word| word.count_ones() as usize)
-            .sum()
+        self.indices.len() as usize
     }
 
     /// Whether the set is empty.
     pub fn is_empty(&self) -> bool {
-        self.words.iter().all(|word| *word == 0)
+        self.indices.is_empty()
     }
 
     /// The actions, in reference order (service, then page order).
     pub fn iter(&self) -> impl Iterator<Item = Action> + '_ {
-        self.words
+        self.indices
             .iter()
-            .enumerate()
-            .flat_map(|(index, word)| {
-                let mut bits = *word;
-                std::iter::from_fn(move || {
-                    if bits == 0 {
-                        return None;
-                    }
-                    let bit = bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    Some(index * 64 + bit)
-                })
-            })
-            .filter_map(Action::from_index)
+            .filter_map(|index| Action::from_index(index as usize))
     }
 
     /// The actions sorted by `prefix:Name` in byte order, without building the names: small
@@ -317,10 +228,9 @@ mod tests {
     }
 
     #[test]
-    fn empty_sets_hold_no_memory_and_compare_equal() {
+    fn empty_sets_compare_equal() {
         let get = Action::find("s3:GetObject").unwrap();
         let mut a = ActionSet::new();
-        assert!(a.words.is_empty());
         a.insert(get);
         a.remove(get);
         assert_eq!(a, ActionSet::new());
@@ -331,8 +241,6 @@ mod tests {
             hasher.finish()
         };
         assert_eq!(hash(&a), hash(&ActionSet::new()));
-        a.shrink();
-        assert!(a.words.is_empty());
         let mut b = ActionSet::new();
         b.union_with(&ActionSet::all());
         assert_eq!(b, ActionSet::all());
@@ -343,12 +251,8 @@ mod tests {
         let mut c = ActionSet::new();
         c.subtract(&ActionSet::all());
         assert!(c.is_empty() && !c.contains(get));
-        assert!(
-            ActionSet::all()
-                .intersection(&ActionSet::new())
-                .words
-                .is_empty()
-        );
+        assert!(ActionSet::all().intersection(&ActionSet::new()).is_empty());
+        assert!(ActionSet::new().is_disjoint(&ActionSet::all()));
     }
 
     #[test]
@@ -364,5 +268,70 @@ mod tests {
         assert_eq!(a.iter().collect::<Vec<_>>(), [get]);
         a.remove(get);
         assert!(a.is_empty());
+    }
+
+    mod model {
+        //! Every operation agrees with a `BTreeSet` of action indices, on sets from empty to
+        //! every action (the sizes where the compressed representation changes form).
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        fn indices() -> impl Strategy<Value = BTreeSet<usize>> {
+            let count = Action::count();
+            prop_oneof![
+                proptest::collection::btree_set(0..count, 0..40),
+                proptest::collection::btree_set(0..count, 3_000..6_000),
+                // Dense: everything but a few.
+                proptest::collection::btree_set(0..count, 0..40).prop_map(move |holes| {
+                    (0..count).filter(|index| !holes.contains(index)).collect()
+                }),
+            ]
+        }
+
+        fn set(indices: &BTreeSet<usize>) -> ActionSet {
+            indices
+                .iter()
+                .map(|index| Action::from_index(*index).unwrap())
+                .collect()
+        }
+
+        fn model(set: &ActionSet) -> BTreeSet<usize> {
+            set.iter().map(Action::index).collect()
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(64))]
+            #[test]
+            fn operations_match_a_btree_set(a in indices(), b in indices(), probe in 0..17_000usize) {
+                let (x, y) = (set(&a), set(&b));
+                prop_assert_eq!(model(&x), a.clone());
+                prop_assert_eq!(x.len(), a.len());
+                prop_assert_eq!(x.is_empty(), a.is_empty());
+                let mut union = x.clone();
+                union.union_with(&y);
+                prop_assert_eq!(model(&union), a.union(&b).copied().collect::<BTreeSet<_>>());
+                let mut difference = x.clone();
+                difference.subtract(&y);
+                prop_assert_eq!(model(&difference), a.difference(&b).copied().collect::<BTreeSet<_>>());
+                let both: BTreeSet<usize> = a.intersection(&b).copied().collect();
+                prop_assert_eq!(model(&x.intersection(&y)), both.clone());
+                let mut intersected = x.clone();
+                intersected.intersect_with(&y);
+                prop_assert_eq!(model(&intersected), both.clone());
+                prop_assert_eq!(x.is_subset(&y), a.is_subset(&b));
+                prop_assert_eq!(x.is_disjoint(&y), a.is_disjoint(&b));
+                // The small-set path of is_subset, against large and small sets.
+                let few: BTreeSet<usize> = a.iter().take(5).copied().collect();
+                prop_assert_eq!(set(&few).is_subset(&y), few.is_subset(&b));
+                prop_assert_eq!(x == y, a == b);
+                let probe = Action::from_index(probe % Action::count()).unwrap();
+                prop_assert_eq!(x.contains(probe), a.contains(&probe.index()));
+                let mut changed = x.clone();
+                prop_assert_eq!(changed.insert(probe), !a.contains(&probe.index()));
+                changed.remove(probe);
+                prop_assert!(!changed.contains(probe));
+            }
+        }
     }
 }
