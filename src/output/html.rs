@@ -6,8 +6,6 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use rayon::prelude::*;
-
 use crate::analyze::account::{AccountReport, PolicyEntry, PrincipalEntry, Via};
 use crate::analyze::{Category, Findings};
 use crate::data::Action;
@@ -32,14 +30,13 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn action_link(name: &str) -> String {
-    match Action::find(name).and_then(Action::api_documentation_link) {
-        Some(link) if link.starts_with("https://") => format!(
-            "<a href=\"{}\" rel=\"noreferrer\">{}</a>",
-            escape(link),
-            escape(name)
-        ),
-        _ => format!("<code>{}</code>", escape(name)),
+fn action_link(action: Action) -> String {
+    let name = escape(&action.to_string());
+    match action.api_documentation_link() {
+        Some(link) if link.starts_with("https://") => {
+            format!("<a href=\"{}\" rel=\"noreferrer\">{name}</a>", escape(link))
+        }
+        _ => format!("<code>{name}</code>"),
     }
 }
 
@@ -49,7 +46,14 @@ fn findings_cell(findings: &Findings, category: Category) -> String {
             .privilege_escalation
             .iter()
             .map(|m| {
-                let actions: Vec<String> = m.actions.iter().map(|a| action_link(a)).collect();
+                let actions: Vec<String> = m
+                    .actions
+                    .iter()
+                    .map(|name| match Action::find(name) {
+                        Some(action) => action_link(action),
+                        None => format!("<code>{}</code>", escape(name)),
+                    })
+                    .collect();
                 format!(
                     "<a href=\"{}\" rel=\"noreferrer\">{}</a>: {}",
                     escape(m.link),
@@ -60,21 +64,27 @@ fn findings_cell(findings: &Findings, category: Category) -> String {
             .collect::<Vec<_>>()
             .join("<br>");
     }
-    let (actions, total) = findings.actions_limited(category, CELL_LIMIT);
-    let mut cell: Vec<String> = actions
-        .iter()
-        .map(|a| {
-            if category == Category::ServiceWildcard {
-                format!("<code>{}</code>", escape(a))
-            } else {
-                action_link(a)
-            }
-        })
-        .collect();
-    if total > actions.len() {
+    let (mut cell, total): (Vec<String>, usize) = match findings.action_set(category) {
+        Some(set) => (
+            set.sorted_prefix(CELL_LIMIT)
+                .into_iter()
+                .map(action_link)
+                .collect(),
+            set.len(),
+        ),
+        None => {
+            let (names, total) = findings.actions_limited(category, CELL_LIMIT);
+            let cell = names
+                .iter()
+                .map(|name| format!("<code>{}</code>", escape(name)))
+                .collect();
+            (cell, total)
+        }
+    };
+    if total > cell.len() {
         cell.push(format!(
             "… and {} more (see the JSON report)",
-            total - actions.len()
+            total - cell.len()
         ));
     }
     cell.join(", ")
@@ -249,8 +259,9 @@ fn trust_row(principal: &PrincipalEntry, category: Category) -> Option<String> {
     ))
 }
 
-/// Writes the report, rendering its rows and sections on the current rayon pool.
-pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result<()> {
+/// Writes the report, rendering its rows and sections on the current rayon pool and
+/// writing them in order as they are ready ([`super::ordered::write_ordered`]).
+pub fn write_account(report: &AccountReport, out: &mut (impl Write + Send)) -> io::Result<()> {
     let account = report.account_id.as_deref().unwrap_or("(unknown account)");
     let mut html = String::new();
     let _ = write!(
@@ -279,43 +290,64 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
 
     html.push_str("<h2 id=\"findings\">Findings</h2>\n<p><input id=\"filter\" type=\"search\" placeholder=\"Filter by policy, principal, category or action\" aria-label=\"Filter findings\"> <span id=\"shown\"></span> shown</p>\n");
     html.push_str("<table id=\"findings-table\"><thead><tr><th>Severity</th><th>Category</th><th>Policy or role</th><th>Type</th><th>Held by</th><th>Findings</th></tr></thead><tbody>\n");
-    // Rows and principal sections are rendered in parallel on the current rayon pool and
-    // joined in order: a large account has thousands of each.
-    let mut rows = 0usize;
-    for category in Category::POLICY {
-        let rendered: Vec<String> = report
-            .policies
-            .par_iter()
-            .filter(|policy| !policy.excluded)
-            .filter_map(|policy| policy_row(report, policy, category))
-            .collect();
-        rows += rendered.len();
-        html.extend(rendered);
-    }
-    for category in Category::TRUST {
-        let rendered: Vec<String> = report
-            .principals
-            .par_iter()
-            .filter(|principal| !principal.excluded)
-            .filter_map(|principal| trust_row(principal, category))
-            .collect();
-        rows += rendered.len();
-        html.extend(rendered);
-    }
-    html.push_str("</tbody></table>\n");
-    if rows == 0 {
-        html.push_str("<p id=\"no-findings\">No findings.</p>\n");
-    }
+    out.write_all(html.as_bytes())?;
 
-    html.push_str("<h2 id=\"principals\">Principals</h2>\n");
-    let sections: Vec<String> = report
-        .principals
-        .par_iter()
-        .enumerate()
-        .map(|(index, principal)| principal_section(report, index, principal))
+    // The rows: policies by category, then trust policies by category. A large account has
+    // thousands of rows and sections, rendered in parallel.
+    enum Row<'a> {
+        Policy(Category, &'a PolicyEntry),
+        Trust(Category, &'a PrincipalEntry),
+    }
+    let candidates: Vec<Row> = Category::POLICY
+        .into_iter()
+        .flat_map(|category| {
+            report
+                .policies
+                .iter()
+                .filter(|policy| !policy.excluded)
+                .map(move |policy| Row::Policy(category, policy))
+        })
+        .chain(Category::TRUST.into_iter().flat_map(|category| {
+            report
+                .principals
+                .iter()
+                .filter(|principal| !principal.excluded)
+                .map(move |principal| Row::Trust(category, principal))
+        }))
         .collect();
-    html.extend(sections);
+    let rows = std::sync::atomic::AtomicUsize::new(0);
+    super::ordered::write_ordered(
+        &candidates,
+        |_, candidate, buffer| {
+            let row = match candidate {
+                Row::Policy(category, policy) => policy_row(report, policy, *category),
+                Row::Trust(category, principal) => trust_row(principal, *category),
+            };
+            if let Some(row) = row {
+                rows.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                buffer.extend_from_slice(row.as_bytes());
+            }
+            Ok(())
+        },
+        out,
+    )?;
+    let rows = rows.into_inner();
+    out.write_all(b"</tbody></table>\n")?;
+    if rows == 0 {
+        out.write_all(b"<p id=\"no-findings\">No findings.</p>\n")?;
+    }
 
+    out.write_all(b"<h2 id=\"principals\">Principals</h2>\n")?;
+    super::ordered::write_ordered(
+        &report.principals,
+        |index, principal, buffer| {
+            buffer.extend_from_slice(principal_section(report, index, principal).as_bytes());
+            Ok(())
+        },
+        out,
+    )?;
+
+    let mut html = String::new();
     html.push_str("<h2 id=\"definitions\">Risk categories</h2>\n<dl>\n");
     for category in Category::ALL {
         let _ = writeln!(

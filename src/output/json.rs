@@ -142,62 +142,29 @@ pub fn write_pretty_nested<T: Serialize + ?Sized>(
 const INDENT: &str = "    ";
 
 /// Writes the elements of a JSON array nested `depth` levels deep, exactly as [`write_pretty`]
-/// would, rendering each element with `render` on the current rayon pool, a chunk at a time,
-/// so a large report is serialised in parallel without being held in memory whole. A chunk is
-/// written while the next one renders, so the writes overlap the work.
+/// would, rendering each element with `render` on the current rayon pool
+/// ([`super::ordered::write_ordered`]), so a large report is serialised in parallel without
+/// being held in memory whole.
 pub fn write_pretty_array_parallel<'a, T: Sync, R: Serialize>(
     items: &'a [T],
     depth: usize,
     render: impl Fn(&'a T) -> R + Sync,
     out: &mut (impl Write + Send),
 ) -> io::Result<()> {
-    use rayon::prelude::*;
-    // Large enough to keep both cores busy, small enough to bound the memory held.
-    const CHUNK: usize = 256;
     if items.is_empty() {
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
     let element_indent = INDENT.repeat(depth + 1).into_bytes();
-    let start_element = |out: &mut dyn Write, first: bool| -> io::Result<()> {
-        out.write_all(if first { b"\n" } else { b",\n" })?;
-        out.write_all(&element_indent)
-    };
-    if rayon::current_num_threads() == 1 {
-        // One worker: nothing to overlap, so no buffering.
-        for (index, item) in items.iter().enumerate() {
-            start_element(out, index == 0)?;
-            write_pretty_nested(&render(item), depth + 1, out)?;
-        }
-    } else {
-        let render_chunk = |(chunk_index, chunk): (usize, &'a [T])| -> Vec<io::Result<Vec<u8>>> {
-            chunk
-                .par_iter()
-                .enumerate()
-                .map(|(index, item)| {
-                    let mut element = Vec::new();
-                    start_element(&mut element, chunk_index == 0 && index == 0)?;
-                    write_pretty_nested(&render(item), depth + 1, &mut element)?;
-                    Ok(element)
-                })
-                .collect()
-        };
-        let mut chunks = items.chunks(CHUNK).enumerate();
-        let mut pending = chunks.next().map(render_chunk);
-        while let Some(rendered) = pending {
-            let next = chunks.next();
-            let (written, rendered_next) = rayon::join(
-                || {
-                    rendered
-                        .into_iter()
-                        .try_for_each(|element| out.write_all(&element?))
-                },
-                || next.map(render_chunk),
-            );
-            written?;
-            pending = rendered_next;
-        }
-    }
+    super::ordered::write_ordered(
+        items,
+        |index, item, element| {
+            element.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+            element.extend_from_slice(&element_indent);
+            write_pretty_nested(&render(item), depth + 1, element)
+        },
+        out,
+    )?;
     out.write_all(b"\n")?;
     out.write_all(INDENT.repeat(depth).as_bytes())?;
     out.write_all(b"]")

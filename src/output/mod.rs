@@ -6,6 +6,7 @@ pub mod html;
 pub mod iam_definition;
 pub mod json;
 pub mod markdown;
+pub mod ordered;
 pub mod pyyaml;
 pub mod sarif;
 pub mod text;
