@@ -404,6 +404,9 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     }
     out.write_all(&summary.map_err(io_error)?)
         .map_err(io_error)?;
+    // The process ends next: freeing the report's many small allocations one by one would
+    // only add a few milliseconds of serial work.
+    std::mem::forget(report);
     Ok(exit_for(max_severity, args.fail_on))
 }
 
