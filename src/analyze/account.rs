@@ -796,8 +796,20 @@ pub fn audit_account(
     audit_account_with_progress(details, exclusions, config, &|_, _| {})
 }
 
+/// What the audit reads of a user, group or role.
+struct PrincipalSource<'a> {
+    kind: PrincipalKind,
+    name: &'a str,
+    arn: &'a str,
+    path: &'a str,
+    inline: &'a [InlinePolicy],
+    attached: &'a [AttachedPolicy],
+    trust: Option<&'a Value>,
+}
+
 /// A principal before its policies are numbered: its entry (without policies), its inline
-/// policies with their documents, the managed policies attached to it, its trust policy.
+/// policies with their documents, the managed policies attached to it (indices into the
+/// policies), its trust policy.
 struct PrincipalDraft<'a> {
     entry: PrincipalEntry,
     inline: Vec<(PolicyEntry, &'a Value)>,
@@ -871,21 +883,22 @@ pub fn audit_account_with_progress<'a>(
     // Principals, with their direct policies: drafted in parallel (names copied, exclusions
     // matched, managed policies looked up), then numbered in order.
     let no_findings = Arc::new(Findings::default());
-    let draft = |kind: PrincipalKind,
-                 name: &str,
-                 arn: &str,
-                 path: &str,
-                 excluded: bool,
-                 inline: &'a [InlinePolicy],
-                 attached: &[AttachedPolicy],
-                 trust: Option<&'a Value>| {
-        let owner = format!("{}/{name}", kind.as_str());
-        let inline: Vec<(PolicyEntry, &'a Value)> = inline
+    let matchers = &builder.matchers;
+    let draft = |source: PrincipalSource<'a>| {
+        let excluded = match source.kind {
+            PrincipalKind::User => &matchers.users,
+            PrincipalKind::Group => &matchers.groups,
+            PrincipalKind::Role => &matchers.roles,
+        }
+        .matches(source.name, source.path);
+        let owner = format!("{}/{}", source.kind.as_str(), source.name);
+        let inline: Vec<(PolicyEntry, &'a Value)> = source
+            .inline
             .iter()
             .map(|policy| {
                 let entry = PolicyEntry {
                     kind: PolicyKind::Inline,
-                    excluded: builder.matchers.policies.matches(&policy.policy_name, ""),
+                    excluded: matchers.policies.matches(&policy.policy_name, ""),
                     name: policy.policy_name.clone(),
                     arn: None,
                     owner: Some(owner.clone()),
@@ -896,69 +909,65 @@ pub fn audit_account_with_progress<'a>(
                 (entry, &policy.policy_document)
             })
             .collect();
-        let mut held: Vec<usize> = Vec::new();
-        for policy in attached {
+        let mut attached: Vec<usize> = Vec::new();
+        for policy in source.attached {
             if let Some(index) = managed.get(policy.policy_arn.as_str())
-                && !held.contains(index)
+                && !attached.contains(index)
             {
-                held.push(*index);
+                attached.push(*index);
             }
         }
         PrincipalDraft {
             entry: PrincipalEntry {
-                kind,
-                name: name.to_owned(),
-                arn: arn.to_owned(),
-                path: path.to_owned(),
+                kind: source.kind,
+                name: source.name.to_owned(),
+                arn: source.arn.to_owned(),
+                path: source.path.to_owned(),
                 excluded,
                 policies: Vec::new(),
                 findings: Arc::clone(&no_findings),
                 trust: TrustFindings::default(),
             },
             inline,
-            attached: held,
-            trust,
+            attached,
+            trust: source.trust,
         }
     };
-    let matchers = &builder.matchers;
     let drafts: Vec<PrincipalDraft<'a>> = details
         .user_detail_list
         .par_iter()
         .map(|user| {
-            draft(
-                PrincipalKind::User,
-                &user.user_name,
-                &user.arn,
-                &user.path,
-                matchers.users.matches(&user.user_name, &user.path),
-                &user.user_policy_list,
-                &user.attached_managed_policies,
-                None,
-            )
+            draft(PrincipalSource {
+                kind: PrincipalKind::User,
+                name: &user.user_name,
+                arn: &user.arn,
+                path: &user.path,
+                inline: &user.user_policy_list,
+                attached: &user.attached_managed_policies,
+                trust: None,
+            })
         })
         .chain(details.group_detail_list.par_iter().map(|group| {
-            draft(
-                PrincipalKind::Group,
-                &group.group_name,
-                &group.arn,
-                &group.path,
-                matchers.groups.matches(&group.group_name, &group.path),
-                &group.group_policy_list,
-                &group.attached_managed_policies,
-                None,
-            )
+            draft(PrincipalSource {
+                kind: PrincipalKind::Group,
+                name: &group.group_name,
+                arn: &group.arn,
+                path: &group.path,
+                inline: &group.group_policy_list,
+                attached: &group.attached_managed_policies,
+                trust: None,
+            })
         }))
         .chain(details.role_detail_list.par_iter().map(|role| {
-            draft(
-                PrincipalKind::Role,
-                &role.role_name,
-                &role.arn,
-                &role.path,
-                matchers.roles.matches(&role.role_name, &role.path),
-                &role.role_policy_list,
-                &role.attached_managed_policies,
-                role.assume_role_policy_document.as_ref(),
-            )
+            draft(PrincipalSource {
+                kind: PrincipalKind::Role,
+                name: &role.role_name,
+                arn: &role.arn,
+                path: &role.path,
+                inline: &role.role_policy_list,
+                attached: &role.attached_managed_policies,
+                trust: role.assume_role_policy_document.as_ref(),
+            })
         }))
         .collect();
     let mut principals: Vec<PrincipalEntry> = Vec::with_capacity(drafts.len());
