@@ -315,7 +315,7 @@ mod generate_account;
 fn the_parallel_json_report_equals_the_streamed_one() {
     use policy_sentry::analyze::account::{AuthorizationDetails, audit_account};
     use policy_sentry::analyze::exclusions::Exclusions;
-    // More policies and principals than one chunk of the parallel writer.
+    // More policies and principals than one block of the parallel writer.
     let text = generate_account::generate(300, 300, 10, 300).to_string();
     let details = AuthorizationDetails::parse(&text, "generated").unwrap();
     let report = audit_account(&details, &Exclusions::defaults(), &Config::default());
@@ -330,5 +330,34 @@ fn the_parallel_json_report_equals_the_streamed_one() {
         let mut parallel = Vec::new();
         pool.install(|| report.write_json(&mut parallel)).unwrap();
         assert!(parallel == streamed, "--jobs {jobs}");
+    }
+}
+
+#[test]
+fn the_html_report_is_the_same_with_any_number_of_threads() {
+    use policy_sentry::analyze::account::{AuthorizationDetails, audit_account};
+    use policy_sentry::analyze::exclusions::Exclusions;
+    let text = generate_account::generate(300, 300, 10, 300).to_string();
+    let details = AuthorizationDetails::parse(&text, "generated").unwrap();
+    let report = audit_account(&details, &Exclusions::defaults(), &Config::default());
+    let render = |jobs: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .unwrap();
+        let mut html = Vec::new();
+        pool.install(|| policy_sentry::output::html::write_account(&report, &mut html))
+            .unwrap();
+        String::from_utf8(html).unwrap()
+    };
+    let serial = render(1);
+    // Findings rows of every category and a section per principal, well past one block.
+    assert!(serial.matches("<tr class=\"finding\">").count() > 256);
+    assert_eq!(
+        serial.matches("<details class=\"principal\">").count(),
+        report.principals.len()
+    );
+    for jobs in [2, 3] {
+        assert!(render(jobs) == serial, "--jobs {jobs}");
     }
 }
