@@ -106,9 +106,16 @@ pub fn write_ordered<'a, T: Sync>(
     let stopped = AtomicBool::new(false);
     let running = AtomicUsize::new(0);
     let spare: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let panicked: Mutex<Option<Box<dyn std::any::Any + Send>>> = Mutex::new(None);
     let render = &render;
-    let (blocks, writer_block, stopped, running, spare) =
-        (&blocks, &writer_block, &stopped, &running, &spare);
+    let (blocks, writer_block, stopped, running, spare, panicked) = (
+        &blocks,
+        &writer_block,
+        &stopped,
+        &running,
+        &spare,
+        &panicked,
+    );
     let helper = move || {
         let mut number = writer_block.load(Ordering::Acquire);
         while number < blocks.len()
@@ -122,11 +129,18 @@ pub fn write_ordered<'a, T: Sync>(
             };
             while let Some(position) = block.take_back() {
                 let start = part.bytes.len();
-                let result = render(
-                    number * BLOCK + position,
-                    &items[number * BLOCK + position],
-                    &mut part.bytes,
-                );
+                let index = number * BLOCK + position;
+                // A panic must still publish the item, or the writer would wait for it
+                // forever; it is raised again once the scope ends.
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    render(index, &items[index], &mut part.bytes)
+                }))
+                .unwrap_or_else(|payload| {
+                    lock(panicked).get_or_insert(payload);
+                    Err(io::Error::other(format!(
+                        "rendering element {index} panicked"
+                    )))
+                });
                 part.items
                     .push((position, result.map(|()| (start, part.bytes.len()))));
             }
@@ -137,7 +151,7 @@ pub fn write_ordered<'a, T: Sync>(
         }
         running.fetch_sub(1, Ordering::Release);
     };
-    rayon::scope(|scope| {
+    let written = rayon::scope(|scope| {
         let mut write_blocks = || -> io::Result<()> {
             for (number, block) in blocks.iter().enumerate() {
                 writer_block.store(number, Ordering::Release);
@@ -187,7 +201,11 @@ pub fn write_ordered<'a, T: Sync>(
         let result = write_blocks();
         stopped.store(true, Ordering::Release);
         result
-    })
+    });
+    if let Some(payload) = lock(panicked).take() {
+        std::panic::resume_unwind(payload);
+    }
+    written
 }
 
 /// A lock that a panic elsewhere does not poison for good: a panic while rendering is
@@ -249,6 +267,31 @@ mod tests {
         for threads in [1, 2, 4] {
             let error = render_all(threads, &items).unwrap_err();
             assert_eq!(error.to_string(), "item 600", "{threads}");
+        }
+    }
+
+    #[test]
+    fn a_panic_while_rendering_is_raised_not_a_hang() {
+        let items: Vec<usize> = (0..1_000).collect();
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            // The last item of the first block: the first a helper takes.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pool.install(|| {
+                    write_ordered(
+                        &items,
+                        |_, item, buffer| {
+                            assert_ne!(*item, BLOCK - 1, "a bug while rendering");
+                            write!(buffer, "{item}")
+                        },
+                        &mut Vec::new(),
+                    )
+                })
+            }));
+            assert!(outcome.is_err(), "{threads}");
         }
     }
 
