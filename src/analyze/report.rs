@@ -392,7 +392,7 @@ impl Findings {
                 .map(|service| format!("{}:*", service.prefix()))
                 .collect(),
             _ => self
-                .set(category)
+                .action_set(category)
                 .map(ActionSet::sorted_names)
                 .unwrap_or_default(),
         }
@@ -401,7 +401,7 @@ impl Findings {
     /// The first `limit` entries of [`Findings::actions`] and how many there are in all,
     /// without naming the rest (for summaries of large findings).
     pub fn actions_limited(&self, category: Category, limit: usize) -> (Vec<String>, usize) {
-        match self.set(category) {
+        match self.action_set(category) {
             Some(set) => (
                 set.sorted_prefix(limit)
                     .iter()
@@ -421,10 +421,6 @@ impl Findings {
     /// The actions of a category whose findings are actions (not escalation methods or
     /// service wildcards).
     pub fn action_set(&self, category: Category) -> Option<&ActionSet> {
-        self.set(category)
-    }
-
-    fn set(&self, category: Category) -> Option<&ActionSet> {
         match category {
             Category::ResourceExposure => Some(&self.resource_exposure),
             Category::CredentialsExposure => Some(&self.credentials_exposure),
@@ -440,7 +436,7 @@ impl Findings {
         match category {
             Category::PrivilegeEscalation => self.privilege_escalation.len(),
             Category::ServiceWildcard => self.service_wildcard.len(),
-            _ => self.set(category).map_or(0, ActionSet::len),
+            _ => self.action_set(category).map_or(0, ActionSet::len),
         }
     }
 
@@ -449,7 +445,7 @@ impl Findings {
         match category {
             Category::PrivilegeEscalation => !self.privilege_escalation.is_empty(),
             Category::ServiceWildcard => !self.service_wildcard.is_empty(),
-            _ => self.set(category).is_some_and(|set| !set.is_empty()),
+            _ => self.action_set(category).is_some_and(|set| !set.is_empty()),
         }
     }
 
@@ -544,7 +540,7 @@ impl Serialize for CategoryJson<'_> {
         let CategoryJson(findings, category) = self;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("severity", &category.severity())?;
-        match findings.set(*category) {
+        match findings.action_set(*category) {
             Some(set) => map.serialize_entry("actions", &SortedNames(set))?,
             None => map.serialize_entry("actions", &findings.actions(*category))?,
         }
