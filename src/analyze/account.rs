@@ -7,8 +7,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -135,35 +135,35 @@ pub struct PolicyVersion {
 impl AuthorizationDetails {
     /// Parses the JSON text; errors name `source` with line and column.
     ///
-    /// The four lists are first split into their elements' raw text, and the elements are
-    /// then parsed in parallel on the current rayon pool: building the policy documents is
-    /// most of the work, and a large account file would otherwise be parsed on one core.
+    /// The scan of the file's four lists hands their elements, a batch at a time, to the
+    /// current rayon pool, which parses them while the scan goes on: building the policy
+    /// documents is most of the work, and a large account file would otherwise be parsed on
+    /// one core.
     pub fn parse(text: &str, source: &str) -> Result<AuthorizationDetails> {
-        let raw: RawDetails =
-            serde_json::from_str(text).map_err(|error| policy_error(source, &error))?;
-        fn elements<'a, T: Deserialize<'a> + Send>(
-            items: &[&'a RawValue],
-        ) -> Vec<std::result::Result<T, (&'a RawValue, serde_json::Error)>> {
-            items
-                .par_iter()
-                .map(|item| serde_json::from_str(item.get()).map_err(|error| (*item, error)))
-                .collect()
-        }
-        // The lists are parsed side by side: a short one does not leave a worker idle.
-        let ((users, groups), (roles, policies)) = rayon::join(
-            || {
-                rayon::join(
-                    || elements::<UserDetail>(&raw.user_detail_list),
-                    || elements::<GroupDetail>(&raw.group_detail_list),
-                )
-            },
-            || {
-                rayon::join(
-                    || elements::<RoleDetail>(&raw.role_detail_list),
-                    || elements::<ManagedPolicyDetail>(&raw.policies),
-                )
-            },
-        );
+        let lists = ParsedLists::default();
+        rayon::scope(|scope| {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            serde::Deserializer::deserialize_struct(
+                &mut deserializer,
+                "AuthorizationDetails",
+                &[
+                    "UserDetailList",
+                    "GroupDetailList",
+                    "RoleDetailList",
+                    "Policies",
+                ],
+                DetailsVisitor {
+                    scope,
+                    lists: &lists,
+                },
+            )
+            .and_then(|()| deserializer.end())
+        })
+        .map_err(|error| policy_error(source, &error))?;
+        let users = lists.users.into_elements();
+        let groups = lists.groups.into_elements();
+        let roles = lists.roles.into_elements();
+        let policies = lists.policies.into_elements();
         // Report the error that comes first in the file, as a serial parse would.
         let first_error = users
             .iter()
@@ -208,18 +208,200 @@ impl AuthorizationDetails {
     }
 }
 
-/// The account data file with each list's elements left as raw JSON text, to be parsed apart.
+/// A list element parsed, or its raw text and why it could not be.
+type Element<'a, T> = std::result::Result<T, (&'a RawValue, serde_json::Error)>;
+
+/// One list's elements as their batches are parsed: (batch number, elements), in the order
+/// the batches finish.
+struct Batches<'a, T>(Mutex<Vec<(usize, Vec<Element<'a, T>>)>>);
+
+impl<T> Default for Batches<'_, T> {
+    fn default() -> Self {
+        Batches(Mutex::new(Vec::new()))
+    }
+}
+
+impl<'a, T> Batches<'a, T> {
+    /// The elements in file order.
+    fn into_elements(self) -> Vec<Element<'a, T>> {
+        let mut batches = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        batches.sort_unstable_by_key(|(number, _)| *number);
+        batches
+            .into_iter()
+            .flat_map(|(_, elements)| elements)
+            .collect()
+    }
+}
+
+/// The four lists of the account data file.
+#[derive(Default)]
+struct ParsedLists<'a> {
+    users: Batches<'a, UserDetail>,
+    groups: Batches<'a, GroupDetail>,
+    roles: Batches<'a, RoleDetail>,
+    policies: Batches<'a, ManagedPolicyDetail>,
+}
+
+/// The keys of the account data file; others are skipped.
 #[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", expecting = "struct AuthorizationDetails")]
-struct RawDetails<'a> {
-    #[serde(default, borrow)]
-    user_detail_list: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    group_detail_list: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    role_detail_list: Vec<&'a RawValue>,
-    #[serde(default, borrow)]
-    policies: Vec<&'a RawValue>,
+enum DetailsKey {
+    UserDetailList,
+    GroupDetailList,
+    RoleDetailList,
+    Policies,
+    #[serde(other)]
+    Other,
+}
+
+/// Reads the top-level object, handing each list to a [`ListVisitor`].
+struct DetailsVisitor<'s, 'scope, 'a> {
+    scope: &'s rayon::Scope<'scope>,
+    lists: &'scope ParsedLists<'a>,
+}
+
+impl<'a, 'scope> serde::de::Visitor<'a> for DetailsVisitor<'_, 'scope, 'a> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("struct AuthorizationDetails")
+    }
+
+    fn visit_map<M: serde::de::MapAccess<'a>>(
+        self,
+        mut map: M,
+    ) -> std::result::Result<(), M::Error> {
+        let mut seen = [false; 4];
+        let mut first = |index: usize, name: &'static str| {
+            if std::mem::replace(&mut seen[index], true) {
+                Err(serde::de::Error::duplicate_field(name))
+            } else {
+                Ok(())
+            }
+        };
+        while let Some(key) = map.next_key::<DetailsKey>()? {
+            let lists = self.lists;
+            match key {
+                DetailsKey::UserDetailList => {
+                    first(0, "UserDetailList")?;
+                    map.next_value_seed(ListVisitor::new(self.scope, &lists.users))?;
+                }
+                DetailsKey::GroupDetailList => {
+                    first(1, "GroupDetailList")?;
+                    map.next_value_seed(ListVisitor::new(self.scope, &lists.groups))?;
+                }
+                DetailsKey::RoleDetailList => {
+                    first(2, "RoleDetailList")?;
+                    map.next_value_seed(ListVisitor::new(self.scope, &lists.roles))?;
+                }
+                DetailsKey::Policies => {
+                    first(3, "Policies")?;
+                    map.next_value_seed(ListVisitor::new(self.scope, &lists.policies))?;
+                }
+                DetailsKey::Other => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The lists in field order, as serde reads a struct written as an array.
+    fn visit_seq<S: serde::de::SeqAccess<'a>>(
+        self,
+        mut seq: S,
+    ) -> std::result::Result<(), S::Error> {
+        let lists = self.lists;
+        let _ = seq
+            .next_element_seed(ListVisitor::new(self.scope, &lists.users))?
+            .is_some()
+            && seq
+                .next_element_seed(ListVisitor::new(self.scope, &lists.groups))?
+                .is_some()
+            && seq
+                .next_element_seed(ListVisitor::new(self.scope, &lists.roles))?
+                .is_some()
+            && seq
+                .next_element_seed(ListVisitor::new(self.scope, &lists.policies))?
+                .is_some();
+        Ok(())
+    }
+}
+
+/// Scans a list, spawning the parse of every [`ListVisitor::BATCH`] elements.
+struct ListVisitor<'s, 'scope, 'a, T> {
+    scope: &'s rayon::Scope<'scope>,
+    batches: &'scope Batches<'a, T>,
+}
+
+impl<'s, 'scope, 'a, T> ListVisitor<'s, 'scope, 'a, T> {
+    /// Small enough that a second worker starts early, large enough that spawning is cheap.
+    const BATCH: usize = 32;
+
+    fn new(scope: &'s rayon::Scope<'scope>, batches: &'scope Batches<'a, T>) -> Self {
+        ListVisitor { scope, batches }
+    }
+}
+
+impl<'a, 'scope, T: Deserialize<'a> + Send + 'scope> ListVisitor<'_, 'scope, 'a, T> {
+    fn spawn(&self, number: usize, items: Vec<&'a RawValue>) {
+        let batches = self.batches;
+        self.scope.spawn(move |_| {
+            let elements: Vec<Element<'a, T>> = items
+                .into_iter()
+                .map(|item| serde_json::from_str(item.get()).map_err(|error| (item, error)))
+                .collect();
+            batches
+                .0
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push((number, elements));
+        });
+    }
+}
+
+impl<'a, 'scope, T: Deserialize<'a> + Send + 'scope> serde::de::DeserializeSeed<'a>
+    for ListVisitor<'_, 'scope, 'a, T>
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'a>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'a, 'scope, T: Deserialize<'a> + Send + 'scope> serde::de::Visitor<'a>
+    for ListVisitor<'_, 'scope, 'a, T>
+{
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a sequence")
+    }
+
+    fn visit_seq<S: serde::de::SeqAccess<'a>>(
+        self,
+        mut seq: S,
+    ) -> std::result::Result<(), S::Error> {
+        let mut number = 0;
+        let mut items = Vec::with_capacity(Self::BATCH);
+        while let Some(item) = seq.next_element::<&'a RawValue>()? {
+            items.push(item);
+            if items.len() == Self::BATCH {
+                self.spawn(
+                    number,
+                    std::mem::replace(&mut items, Vec::with_capacity(Self::BATCH)),
+                );
+                number += 1;
+            }
+        }
+        if !items.is_empty() {
+            self.spawn(number, items);
+        }
+        Ok(())
+    }
 }
 
 /// An error in a list element, positioned in the whole file: serde_json counts lines and
@@ -796,6 +978,11 @@ pub fn audit_account(
     audit_account_with_progress(details, exclusions, config, &|_, _| {})
 }
 
+/// Most items per rayon job where item costs differ by orders of magnitude (documents and
+/// their combinations): left to itself, rayon runs a quarter of the items as one job that no
+/// other worker can share, and the others wait for it at the end.
+const UNEVEN: usize = 4;
+
 /// What the audit reads of a user, group or role.
 struct PrincipalSource<'a> {
     kind: PrincipalKind,
@@ -847,36 +1034,45 @@ pub fn audit_account_with_progress<'a>(
         policies: Vec::new(),
     };
 
-    // Managed policies: the default version's document.
-    let mut managed: HashMap<&str, usize> = HashMap::new();
-    for policy in &details.policies {
-        let version = policy
-            .policy_version_list
-            .iter()
-            .find(|v| v.is_default_version || v.version_id == policy.default_version_id)
-            .or(policy.policy_version_list.first());
-        let document = match version {
-            Some(version) => builder.document(&version.document),
-            None => builder.document(&Value::Null),
-        };
-        let kind = if policy.arn.starts_with("arn:aws:iam::aws:") {
-            PolicyKind::AwsManaged
-        } else {
-            PolicyKind::CustomerManaged
-        };
-        builder.policies.push(PolicyEntry {
-            kind,
-            excluded: builder
-                .matchers
-                .policies
-                .matches(&policy.policy_name, &policy.path),
-            name: policy.policy_name.clone(),
-            arn: Some(policy.arn.clone()),
-            owner: None,
-            path: policy.path.clone(),
-            document,
-            attached_to: Vec::new(),
-        });
+    // Managed policies: the default version's document. Entries are made in parallel
+    // (names copied, exclusions matched), then numbered in order.
+    let managed_entries: Vec<(PolicyEntry, &'a Value)> = details
+        .policies
+        .par_iter()
+        .map(|policy| {
+            let version = policy
+                .policy_version_list
+                .iter()
+                .find(|v| v.is_default_version || v.version_id == policy.default_version_id)
+                .or(policy.policy_version_list.first());
+            let kind = if policy.arn.starts_with("arn:aws:iam::aws:") {
+                PolicyKind::AwsManaged
+            } else {
+                PolicyKind::CustomerManaged
+            };
+            let entry = PolicyEntry {
+                kind,
+                excluded: builder
+                    .matchers
+                    .policies
+                    .matches(&policy.policy_name, &policy.path),
+                name: policy.policy_name.clone(),
+                arn: Some(policy.arn.clone()),
+                owner: None,
+                path: policy.path.clone(),
+                document: 0,
+                attached_to: Vec::new(),
+            };
+            (
+                entry,
+                version.map_or(&Value::Null, |version| &version.document),
+            )
+        })
+        .collect();
+    let mut managed: HashMap<&str, usize> = HashMap::with_capacity(details.policies.len());
+    for (policy, (mut entry, document)) in details.policies.iter().zip(managed_entries) {
+        entry.document = builder.document(document);
+        builder.policies.push(entry);
         managed.insert(policy.arn.as_str(), builder.policies.len() - 1);
     }
 
@@ -1001,7 +1197,8 @@ pub fn audit_account_with_progress<'a>(
             )
         })
         .collect();
-    // Group-inherited policies of users.
+    // Group-inherited policies of users. (Serial: in parallel, growing the users' lists, which
+    // the other worker allocated, cost more than it saved.)
     for (index, user) in details.user_detail_list.iter().enumerate() {
         for group_name in &user.group_list {
             if let Some(group) = groups.get(group_name.as_str()) {
@@ -1069,6 +1266,7 @@ pub fn audit_account_with_progress<'a>(
     let done = AtomicUsize::new(0);
     let documents: Vec<DocumentReport> = distinct
         .par_iter()
+        .with_max_len(UNEVEN)
         .enumerate()
         .map(|(index, (value, error))| {
             let result = match error {
@@ -1093,7 +1291,7 @@ pub fn audit_account_with_progress<'a>(
 
     // Principals: their policies together. Principals holding the same set of documents
     // (users of the same groups, say) share one combination.
-    let held: Vec<Vec<usize>> = principals
+    let held: Vec<(u64, Vec<usize>)> = principals
         .par_iter()
         .map(|principal| {
             let mut set: Vec<usize> = principal
@@ -1104,22 +1302,34 @@ pub fn audit_account_with_progress<'a>(
                 .collect();
             set.sort_unstable();
             set.dedup();
-            set
+            (hashing.hash_one(&set), set)
         })
         .collect();
-    let mut combination_of: HashMap<&[usize], usize> = HashMap::new();
+    // Combinations by set: (hash, index into `combinations`).
+    let mut combination_of: hashbrown::HashTable<(u64, usize)> = hashbrown::HashTable::new();
     let mut combinations: Vec<&[usize]> = Vec::new();
     let principal_combination: Vec<usize> = held
         .iter()
-        .map(|set| {
-            *combination_of.entry(set.as_slice()).or_insert_with(|| {
-                combinations.push(set.as_slice());
-                combinations.len() - 1
-            })
+        .map(|(hash, set)| {
+            combination_of
+                .entry(
+                    *hash,
+                    |(other_hash, other)| {
+                        other_hash == hash && combinations[*other] == set.as_slice()
+                    },
+                    |(hash, _)| *hash,
+                )
+                .or_insert_with(|| {
+                    combinations.push(set.as_slice());
+                    (*hash, combinations.len() - 1)
+                })
+                .get()
+                .1
         })
         .collect();
     let combined: Vec<Arc<Findings>> = combinations
         .par_iter()
+        .with_max_len(UNEVEN)
         .map(|set| {
             let grants = Grants::combine(set.iter().map(|d| &documents[*d].report.grants));
             Arc::new(Findings::from_grants(&grants, &rules))
@@ -1254,13 +1464,50 @@ mod tests {
             text.replace(r#""UserName": "bob""#, r#""UserName": 5"#)
                 .replace(r#""VersionId": "v1","#, r#""VersionId": 1,"#),
         ];
-        for text in broken.iter().map(String::as_str).chain(["5", "[5]"]) {
+        let odd = [
+            "5",
+            "[5]",
+            "[[], [], [], [], 1]",
+            r#"{"Policies": [], "Policies": []}"#,
+        ];
+        for text in broken.iter().map(String::as_str).chain(odd) {
             let expected = serde_json::from_str::<AuthorizationDetails>(text).unwrap_err();
             let expected = policy_error("details.json", &expected);
             let error = AuthorizationDetails::parse(text, "details.json").unwrap_err();
             assert!(matches!(error, Error::InvalidPolicy { .. }), "{error}");
             // Same file, line, column and message.
             assert_eq!(error.to_string(), expected.to_string(), "{text}");
+        }
+    }
+
+    #[test]
+    fn lists_longer_than_a_batch_keep_their_order_on_any_pool() {
+        let users: Vec<String> = (0..150)
+            .map(|n| {
+                format!(r#"{{"UserName": "u{n}", "Arn": "arn:aws:iam::123456789012:user/u{n}"}}"#)
+            })
+            .collect();
+        let text = format!(
+            "{{\"Policies\": [],\n\"UserDetailList\": [\n{}\n]}}",
+            users.join(",\n")
+        );
+        let broken = text.replace(r#""UserName": "u120""#, r#""UserName": 120"#);
+        let whole: AuthorizationDetails = serde_json::from_str(&text).unwrap();
+        let expected_error = policy_error(
+            "d.json",
+            &serde_json::from_str::<AuthorizationDetails>(&broken).unwrap_err(),
+        );
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let parsed = pool
+                .install(|| AuthorizationDetails::parse(&text, "d.json"))
+                .unwrap();
+            assert_eq!(format!("{parsed:?}"), format!("{whole:?}"), "{threads}");
+            let error = pool.install(|| AuthorizationDetails::parse(&broken, "d.json"));
+            assert_eq!(error.unwrap_err().to_string(), expected_error.to_string());
         }
     }
 

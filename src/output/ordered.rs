@@ -21,6 +21,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// memory the back of a block holds.
 const BLOCK: usize = 256;
 
+/// A helper hands its rendered bytes over once they reach this size, so the buffers stay small
+/// enough to be reused from the allocator's free lists rather than mapped afresh.
+const PART_BYTES: usize = 64 * 1024;
+
 /// Where an item's bytes are in a [`Part`], or why it has none.
 type ItemRange = io::Result<(usize, usize)>;
 
@@ -116,6 +120,15 @@ pub fn write_ordered<'a, T: Sync>(
         &spare,
         &panicked,
     );
+    let publish = |block: &Block, part: Part| {
+        let count = part.items.len();
+        if count == 0 {
+            lock(spare).push(part.bytes);
+        } else {
+            lock(&block.parts).push(part);
+            block.rendered.fetch_add(count, Ordering::Release);
+        }
+    };
     let helper = move || {
         let mut number = writer_block.load(Ordering::Acquire);
         while number < blocks.len()
@@ -143,10 +156,15 @@ pub fn write_ordered<'a, T: Sync>(
                 });
                 part.items
                     .push((position, result.map(|()| (start, part.bytes.len()))));
+                if part.bytes.len() >= PART_BYTES {
+                    let next = Part {
+                        bytes: lock(spare).pop().unwrap_or_default(),
+                        items: Vec::new(),
+                    };
+                    publish(block, std::mem::replace(&mut part, next));
+                }
             }
-            let count = part.items.len();
-            lock(&block.parts).push(part);
-            block.rendered.fetch_add(count, Ordering::Release);
+            publish(block, part);
             number += 1;
         }
         running.fetch_sub(1, Ordering::Release);
@@ -256,6 +274,43 @@ mod tests {
         for len in [0, 1, 2, BLOCK, BLOCK + 1] {
             let items: Vec<usize> = (0..len).collect();
             assert!(render_all(2, &items).unwrap() == render_all(1, &items).unwrap());
+        }
+    }
+
+    /// Renders `count` items of 2 KiB each (a helper's share of one block fills several
+    /// parts), failing at item `fail_at`.
+    fn render_wide(threads: usize, count: usize, fail_at: Option<usize>) -> io::Result<Vec<u8>> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let items: Vec<usize> = (0..count).collect();
+        let mut out = Vec::new();
+        pool.install(|| {
+            write_ordered(
+                &items,
+                |index, item, buffer| match fail_at {
+                    Some(at) if at == index => Err(io::Error::other(format!("item {index}"))),
+                    _ => write!(buffer, "{item:>2048}"),
+                },
+                &mut out,
+            )
+        })?;
+        Ok(out)
+    }
+
+    #[test]
+    fn items_spread_over_many_parts_keep_their_order() {
+        const { assert!(BLOCK / 2 * 2048 > 2 * PART_BYTES) };
+        let serial = render_wide(1, 1_000, None).unwrap();
+        assert_eq!(serial.len(), 1_000 * 2048);
+        for threads in [2, 3] {
+            assert!(
+                render_wide(threads, 1_000, None).unwrap() == serial,
+                "{threads}"
+            );
+            let error = render_wide(threads, 2_000, Some(1_337)).unwrap_err();
+            assert_eq!(error.to_string(), "item 1337", "{threads}");
         }
     }
 
