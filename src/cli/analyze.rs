@@ -6,7 +6,6 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use rayon::prelude::*;
 
 use policy_sentry::analyze::account::{
     AccountReport, AuthorizationDetails, audit_account_with_progress,
@@ -17,7 +16,7 @@ use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severi
 use policy_sentry::error::Error;
 use policy_sentry::output::{csv, html, json, markdown, sarif, text};
 
-use super::{CliError, Exit, write_atomically_with};
+use super::{CliError, Exit, PendingFile, write_pending_with};
 
 #[derive(Debug, Subcommand)]
 pub enum AnalyzeCommand {
@@ -289,17 +288,18 @@ fn json_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) -> Resu
     Ok(())
 }
 
-/// Writes one report file of an account audit into `dir`, atomically: an interrupted or
-/// failed run leaves the previous report (or none), never a partial one.
-fn write_account_report(
+/// Renders one report file of an account audit into a temporary file in `dir`: put in place,
+/// it replaces the previous report at once, and a failed run leaves the previous report (or
+/// none), never a partial one.
+fn render_account_report(
     report: &AccountReport,
     fmt: ReportFormat,
     dir: &Path,
     input_uri: &str,
-) -> Result<PathBuf, CliError> {
+) -> Result<PendingFile, CliError> {
     let path = dir.join(format!("report.{}", fmt.extension()));
     let io = |source| CliError::Library(Error::io(&path, source));
-    write_atomically_with(
+    write_pending_with(
         &path,
         |file| match fmt {
             ReportFormat::Json => report.write_json(file).map_err(io),
@@ -312,8 +312,69 @@ fn write_account_report(
             ReportFormat::Text => Ok(()),
         },
         io,
-    )?;
-    Ok(path)
+    )
+}
+
+/// Writes the report files of an account audit into `dir` on the current rayon pool, and
+/// returns their paths (or errors) in the order of `formats`.
+///
+/// JSON and HTML render on the whole pool, one after the other, the larger (JSON) first; each
+/// is put in place by a task of its own, because replacing a previous report frees its pages,
+/// which takes milliseconds for a large one, and that then overlaps the next one's rendering
+/// instead of ending the run with the other workers idle. The other formats, each rendered by
+/// one thread, run beside them.
+fn write_account_reports(
+    report: &AccountReport,
+    formats: &[ReportFormat],
+    dir: &Path,
+    input_uri: &str,
+) -> Vec<Result<PathBuf, CliError>> {
+    let on_the_whole_pool =
+        |fmt: &ReportFormat| matches!(fmt, ReportFormat::Json | ReportFormat::Html);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    rayon::scope(|scope| {
+        for (index, fmt) in formats.iter().enumerate() {
+            // The summary is not a file: it goes to standard output.
+            if !on_the_whole_pool(fmt) && *fmt != ReportFormat::Text {
+                let sender = sender.clone();
+                scope.spawn(move |_| {
+                    let written =
+                        render_account_report(report, *fmt, dir, input_uri).and_then(put_in_place);
+                    let _ = sender.send((index, written));
+                });
+            }
+        }
+        let mut large: Vec<(usize, &ReportFormat)> = formats
+            .iter()
+            .enumerate()
+            .filter(|(_, fmt)| on_the_whole_pool(fmt))
+            .collect();
+        large.sort_by_key(|(_, fmt)| **fmt != ReportFormat::Json);
+        for (index, fmt) in large {
+            match render_account_report(report, *fmt, dir, input_uri) {
+                Ok(pending) => {
+                    let sender = sender.clone();
+                    scope.spawn(move |_| {
+                        let _ = sender.send((index, put_in_place(pending)));
+                    });
+                }
+                Err(error) => {
+                    let _ = sender.send((index, Err(error)));
+                }
+            }
+        }
+    });
+    drop(sender);
+    let mut written: Vec<(usize, Result<PathBuf, CliError>)> = receiver.into_iter().collect();
+    written.sort_by_key(|(index, _)| *index);
+    written.into_iter().map(|(_, result)| result).collect()
+}
+
+fn put_in_place(pending: PendingFile) -> Result<PathBuf, CliError> {
+    let path = pending.destination().to_owned();
+    pending
+        .put_in_place()
+        .map_err(|source| CliError::Library(Error::io(&path, source)))
 }
 
 /// The audit's warnings for standard error: policies whose document could not be read, then
@@ -400,13 +461,7 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
     // format's serial parts overlap another's work; meanwhile the summary for standard output
     // and the warnings are prepared.
     let (written, (summary, max_severity, warnings)) = rayon::join(
-        || -> Vec<Result<PathBuf, CliError>> {
-            args.fmt
-                .par_iter()
-                .filter(|fmt| **fmt != ReportFormat::Text) // the summary goes to stdout
-                .map(|fmt| write_account_report(&report, *fmt, &args.output_dir, &input_uri))
-                .collect()
-        },
+        || write_account_reports(&report, &args.fmt, &args.output_dir, &input_uri),
         || {
             let mut summary = Vec::new();
             let written = text::write_account_summary(&report, &mut summary);

@@ -263,26 +263,40 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
 /// bytes go to a temporary file in the same directory, synced to disk, which is then renamed
 /// over `path`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    replace_file(path, true, |out| out.write_all(bytes), |error| error)
+    let pending = write_pending_with(path, |out| out.write_all(bytes), |error| error)?;
+    pending.file.as_file().sync_all()?;
+    pending.put_in_place().map(drop)
 }
 
-/// [`write_atomically`] for a file written a piece at a time through a buffer, and not synced
-/// to disk (large files that a run regenerates): `write` fills it, and I/O errors of the
-/// temporary file become `E` through `io_error`.
-pub fn write_atomically_with<E>(
+/// A file written under a temporary name beside its destination, not yet in place: dropped,
+/// it is removed.
+pub struct PendingFile {
+    file: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl PendingFile {
+    /// Where the file goes.
+    pub fn destination(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the file over its destination, and returns the destination.
+    pub fn put_in_place(self) -> io::Result<PathBuf> {
+        self.file.persist(&self.path).map_err(|error| error.error)?;
+        Ok(self.path)
+    }
+}
+
+/// [`write_atomically`] in two steps, for a file written a piece at a time through a buffer and
+/// not synced to disk (large files that a run regenerates): `write` fills a temporary file
+/// beside `path` (I/O errors become `E` through `io_error`), which
+/// [`PendingFile::put_in_place`] then renames over `path`.
+pub fn write_pending_with<E>(
     path: &Path,
     write: impl FnOnce(&mut io::BufWriter<&mut std::fs::File>) -> Result<(), E>,
     io_error: impl Fn(io::Error) -> E,
-) -> Result<(), E> {
-    replace_file(path, false, write, io_error)
-}
-
-fn replace_file<E>(
-    path: &Path,
-    sync: bool,
-    write: impl FnOnce(&mut io::BufWriter<&mut std::fs::File>) -> Result<(), E>,
-    io_error: impl Fn(io::Error) -> E,
-) -> Result<(), E> {
+) -> Result<PendingFile, E> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -293,11 +307,10 @@ fn replace_file<E>(
         write(&mut out)?;
         out.flush().map_err(&io_error)?;
     }
-    if sync {
-        file.as_file().sync_all().map_err(&io_error)?;
-    }
-    file.persist(path).map_err(|error| io_error(error.error))?;
-    Ok(())
+    Ok(PendingFile {
+        file,
+        path: path.to_owned(),
+    })
 }
 
 /// Loads the overrides file named by the flag, else by the environment, and installs it.
