@@ -146,12 +146,7 @@ impl AuthorizationDetails {
             serde::Deserializer::deserialize_struct(
                 &mut deserializer,
                 "AuthorizationDetails",
-                &[
-                    "UserDetailList",
-                    "GroupDetailList",
-                    "RoleDetailList",
-                    "Policies",
-                ],
+                &DETAILS_FIELDS,
                 DetailsVisitor {
                     scope,
                     lists: &lists,
@@ -242,6 +237,14 @@ struct ParsedLists<'a> {
     policies: Batches<'a, ManagedPolicyDetail>,
 }
 
+/// The lists of the account data file, in the order of [`DetailsKey`].
+const DETAILS_FIELDS: [&str; 4] = [
+    "UserDetailList",
+    "GroupDetailList",
+    "RoleDetailList",
+    "Policies",
+];
+
 /// The keys of the account data file; others are skipped.
 #[derive(Deserialize)]
 enum DetailsKey {
@@ -270,31 +273,31 @@ impl<'a, 'scope> serde::de::Visitor<'a> for DetailsVisitor<'_, 'scope, 'a> {
         self,
         mut map: M,
     ) -> std::result::Result<(), M::Error> {
-        let mut seen = [false; 4];
-        let mut first = |index: usize, name: &'static str| {
+        let mut seen = [false; DETAILS_FIELDS.len()];
+        let mut first = |index: usize| {
             if std::mem::replace(&mut seen[index], true) {
-                Err(serde::de::Error::duplicate_field(name))
+                Err(serde::de::Error::duplicate_field(DETAILS_FIELDS[index]))
             } else {
                 Ok(())
             }
         };
+        let lists = self.lists;
         while let Some(key) = map.next_key::<DetailsKey>()? {
-            let lists = self.lists;
             match key {
                 DetailsKey::UserDetailList => {
-                    first(0, "UserDetailList")?;
+                    first(0)?;
                     map.next_value_seed(ListVisitor::new(self.scope, &lists.users))?;
                 }
                 DetailsKey::GroupDetailList => {
-                    first(1, "GroupDetailList")?;
+                    first(1)?;
                     map.next_value_seed(ListVisitor::new(self.scope, &lists.groups))?;
                 }
                 DetailsKey::RoleDetailList => {
-                    first(2, "RoleDetailList")?;
+                    first(2)?;
                     map.next_value_seed(ListVisitor::new(self.scope, &lists.roles))?;
                 }
                 DetailsKey::Policies => {
-                    first(3, "Policies")?;
+                    first(3)?;
                     map.next_value_seed(ListVisitor::new(self.scope, &lists.policies))?;
                 }
                 DetailsKey::Other => {
