@@ -120,6 +120,10 @@ pub fn write_ordered<'a, T: Sync>(
         &spare,
         &panicked,
     );
+    let new_part = || Part {
+        bytes: lock(spare).pop().unwrap_or_default(),
+        items: Vec::new(),
+    };
     let publish = |block: &Block, part: Part| {
         let count = part.items.len();
         if count == 0 {
@@ -136,10 +140,7 @@ pub fn write_ordered<'a, T: Sync>(
             && !stopped.load(Ordering::Acquire)
         {
             let block = &blocks[number];
-            let mut part = Part {
-                bytes: lock(spare).pop().unwrap_or_default(),
-                items: Vec::new(),
-            };
+            let mut part = new_part();
             while let Some(position) = block.take_back() {
                 let start = part.bytes.len();
                 let index = number * BLOCK + position;
@@ -157,11 +158,7 @@ pub fn write_ordered<'a, T: Sync>(
                 part.items
                     .push((position, result.map(|()| (start, part.bytes.len()))));
                 if part.bytes.len() >= PART_BYTES {
-                    let next = Part {
-                        bytes: lock(spare).pop().unwrap_or_default(),
-                        items: Vec::new(),
-                    };
-                    publish(block, std::mem::replace(&mut part, next));
+                    publish(block, std::mem::replace(&mut part, new_part()));
                 }
             }
             publish(block, part);
