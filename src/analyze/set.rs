@@ -40,23 +40,6 @@ impl std::fmt::Debug for ActionSet {
     }
 }
 
-/// Action indices in `prefix:Name` byte order, and each index's rank in that order.
-fn name_order() -> &'static (Vec<u32>, Vec<u32>) {
-    static ORDER: std::sync::OnceLock<(Vec<u32>, Vec<u32>)> = std::sync::OnceLock::new();
-    ORDER.get_or_init(|| {
-        let mut named: Vec<(String, u32)> = Action::all()
-            .map(|action| (action.to_string(), action.index() as u32))
-            .collect();
-        named.sort_unstable();
-        let order: Vec<u32> = named.iter().map(|(_, index)| *index).collect();
-        let mut rank = vec![0u32; order.len()];
-        for (position, index) in order.iter().enumerate() {
-            rank[*index as usize] = position as u32;
-        }
-        (order, rank)
-    })
-}
-
 impl ActionSet {
     /// The empty set.
     pub fn new() -> ActionSet {
@@ -72,7 +55,10 @@ impl ActionSet {
 
     /// Adds an action; true when it was not there yet.
     pub fn insert(&mut self, action: Action) -> bool {
-        self.indices.insert(action.index() as u32)
+        let index = action.index() as u32;
+        // Appending past the largest index is cheaper than a search, and sets are mostly
+        // built in reference order.
+        self.indices.try_push(index).is_ok() || self.indices.insert(index)
     }
 
     /// Removes an action.
@@ -143,7 +129,8 @@ impl ActionSet {
     }
 
     /// The actions sorted by `prefix:Name` in byte order, without building the names: small
-    /// sets are sorted by a precomputed rank, large ones read off the global order.
+    /// sets are sorted by their name rank, large ones read off the name order (both computed by
+    /// the build).
     pub fn sorted(&self) -> Vec<Action> {
         self.sorted_iter().collect()
     }
@@ -151,18 +138,14 @@ impl ActionSet {
     /// [`ActionSet::sorted`] as an iterator: a large set is read off the global order as it
     /// goes, without collecting it first.
     pub fn sorted_iter(&self) -> impl Iterator<Item = Action> + '_ {
-        let (order, rank) = name_order();
         let small = (self.len() < 512).then(|| {
             let mut actions: Vec<Action> = self.iter().collect();
-            actions.sort_unstable_by_key(|action| rank[action.index()]);
+            actions.sort_unstable_by_key(|action| action.name_rank());
             actions
         });
-        let large = small.is_none().then(|| {
-            order
-                .iter()
-                .filter_map(|index| Action::from_index(*index as usize))
-                .filter(|action| self.contains(*action))
-        });
+        let large = small
+            .is_none()
+            .then(|| Action::all_by_name().filter(|action| self.contains(*action)));
         small
             .into_iter()
             .flatten()

@@ -227,6 +227,27 @@ impl Action {
         (0..tables::ACTIONS.len() as u32).map(|index| Action { index })
     }
 
+    /// Every action, in `prefix:Name` byte order (the order of their [`Display`] strings).
+    ///
+    /// [`Display`]: std::fmt::Display
+    ///
+    /// ```
+    /// use policy_sentry::data::Action;
+    ///
+    /// let names: Vec<String> = Action::all_by_name().map(|a| a.to_string()).collect();
+    /// assert!(names.is_sorted());
+    /// ```
+    pub fn all_by_name() -> impl ExactSizeIterator<Item = Action> + Clone {
+        tables::ACTION_NAME_ORDER
+            .iter()
+            .map(|index| Action { index: *index })
+    }
+
+    /// Its position in [`Action::all_by_name`]: a sort key for name order.
+    pub fn name_rank(self) -> usize {
+        tables::ACTION_NAME_RANK[self.index as usize] as usize
+    }
+
     /// The number of actions in the embedded reference.
     pub fn count() -> usize {
         tables::ACTIONS.len()

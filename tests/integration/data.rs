@@ -102,3 +102,15 @@ fn vendored_pages_match_their_manifest() {
     assert_eq!(on_disk, listed, "pages and manifest list different files");
     assert_eq!(listed.iter().filter(|f| f.ends_with(".html")).count(), 457);
 }
+
+#[test]
+fn name_order_sorts_every_action_once_and_ranks_invert_it() {
+    use policy_sentry::data::Action;
+    let by_name: Vec<Action> = Action::all_by_name().collect();
+    let mut expected: Vec<(String, Action)> = Action::all().map(|a| (a.to_string(), a)).collect();
+    expected.sort();
+    assert!(by_name.iter().eq(expected.iter().map(|(_, a)| a)));
+    for (position, action) in by_name.iter().enumerate() {
+        assert_eq!(action.name_rank(), position, "{action}");
+    }
+}
