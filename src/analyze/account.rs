@@ -155,36 +155,44 @@ impl AuthorizationDetails {
             .and_then(|()| deserializer.end())
         })
         .map_err(|error| policy_error(source, &error))?;
-        let users = lists.users.into_elements();
-        let groups = lists.groups.into_elements();
-        let roles = lists.roles.into_elements();
-        let policies = lists.policies.into_elements();
+        let ParsedLists {
+            users,
+            groups,
+            roles,
+            policies,
+        } = lists;
+        // Each list is gathered from its batches in one copy, the four side by side.
+        let (
+            ((users, user_failures), (groups, group_failures)),
+            ((roles, role_failures), (policies, policy_failures)),
+        ) = rayon::join(
+            || rayon::join(|| users.into_elements(), || groups.into_elements()),
+            || rayon::join(|| roles.into_elements(), || policies.into_elements()),
+        );
         // Report the error that comes first in the file, as a serial parse would.
-        let first_error = users
-            .iter()
-            .filter_map(|r| r.as_ref().err())
-            .chain(groups.iter().filter_map(|r| r.as_ref().err()))
-            .chain(roles.iter().filter_map(|r| r.as_ref().err()))
-            .chain(policies.iter().filter_map(|r| r.as_ref().err()))
-            .min_by_key(|(item, _)| item.get().as_ptr() as usize);
+        let first_error = [
+            user_failures,
+            group_failures,
+            role_failures,
+            policy_failures,
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(item, _)| item.get().as_ptr() as usize);
         if let Some((item, error)) = first_error {
-            return Err(element_error(text, source, item, error));
-        }
-        // No element failed: keep the values.
-        fn ok<T, E>(results: Vec<std::result::Result<T, E>>) -> Vec<T> {
-            results.into_iter().flatten().collect()
+            return Err(element_error(text, source, item, &error));
         }
         Ok(AuthorizationDetails {
-            user_detail_list: ok(users),
-            group_detail_list: ok(groups),
-            role_detail_list: ok(roles),
-            policies: ok(policies),
+            user_detail_list: users,
+            group_detail_list: groups,
+            role_detail_list: roles,
+            policies,
         })
     }
 
     /// Reads an account data file.
     pub fn from_path(path: &Path) -> Result<AuthorizationDetails> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
+        let text = read_text(path).map_err(|source| Error::io(path, source))?;
         AuthorizationDetails::parse(&text, &path.display().to_string())
     }
 
@@ -203,12 +211,51 @@ impl AuthorizationDetails {
     }
 }
 
-/// A list element parsed, or its raw text and why it could not be.
-type Element<'a, T> = std::result::Result<T, (&'a RawValue, serde_json::Error)>;
+/// Reads a UTF-8 file. A large one is read as two halves side by side on the current rayon
+/// pool: copying an account file out of the page cache into fresh memory takes a millisecond
+/// or more, which the parse, waiting for the whole text, cannot overlap.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    const SPLIT_FROM: u64 = 1 << 20;
+    let mut front_file = std::fs::File::open(path)?;
+    let len = front_file.metadata()?.len();
+    if len < SPLIT_FROM || rayon::current_num_threads() < 2 {
+        return std::fs::read_to_string(path);
+    }
+    let mut back_file = std::fs::File::open(path)?;
+    let middle = len / 2;
+    back_file.seek(SeekFrom::Start(middle))?;
+    let mut bytes = vec![0u8; usize::try_from(len).map_err(std::io::Error::other)?];
+    let (front, back) = bytes.split_at_mut(middle as usize);
+    let (front_read, back_read) = rayon::join(
+        || front_file.read_exact(front),
+        || back_file.read_exact(back),
+    );
+    match front_read.and(back_read) {
+        // The file may have grown since its length was read: keep whatever follows.
+        Ok(()) => back_file.read_to_end(&mut bytes)?,
+        // It shrank: read it again, whole.
+        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => {
+            return std::fs::read_to_string(path);
+        }
+        Err(error) => return Err(error),
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        )
+    })
+}
 
-/// One list's elements as their batches are parsed: (batch number, elements), in the order
-/// the batches finish.
-struct Batches<'a, T>(Mutex<Vec<(usize, Vec<Element<'a, T>>)>>);
+/// A list element that could not be parsed: its raw text, and why.
+type Failure<'a> = (&'a RawValue, serde_json::Error);
+
+/// One batch of a list: its number, the elements parsed, and those that failed.
+type Batch<'a, T> = (usize, Vec<T>, Vec<Failure<'a>>);
+
+/// One list's batches, in the order they finish.
+struct Batches<'a, T>(Mutex<Vec<Batch<'a, T>>>);
 
 impl<T> Default for Batches<'_, T> {
     fn default() -> Self {
@@ -217,14 +264,17 @@ impl<T> Default for Batches<'_, T> {
 }
 
 impl<'a, T> Batches<'a, T> {
-    /// The elements in file order.
-    fn into_elements(self) -> Vec<Element<'a, T>> {
+    /// The elements parsed, in file order, and the failures.
+    fn into_elements(self) -> (Vec<T>, Vec<Failure<'a>>) {
         let mut batches = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
-        batches.sort_unstable_by_key(|(number, _)| *number);
-        batches
-            .into_iter()
-            .flat_map(|(_, elements)| elements)
-            .collect()
+        batches.sort_unstable_by_key(|(number, _, _)| *number);
+        let mut elements = Vec::with_capacity(batches.iter().map(|batch| batch.1.len()).sum());
+        let mut failures = Vec::new();
+        for (_, parsed, failed) in batches {
+            elements.extend(parsed);
+            failures.extend(failed);
+        }
+        (elements, failures)
     }
 }
 
@@ -349,15 +399,19 @@ impl<'a, 'scope, T: Deserialize<'a> + Send + 'scope> ListVisitor<'_, 'scope, 'a,
     fn spawn(&self, number: usize, items: Vec<&'a RawValue>) {
         let batches = self.batches;
         self.scope.spawn(move |_| {
-            let elements: Vec<Element<'a, T>> = items
-                .into_iter()
-                .map(|item| serde_json::from_str(item.get()).map_err(|error| (item, error)))
-                .collect();
+            let mut elements = Vec::with_capacity(items.len());
+            let mut failures = Vec::new();
+            for item in items {
+                match serde_json::from_str(item.get()) {
+                    Ok(element) => elements.push(element),
+                    Err(error) => failures.push((item, error)),
+                }
+            }
             batches
                 .0
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .push((number, elements));
+                .push((number, elements, failures));
         });
     }
 }
@@ -1224,6 +1278,7 @@ pub fn audit_account_with_progress<'a>(
     let prepared: Vec<(u64, String, Cow<'_, Value>, Option<String>)> = builder
         .occurrences
         .par_iter()
+        .with_max_len(UNEVEN)
         .map(|value| match document_value(value) {
             Ok(value) => {
                 let key = value.to_string();
@@ -1265,71 +1320,77 @@ pub fn audit_account_with_progress<'a>(
         .map(|occurrence| occurrence.map(|o| occurrence_to_document[o]))
         .collect();
 
+    // The documents are analysed while the principals' combinations are keyed: keying needs
+    // only which documents each principal holds, and would otherwise be a serial step.
     let total = distinct.len();
     let done = AtomicUsize::new(0);
-    let documents: Vec<DocumentReport> = distinct
-        .par_iter()
-        .with_max_len(UNEVEN)
-        .enumerate()
-        .map(|(index, (value, error))| {
-            let result = match error {
-                Some(error) => Err(error.clone()),
-                None => PolicyDocument::from_value(value, &format!("document {index}"))
-                    .map_err(|error| error.to_string()),
-            };
-            let report = match result {
-                Ok(document) => DocumentReport {
-                    report: super::report::analyze_with_rules(&document, &rules),
-                    error: None,
-                },
-                Err(error) => DocumentReport {
-                    report: PolicyReport::default(),
-                    error: Some(error),
-                },
-            };
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            report
-        })
-        .collect();
-
+    let analyse_documents = || -> Vec<DocumentReport> {
+        distinct
+            .par_iter()
+            .with_max_len(UNEVEN)
+            .enumerate()
+            .map(|(index, (value, error))| {
+                let result = match error {
+                    Some(error) => Err(error.clone()),
+                    None => PolicyDocument::from_value(value, &format!("document {index}"))
+                        .map_err(|error| error.to_string()),
+                };
+                let report = match result {
+                    Ok(document) => DocumentReport {
+                        report: super::report::analyze_with_rules(&document, &rules),
+                        error: None,
+                    },
+                    Err(error) => DocumentReport {
+                        report: PolicyReport::default(),
+                        error: Some(error),
+                    },
+                };
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                report
+            })
+            .collect()
+    };
     // Principals: their policies together. Principals holding the same set of documents
     // (users of the same groups, say) share one combination.
-    let held: Vec<(u64, Vec<usize>)> = principals
-        .par_iter()
-        .map(|principal| {
-            let mut set: Vec<usize> = principal
-                .policies
-                .iter()
-                .filter(|(policy, _)| !principal.excluded && !policies[*policy].excluded)
-                .map(|(policy, _)| policies[*policy].document)
-                .collect();
-            set.sort_unstable();
-            set.dedup();
-            (hashing.hash_one(&set), set)
-        })
-        .collect();
-    // Combinations by set: (hash, index into `combinations`).
-    let mut combination_of: hashbrown::HashTable<(u64, usize)> = hashbrown::HashTable::new();
-    let mut combinations: Vec<&[usize]> = Vec::new();
-    let principal_combination: Vec<usize> = held
-        .iter()
-        .map(|(hash, set)| {
-            combination_of
-                .entry(
-                    *hash,
-                    |(other_hash, other)| {
-                        other_hash == hash && combinations[*other] == set.as_slice()
-                    },
+    let key_combinations = || -> (Vec<Vec<usize>>, Vec<usize>) {
+        let held: Vec<(u64, Vec<usize>)> = principals
+            .par_iter()
+            .map(|principal| {
+                let mut set: Vec<usize> = principal
+                    .policies
+                    .iter()
+                    .filter(|(policy, _)| !principal.excluded && !policies[*policy].excluded)
+                    .map(|(policy, _)| policies[*policy].document)
+                    .collect();
+                set.sort_unstable();
+                set.dedup();
+                (hashing.hash_one(&set), set)
+            })
+            .collect();
+        // Combinations by set: (hash, index into `combinations`).
+        let mut combination_of: hashbrown::HashTable<(u64, usize)> = hashbrown::HashTable::new();
+        let mut combinations: Vec<Vec<usize>> = Vec::new();
+        let principal_combination: Vec<usize> = held
+            .into_iter()
+            .map(|(hash, set)| {
+                match combination_of.entry(
+                    hash,
+                    |(other_hash, other)| *other_hash == hash && combinations[*other] == set,
                     |(hash, _)| *hash,
-                )
-                .or_insert_with(|| {
-                    combinations.push(set.as_slice());
-                    (*hash, combinations.len() - 1)
-                })
-                .get()
-                .1
-        })
-        .collect();
+                ) {
+                    hashbrown::hash_table::Entry::Occupied(entry) => entry.get().1,
+                    hashbrown::hash_table::Entry::Vacant(entry) => {
+                        combinations.push(set);
+                        entry.insert((hash, combinations.len() - 1));
+                        combinations.len() - 1
+                    }
+                }
+            })
+            .collect();
+        (combinations, principal_combination)
+    };
+    let (documents, (combinations, principal_combination)) =
+        rayon::join(analyse_documents, key_combinations);
     let combined: Vec<Arc<Findings>> = combinations
         .par_iter()
         .with_max_len(UNEVEN)
@@ -1413,6 +1474,28 @@ mod tests {
         assert_eq!(b.findings.service_wildcard.len(), 1);
         assert!(skip.excluded && skip.findings.service_wildcard.is_empty());
         assert_eq!(report.max_severity(), Some(Severity::Critical));
+    }
+
+    #[test]
+    fn large_files_read_in_halves_equal_a_whole_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .unwrap();
+        // Two-byte characters throughout, so the middle falls inside one for some lengths.
+        for len in [(1 << 20) + 1, (1 << 20) + 2, 3 << 20] {
+            let text: String = "é".repeat(len / 2) + &"a".repeat(len % 2);
+            let path = dir.path().join(format!("{len}.json"));
+            std::fs::write(&path, &text).unwrap();
+            assert!(pool.install(|| read_text(&path)).unwrap() == text, "{len}");
+        }
+        let path = dir.path().join("bad.json");
+        let mut bytes = vec![b'a'; 3 << 20];
+        bytes[(3 << 20) - 10] = 0xff;
+        std::fs::write(&path, &bytes).unwrap();
+        let error = pool.install(|| read_text(&path)).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
     }
 
     #[test]
