@@ -1243,31 +1243,34 @@ pub fn audit_account_with_progress<'a>(
         principals.push(entry);
         trust_documents.push(draft.trust.map(|document| builder.document(document)));
     }
-    let groups: HashMap<&str, usize> = details
-        .group_detail_list
-        .iter()
-        .enumerate()
-        .map(|(position, group)| {
-            (
-                group.group_name.as_str(),
-                details.user_detail_list.len() + position,
-            )
-        })
-        .collect();
-    // Group-inherited policies of users. (Serial: in parallel, growing the users' lists, which
-    // the other worker allocated, cost more than it saved.)
-    for (index, user) in details.user_detail_list.iter().enumerate() {
-        for group_name in &user.group_list {
-            if let Some(group) = groups.get(group_name.as_str()) {
-                let inherited: Vec<(usize, Via)> = principals[*group]
-                    .policies
-                    .iter()
-                    .map(|(policy, _)| (*policy, Via::Group(group_name.clone())))
-                    .collect();
-                principals[index].policies.extend(inherited);
+    // Group-inherited policies of users, added while the documents are keyed (below): the
+    // two are independent, and the inheritance is serial. (In parallel, growing the users'
+    // lists, which the other worker allocated, cost more than it saved.)
+    let inherit_group_policies = || {
+        let groups: HashMap<&str, usize> = details
+            .group_detail_list
+            .iter()
+            .enumerate()
+            .map(|(position, group)| {
+                (
+                    group.group_name.as_str(),
+                    details.user_detail_list.len() + position,
+                )
+            })
+            .collect();
+        for (index, user) in details.user_detail_list.iter().enumerate() {
+            for group_name in &user.group_list {
+                if let Some(group) = groups.get(group_name.as_str()) {
+                    let inherited: Vec<(usize, Via)> = principals[*group]
+                        .policies
+                        .iter()
+                        .map(|(policy, _)| (*policy, Via::Group(group_name.clone())))
+                        .collect();
+                    principals[index].policies.extend(inherited);
+                }
             }
         }
-    }
+    };
 
     // Decode and key every occurrence in parallel, then keep one copy of each distinct
     // document: the analysis below runs once per distinct document.
@@ -1275,18 +1278,21 @@ pub fn audit_account_with_progress<'a>(
     // the texts of documents whose hashes are equal).
     use std::hash::BuildHasher;
     let hashing = std::hash::RandomState::new();
-    let prepared: Vec<(u64, String, Cow<'_, Value>, Option<String>)> = builder
-        .occurrences
-        .par_iter()
-        .with_max_len(UNEVEN)
-        .map(|value| match document_value(value) {
-            Ok(value) => {
-                let key = value.to_string();
-                (hashing.hash_one(&key), key, value, None)
-            }
-            Err(error) => (0, String::new(), Cow::Owned(Value::Null), Some(error)),
-        })
-        .collect();
+    let key_documents = || -> Vec<(u64, String, Cow<'_, Value>, Option<String>)> {
+        builder
+            .occurrences
+            .par_iter()
+            .with_max_len(UNEVEN)
+            .map(|value| match document_value(value) {
+                Ok(value) => {
+                    let key = value.to_string();
+                    (hashing.hash_one(&key), key, value, None)
+                }
+                Err(error) => (0, String::new(), Cow::Owned(Value::Null), Some(error)),
+            })
+            .collect()
+    };
+    let ((), prepared) = rayon::join(inherit_group_policies, key_documents);
     let mut distinct: Vec<(Cow<'_, Value>, Option<String>)> = Vec::new();
     // Distinct documents by key: (hash, key, index into `distinct`).
     let mut by_key: hashbrown::HashTable<(u64, String, usize)> = hashbrown::HashTable::new();
