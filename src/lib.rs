@@ -31,7 +31,7 @@
 //!
 //! Modules: [`data`] holds the embedded tables (with run-time access-level
 //! [`overrides`](data::overrides), [`info`](data::info) and [`diff`](data::diff)), [`query`]
-//! answers questions over them, [`arn`] matches ARNs to resource types, [`write`] turns
+//! answers questions over them, [`arn`] matches ARNs to resource types, [`write`](mod@write) turns
 //! templates into policies, [`analyze`] audits policies and accounts,
 //! [`output`] renders results, [`fetch`] downloads fresh AWS pages, [`config`] writes the
 //! config folder. With the default cargo feature `download`, `download` fetches an

@@ -1,5 +1,5 @@
 //! Policy analysis: parse IAM policy documents ([`policy`]), expand their action patterns to
-//! documented actions ([`expand`]), and apply the risk rules ([`report`]) with the data lists
+//! documented actions ([`expand`](mod@expand)), and apply the risk rules ([`report`]) with the data lists
 //! of [`risk`]. The library computes; it never prints. Rendering lives in [`crate::output`].
 //!
 //! ```

@@ -3,7 +3,7 @@
 //! `Principal`/`NotPrincipal` and `Condition`, each list element also accepted as a single
 //! string. Parsing checks the grammar (element types, exactly one of `Action`/`NotAction`) and
 //! reports errors with the source name, line and column. It does not look actions up: that
-//! is [`super::expand`]'s job.
+//! is [`super::expand`](mod@super::expand)'s job.
 
 use std::fmt;
 use std::path::Path;

@@ -52,7 +52,7 @@ impl std::fmt::Debug for Service {
 
 impl Service {
     /// Looks a service up by prefix, case-insensitively. The `catalog` alias is not applied
-    /// here; see [`crate::query::services::service_for_prefix`].
+    /// here; see [`crate::query::services::service`].
     pub fn find(prefix: &str) -> Option<Service> {
         let index = *tables::SERVICE_INDEX.get(&lookup_key(&[prefix]))?;
         let service = Service { index };
