@@ -220,7 +220,9 @@ fn read_text(path: &Path) -> std::io::Result<String> {
     let mut front_file = std::fs::File::open(path)?;
     let len = front_file.metadata()?.len();
     if len < SPLIT_FROM || rayon::current_num_threads() < 2 {
-        return std::fs::read_to_string(path);
+        let mut text = String::new();
+        front_file.read_to_string(&mut text)?;
+        return Ok(text);
     }
     let mut back_file = std::fs::File::open(path)?;
     let middle = len / 2;
