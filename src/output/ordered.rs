@@ -21,6 +21,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// memory the back of a block holds.
 const BLOCK: usize = 256;
 
+/// The smallest block at the end of the items (see [`block_bounds`]).
+const TAIL_BLOCK: usize = 8;
+
 /// A helper hands its rendered bytes over once they reach this size, so the buffers stay small
 /// enough to be reused from the allocator's free lists rather than mapped afresh.
 const PART_BYTES: usize = 64 * 1024;
@@ -37,6 +40,9 @@ struct Part {
 
 /// One block's shared state.
 struct Block {
+    /// Its first item, and how many it holds.
+    start: usize,
+    len: usize,
     /// The front end (the next item the writer takes) and the back end (items at and after it
     /// are taken by helpers). All items are taken when they meet.
     ends: Mutex<(usize, usize)>,
@@ -46,8 +52,10 @@ struct Block {
 }
 
 impl Block {
-    fn new(len: usize) -> Block {
+    fn new(start: usize, len: usize) -> Block {
         Block {
+            start,
+            len,
             ends: Mutex::new((0, len)),
             parts: Mutex::new(Vec::new()),
             rendered: AtomicUsize::new(0),
@@ -103,7 +111,9 @@ pub fn write_ordered<'a, T: Sync>(
         }
         return Ok(());
     }
-    let blocks: Vec<Block> = items.chunks(BLOCK).map(|b| Block::new(b.len())).collect();
+    let blocks: Vec<Block> = block_bounds(items.len())
+        .map(|(start, len)| Block::new(start, len))
+        .collect();
     // The block the writer is in, whether it has stopped, how many helpers run, and buffers
     // to reuse.
     let writer_block = AtomicUsize::new(0);
@@ -143,7 +153,7 @@ pub fn write_ordered<'a, T: Sync>(
             let mut part = new_part();
             while let Some(position) = block.take_back() {
                 let start = part.bytes.len();
-                let index = number * BLOCK + position;
+                let index = block.start + position;
                 // A panic must still publish the item, or the writer would wait for it
                 // forever; it is raised again once the scope ends.
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -176,14 +186,14 @@ pub fn write_ordered<'a, T: Sync>(
                 }
                 let mut written = 0;
                 while let Some(position) = block.take_front() {
-                    let index = number * BLOCK + position;
+                    let index = block.start + position;
                     buffer.clear();
                     render(index, &items[index], &mut buffer)?;
                     out.write_all(&buffer)?;
                     written = position + 1;
                 }
                 // The two ends have met: the rest of the block is the helpers'.
-                let expected = items[number * BLOCK..].len().min(BLOCK) - written;
+                let expected = block.len - written;
                 while block.rendered.load(Ordering::Acquire) < expected {
                     if rayon::yield_now() != Some(rayon::Yield::Executed) {
                         std::thread::yield_now();
@@ -223,6 +233,25 @@ pub fn write_ordered<'a, T: Sync>(
     written
 }
 
+/// The blocks' (first item, length) for `len` items: [`BLOCK`] items each, but the last ones
+/// halve down to [`TAIL_BLOCK`]. The writer writes out the helpers' share of the last block
+/// while they have nothing left to do, so that share should be small.
+fn block_bounds(len: usize) -> impl Iterator<Item = (usize, usize)> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let remaining = len - start;
+        let size = if remaining > 2 * BLOCK {
+            BLOCK
+        } else {
+            (remaining / 2).max(TAIL_BLOCK).min(remaining)
+        };
+        (size > 0).then(|| {
+            start += size;
+            (start - size, size)
+        })
+    })
+}
+
 /// A lock that a panic elsewhere does not poison for good: a panic while rendering is
 /// re-raised by the scope anyway.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -259,6 +288,23 @@ mod tests {
             )
         })?;
         Ok(out)
+    }
+
+    #[test]
+    fn blocks_cover_the_items_in_order_and_shrink_at_the_end() {
+        for len in [0, 1, 7, 8, 9, 100, BLOCK, 2 * BLOCK + 1, 10_000] {
+            let bounds: Vec<(usize, usize)> = block_bounds(len).collect();
+            let mut next = 0;
+            for (start, size) in &bounds {
+                assert_eq!(*start, next, "{len}");
+                assert!(*size > 0 && *size <= BLOCK, "{len}");
+                next += size;
+            }
+            assert_eq!(next, len);
+            if let Some((_, last)) = bounds.last() {
+                assert!(*last <= TAIL_BLOCK, "{len}: last block {last}");
+            }
+        }
     }
 
     #[test]
