@@ -211,41 +211,47 @@ impl AuthorizationDetails {
     }
 }
 
-/// Reads a UTF-8 file. A large one is read as two halves side by side on the current rayon
-/// pool: copying an account file out of the page cache into fresh memory takes a millisecond
-/// or more, which the parse, waiting for the whole text, cannot overlap.
+/// Reads a UTF-8 file; invalid UTF-8 is an error naming its byte offset. A large file is read
+/// as two halves side by side on the current rayon pool: copying an account file out of the
+/// page cache into fresh memory takes a millisecond or more, which the parse, waiting for the
+/// whole text, cannot overlap.
 fn read_text(path: &Path) -> std::io::Result<String> {
     use std::io::{Read, Seek, SeekFrom};
     const SPLIT_FROM: u64 = 1 << 20;
     let mut front_file = std::fs::File::open(path)?;
     let len = front_file.metadata()?.len();
-    if len < SPLIT_FROM || rayon::current_num_threads() < 2 {
-        let mut text = String::new();
-        front_file.read_to_string(&mut text)?;
-        return Ok(text);
-    }
-    let mut back_file = std::fs::File::open(path)?;
-    let middle = len / 2;
-    back_file.seek(SeekFrom::Start(middle))?;
-    let mut bytes = vec![0u8; usize::try_from(len).map_err(std::io::Error::other)?];
-    let (front, back) = bytes.split_at_mut(middle as usize);
-    let (front_read, back_read) = rayon::join(
-        || front_file.read_exact(front),
-        || back_file.read_exact(back),
-    );
-    match front_read.and(back_read) {
-        // The file may have grown since its length was read: keep whatever follows.
-        Ok(()) => back_file.read_to_end(&mut bytes)?,
-        // It shrank: read it again, whole.
-        Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => {
-            return std::fs::read_to_string(path);
+    let bytes = if len < SPLIT_FROM || rayon::current_num_threads() < 2 {
+        let mut bytes = Vec::new();
+        front_file.read_to_end(&mut bytes)?;
+        bytes
+    } else {
+        let mut back_file = std::fs::File::open(path)?;
+        let middle = len / 2;
+        back_file.seek(SeekFrom::Start(middle))?;
+        let mut bytes = vec![0u8; usize::try_from(len).map_err(std::io::Error::other)?];
+        let (front, back) = bytes.split_at_mut(middle as usize);
+        let (front_read, back_read) = rayon::join(
+            || front_file.read_exact(front),
+            || back_file.read_exact(back),
+        );
+        match front_read.and(back_read) {
+            // The file may have grown since its length was read: keep whatever follows.
+            Ok(()) => {
+                back_file.read_to_end(&mut bytes)?;
+                bytes
+            }
+            // It shrank: read it again, whole.
+            Err(error) if error.kind() == std::io::ErrorKind::UnexpectedEof => std::fs::read(path)?,
+            Err(error) => return Err(error),
         }
-        Err(error) => return Err(error),
     };
-    String::from_utf8(bytes).map_err(|_| {
+    String::from_utf8(bytes).map_err(|error| {
         std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
+            format!(
+                "not UTF-8: invalid byte at offset {}",
+                error.utf8_error().valid_up_to()
+            ),
         )
     })
 }
@@ -1504,6 +1510,14 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let error = pool.install(|| read_text(&path)).unwrap_err();
         assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+        assert_eq!(
+            error.to_string(),
+            format!("not UTF-8: invalid byte at offset {}", (3 << 20) - 10)
+        );
+        // A small file, read whole, says the same.
+        std::fs::write(&path, b"{\"a\": \"\xff\"}").unwrap();
+        let error = read_text(&path).unwrap_err();
+        assert_eq!(error.to_string(), "not UTF-8: invalid byte at offset 7");
     }
 
     #[test]
