@@ -197,6 +197,29 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_write_leaves_the_old_file_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("policy.json");
+        write_atomic(&file, b"old").unwrap();
+        write_atomic(&file, b"new").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+        // A folder in the way: the rename fails after the temporary file was written.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir(&blocked).unwrap();
+        std::fs::write(blocked.join("inside"), b"kept").unwrap();
+        let error = write_atomic(&blocked, b"new").unwrap_err().to_string();
+        assert!(error.contains("blocked"), "{error}");
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["blocked", "policy.json"]);
+        assert_eq!(std::fs::read(blocked.join("inside")).unwrap(), b"kept");
+        assert_eq!(std::fs::read(&file).unwrap(), b"new");
+    }
+
+    #[test]
     fn names_are_checked_and_duplicates_get_their_path() {
         let dir = tempfile::tempdir().unwrap();
         let first = policy("Same", "/", true);

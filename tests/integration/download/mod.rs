@@ -9,7 +9,10 @@ mod proxy;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -27,7 +30,19 @@ struct Run {
 /// `policy_sentry download-policies ARGS` with `env` and nothing of the caller's AWS setup:
 /// no credentials, profiles, endpoints or instance metadata but what the test gives.
 fn download(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
-    let mut command = policy_sentry();
+    let output = download_command(home, env, args)
+        .output()
+        .expect("run policy_sentry");
+    Run {
+        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// The command [`download`] runs.
+fn download_command(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Command {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"));
     command.arg("download-policies").args(args);
     for variable in [
         "AWS_ACCESS_KEY_ID",
@@ -60,12 +75,7 @@ fn download(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
     for (key, value) in env {
         command.env(key, value);
     }
-    let output = command.output().expect("run policy_sentry");
-    Run {
-        stdout: String::from_utf8(output.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(output.stderr).expect("utf-8 stderr"),
-        code: output.status.code().unwrap_or(-1),
-    }
+    command
 }
 
 const TEST_KEYS: [(&str, &str); 2] = [
@@ -333,6 +343,80 @@ fn pages_are_followed_to_the_end() {
         policy_files(&paged.path().join(ACCOUNT_ID).join("customer-managed")),
         expected_files(&expected, false)
     );
+}
+
+/// Killed while it waits for a page, a run leaves the files of the run before it as they were,
+/// and no temporary file: files are written whole, to a temporary name, then renamed.
+#[test]
+fn an_interrupted_run_leaves_earlier_files_whole() {
+    let Some(moto) = Moto::start("an_interrupted_run_leaves_earlier_files_whole", &[]) else {
+        return;
+    };
+    block_on(populate(&moto.iam(ACCESS_KEY, SECRET_KEY)));
+    let home = tempfile::tempdir().unwrap();
+    let output = tempfile::tempdir().unwrap();
+    let contents = |dir: &Path| -> BTreeMap<std::path::PathBuf, Vec<u8>> {
+        all_files(dir)
+            .into_iter()
+            .map(|path| (path.clone(), std::fs::read(&path).unwrap()))
+            .collect()
+    };
+    download_ok(
+        home.path(),
+        &moto.url(),
+        output.path(),
+        &["--include-unattached"],
+    );
+    let before = contents(output.path());
+    assert!(before.len() > 2, "{before:?}");
+
+    // The second page of the account details never comes.
+    let pages = Arc::new(AtomicUsize::new(0));
+    let stalled = Arc::new(AtomicBool::new(false));
+    let plan = {
+        let (pages, stalled) = (pages.clone(), stalled.clone());
+        Arc::new(move |_: usize, action: &str| {
+            if action != "GetAccountAuthorizationDetails"
+                || pages.fetch_add(1, Ordering::SeqCst) != 1
+            {
+                return None;
+            }
+            stalled.store(true, Ordering::SeqCst);
+            Some(Fault::Stall)
+        })
+    };
+    let proxy = Proxy::start(moto.addr, true, plan);
+    let mut run = download_command(
+        home.path(),
+        &TEST_KEYS,
+        &[
+            "--endpoint-url",
+            &proxy.url(),
+            "--output-dir",
+            output.path().to_str().unwrap(),
+            "--include-unattached",
+            "--page-size",
+            "2",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("start policy_sentry");
+    let started = Instant::now();
+    while !stalled.load(Ordering::SeqCst) {
+        if let Some(status) = run.try_wait().unwrap() {
+            panic!("the run ended before the stalled page: {status}");
+        }
+        assert!(
+            started.elapsed() < proxy::STALL,
+            "the run never asked for the second page"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    run.kill().unwrap();
+    run.wait().unwrap();
+    assert_eq!(contents(output.path()), before);
 }
 
 #[test]

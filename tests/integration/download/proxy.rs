@@ -21,7 +21,12 @@ pub enum Fault {
     Unavailable,
     /// 500 `InternalFailure`.
     Internal,
+    /// No answer for [`STALL`], then 503: a request the client is still waiting on.
+    Stall,
 }
+
+/// How long a [`Fault::Stall`] keeps the client waiting.
+pub const STALL: Duration = Duration::from_secs(30);
 
 impl Fault {
     fn answer(self) -> (u16, &'static str, &'static str, &'static str) {
@@ -30,6 +35,7 @@ impl Fault {
             Fault::Throttling => (400, "Sender", "Throttling", "Rate exceeded"),
             Fault::Unavailable => (503, "Receiver", "ServiceUnavailable", "Service unavailable"),
             Fault::Internal => (500, "Receiver", "InternalFailure", "Internal failure"),
+            Fault::Stall => (503, "Receiver", "ServiceUnavailable", "Stalled"),
         }
     }
 }
@@ -205,6 +211,9 @@ fn handle(request: &Request, shared: &Shared) -> (u16, String, Vec<u8>) {
     };
     let answer = if let Some(fault) = (shared.faults)(index, &action) {
         exchange.injected = true;
+        if matches!(fault, Fault::Stall) {
+            std::thread::sleep(STALL);
+        }
         let (status, kind, code, message) = fault.answer();
         let body = format!(
             "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>{kind}</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy-{index}</RequestId></ErrorResponse>"
