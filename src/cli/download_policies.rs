@@ -260,7 +260,11 @@ impl Progress for Bars {
 
     fn page(&self, profile: Option<&str>, pages: usize, items: usize) {
         self.with_bar(profile, |bar, _| {
-            bar.set_message(format!("{items} entities in {pages} pages"));
+            bar.set_message(format!(
+                "{} in {}",
+                count(items, "entity", "entities"),
+                count(pages, "page", "pages")
+            ));
         });
     }
 
