@@ -261,11 +261,26 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
 
 /// Writes a file so that readers see the old content or the new, never a partial one: the
 /// bytes go to a temporary file in the same directory, synced to disk, which is then renamed
-/// over `path`.
+/// over `path`. A new file gets the mode a plain create gives (`0o666` less the umask); a
+/// replaced file keeps its mode.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let pending = write_pending_with(path, |out| out.write_all(bytes), |error| error)?;
+    let pending = write_pending(
+        path,
+        Readers::AsCreated,
+        |out| out.write_all(bytes),
+        |error| error,
+    )?;
     pending.file.as_file().sync_all()?;
     pending.put_in_place().map(drop)
+}
+
+/// Who may read a file written under a temporary name.
+#[derive(Debug, Clone, Copy)]
+enum Readers {
+    /// Its owner only: reports of who in an account can do what.
+    OwnerOnly,
+    /// Whoever a plain create would let read it (policies, templates).
+    AsCreated,
 }
 
 /// A file written under a temporary name beside its destination, not yet in place: dropped,
@@ -291,9 +306,19 @@ impl PendingFile {
 /// [`write_atomically`] in two steps, for a file written a piece at a time through a buffer and
 /// not synced to disk (large files that a run regenerates): `write` fills a temporary file
 /// beside `path` (I/O errors become `E` through `io_error`), which
-/// [`PendingFile::put_in_place`] then renames over `path`.
+/// [`PendingFile::put_in_place`] then renames over `path`. The file is readable by its owner
+/// only.
 pub fn write_pending_with<E>(
     path: &Path,
+    write: impl FnOnce(&mut io::BufWriter<&mut std::fs::File>) -> Result<(), E>,
+    io_error: impl Fn(io::Error) -> E,
+) -> Result<PendingFile, E> {
+    write_pending(path, Readers::OwnerOnly, write, io_error)
+}
+
+fn write_pending<E>(
+    path: &Path,
+    readers: Readers,
     write: impl FnOnce(&mut io::BufWriter<&mut std::fs::File>) -> Result<(), E>,
     io_error: impl Fn(io::Error) -> E,
 ) -> Result<PendingFile, E> {
@@ -301,7 +326,21 @@ pub fn write_pending_with<E>(
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(&io_error)?;
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    if let Readers::AsCreated = readers {
+        use std::os::unix::fs::PermissionsExt;
+        // Passed to open(2), so the umask applies, as it does to `File::create`.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(dir).map_err(&io_error)?;
+    if let Readers::AsCreated = readers
+        && let Ok(existing) = std::fs::metadata(path)
+    {
+        file.as_file()
+            .set_permissions(existing.permissions())
+            .map_err(&io_error)?;
+    }
     {
         let mut out = io::BufWriter::new(file.as_file_mut());
         write(&mut out)?;

@@ -384,6 +384,61 @@ fn create_template_to_a_file_refuses_to_overwrite_without_force() {
     assert_eq!(usage.code, 2);
 }
 
+/// Templates and policies are files like any other: a new one gets the mode a plain create
+/// gives (the umask decides), a replaced one keeps its mode.
+#[cfg(unix)]
+#[test]
+fn written_files_get_the_usual_mode_and_replaced_ones_keep_theirs() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    // This process's umask, which the command inherits, applied to 0o666.
+    std::fs::File::create(dir.path().join("plain")).unwrap();
+    let usual = mode(&dir.path().join("plain"));
+
+    let run = run_in(
+        dir.path(),
+        &["create-template", "-t", "crud", "-o", "t.yml"],
+        None,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(mode(&dir.path().join("t.yml")), usual);
+
+    std::fs::set_permissions(
+        dir.path().join("t.yml"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    let forced = run_in(
+        dir.path(),
+        &["create-template", "-t", "actions", "-o", "t.yml", "--force"],
+        None,
+    );
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert_eq!(mode(&dir.path().join("t.yml")), 0o640);
+
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::copy(
+        golden("16-kms-key-exclude-delete.yml"),
+        input.join("kms.yml"),
+    )
+    .unwrap();
+    let written = run_in(
+        dir.path(),
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            "in",
+            "--output-dir",
+            "out",
+        ],
+        None,
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    assert_eq!(mode(&dir.path().join("out/kms.json")), usual);
+}
+
 #[test]
 fn created_templates_write_empty_policies() {
     for kind in ["crud", "actions"] {
