@@ -15,6 +15,7 @@ use policy_sentry::download::{
     self, AccountSummary, DownloadRequest, MAX_PAGE_SIZE, ProfileSources, Progress,
 };
 use policy_sentry::error::Error;
+use policy_sentry::output::text::counted;
 
 use super::{CliError, Exit};
 
@@ -169,23 +170,19 @@ fn write_summary(out: &mut dyn Write, summary: &AccountSummary) -> Result<(), Cl
             }
             format!(
                 "{who}: {}, {}, {}, {} ({files} policy files) in {}; {}, {}, {}, {:.1} s",
-                count(summary.users, "user", "users"),
-                count(summary.groups, "group", "groups"),
-                count(summary.roles, "role", "roles"),
-                count(summary.policies, "managed policy", "managed policies"),
+                counted(summary.users, "user", "users"),
+                counted(summary.groups, "group", "groups"),
+                counted(summary.roles, "role", "roles"),
+                counted(summary.policies, "managed policy", "managed policies"),
                 summary.account_dir.display(),
-                count(summary.pages, "page", "pages"),
-                count(summary.requests as usize, "request", "requests"),
-                count(summary.retries as usize, "retry", "retries"),
+                counted(summary.pages, "page", "pages"),
+                counted(summary.requests as usize, "request", "requests"),
+                counted(summary.retries as usize, "retry", "retries"),
                 summary.elapsed.as_secs_f64(),
             )
         }
     };
     writeln!(out, "{line}").map_err(stdout_error)
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn stdout_error(source: std::io::Error) -> CliError {
@@ -262,8 +259,8 @@ impl Progress for Bars {
         self.with_bar(profile, |bar, _| {
             bar.set_message(format!(
                 "{} in {}",
-                count(items, "entity", "entities"),
-                count(pages, "page", "pages")
+                counted(items, "entity", "entities"),
+                counted(pages, "page", "pages")
             ));
         });
     }

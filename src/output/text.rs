@@ -130,6 +130,11 @@ pub fn write_policy_summary(
     Ok(())
 }
 
+/// `n` and the noun for `n` things: "1 user", "2 users".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A short readable summary of an account audit: counts per category.
 pub fn write_account_summary(
     report: &crate::analyze::AccountReport,
@@ -139,13 +144,17 @@ pub fn write_account_summary(
     let count = |kind| report.principals.iter().filter(|p| p.kind == kind).count();
     writeln!(
         out,
-        "Account {}: {} users, {} groups, {} roles; {} policies ({} distinct documents)",
+        "Account {}: {}, {}, {}; {} ({})",
         report.account_id.as_deref().unwrap_or("(unknown)"),
-        count(PrincipalKind::User),
-        count(PrincipalKind::Group),
-        count(PrincipalKind::Role),
-        report.policies.len(),
-        report.documents.len()
+        counted(count(PrincipalKind::User), "user", "users"),
+        counted(count(PrincipalKind::Group), "group", "groups"),
+        counted(count(PrincipalKind::Role), "role", "roles"),
+        counted(report.policies.len(), "policy", "policies"),
+        counted(
+            report.documents.len(),
+            "distinct document",
+            "distinct documents"
+        )
     )?;
     writeln!(
         out,

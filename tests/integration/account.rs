@@ -39,7 +39,7 @@ fn account_report_attributes_findings_to_principals() {
     let dir = tempfile::tempdir().unwrap();
     let (code, stdout, stderr) = audit(dir.path(), &["--fmt", "json,csv,markdown,sarif,html"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("Account 111122223333: 3 users, 1 groups, 4 roles; 6 policies"));
+    assert!(stdout.starts_with("Account 111122223333: 3 users, 1 group, 4 roles; 6 policies"));
     for file in [
         "report.json",
         "report.csv",
