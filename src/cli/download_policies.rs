@@ -168,12 +168,18 @@ fn write_summary(out: &mut dyn Write, summary: &AccountSummary) -> Result<(), Cl
             if summary.aws_managed_files > 0 {
                 files.push_str(&format!(", {} aws-managed", summary.aws_managed_files));
             }
+            let policy_files = summary.customer_managed_files + summary.aws_managed_files;
             format!(
-                "{who}: {}, {}, {}, {} ({files} policy files) in {}; {}, {}, {}, {:.1} s",
+                "{who}: {}, {}, {}, {} ({files} {}) in {}; {}, {}, {}, {:.1} s",
                 counted(summary.users, "user", "users"),
                 counted(summary.groups, "group", "groups"),
                 counted(summary.roles, "role", "roles"),
                 counted(summary.policies, "managed policy", "managed policies"),
+                if policy_files == 1 {
+                    "policy file"
+                } else {
+                    "policy files"
+                },
                 summary.account_dir.display(),
                 counted(summary.pages, "page", "pages"),
                 counted(summary.requests as usize, "request", "requests"),

@@ -754,7 +754,7 @@ fn aws_managed_policies_on_request() {
     let run = download_ok(home.path(), &moto.url(), output.path(), &["--aws-managed"]);
     assert!(
         run.stdout
-            .contains("(0 customer-managed, 1 aws-managed policy files)"),
+            .contains("(0 customer-managed, 1 aws-managed policy file)"),
         "{}",
         run.stdout
     );
