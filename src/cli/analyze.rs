@@ -14,6 +14,7 @@ use policy_sentry::analyze::exclusions::{Exclusions, TEMPLATE};
 use policy_sentry::analyze::expand::expanded_policy;
 use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severity};
 use policy_sentry::error::Error;
+use policy_sentry::output::text::counted;
 use policy_sentry::output::{csv, html, json, markdown, sarif, text};
 
 use super::{CliError, Exit, PendingFile, write_pending_with};
@@ -395,7 +396,9 @@ fn account_warnings(report: &AccountReport) -> Vec<String> {
         .count();
     if unknown > 0 {
         warnings.push(format!(
-            "{unknown} policies name actions the reference does not know (see unknown_actions in the JSON report)"
+            "{} {} actions the reference does not know (see unknown_actions in the JSON report)",
+            counted(unknown, "policy", "policies"),
+            if unknown == 1 { "names" } else { "name" }
         ));
     }
     warnings

@@ -8,6 +8,7 @@ use clap::Args;
 use policy_sentry::data::diff::{DataDiff, diff_directory};
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
+use policy_sentry::output::text::counted;
 
 use super::data_info::ReportFormat;
 use super::{CliError, Exit};
@@ -58,8 +59,10 @@ fn write_text(diff: &DataDiff, out: &mut impl Write) -> std::io::Result<()> {
     };
     let service_line = |sign: char, service: &policy_sentry::data::diff::ServiceChange| {
         format!(
-            "{sign} {} ({}, {} actions)",
-            service.prefix, service.name, service.actions
+            "{sign} {} ({}, {})",
+            service.prefix,
+            service.name,
+            counted(service.actions, "action", "actions")
         )
     };
     section(

@@ -9,6 +9,7 @@ use policy_sentry::data::info::{DataInfo, STALE_AFTER_DAYS};
 use policy_sentry::date::Date;
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
+use policy_sentry::output::text::counted;
 
 use super::{CliError, Exit};
 
@@ -50,8 +51,13 @@ fn write_text(info: &DataInfo, out: &mut impl Write) -> std::io::Result<()> {
     match info.age_days {
         Some(age) => writeln!(
             out,
-            "snapshot date:  {} ({age} days old)",
-            info.snapshot_date
+            "snapshot date:  {} ({} old)",
+            info.snapshot_date,
+            if age == 1 {
+                "1 day".to_owned()
+            } else {
+                format!("{age} days")
+            }
         )?,
         None => writeln!(out, "snapshot date:  {}", info.snapshot_date)?,
     }
@@ -63,8 +69,10 @@ fn write_text(info: &DataInfo, out: &mut impl Write) -> std::io::Result<()> {
     if let Some(overrides) = &info.access_level_overrides {
         writeln!(
             out,
-            "overrides:      {} ({} actions listed, {} changed)",
-            overrides.file, overrides.actions_listed, overrides.actions_changed
+            "overrides:      {} ({} listed, {} changed)",
+            overrides.file,
+            counted(overrides.actions_listed, "action", "actions"),
+            overrides.actions_changed
         )?;
     }
     writeln!(out)?;

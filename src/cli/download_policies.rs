@@ -127,8 +127,8 @@ pub fn run(args: DownloadPoliciesArgs, out: &mut dyn Write) -> Result<Exit, CliE
     }
     writeln!(
         out,
-        "{} profiles: {} downloaded, {duplicates} same account as another, {failed} failed",
-        results.len(),
+        "{}: {} downloaded, {duplicates} same account as another, {failed} failed",
+        counted(results.len(), "profile", "profiles"),
         results.len() - failed - duplicates
     )
     .map_err(stdout_error)?;

@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use policy_sentry::data::scrape::REFERENCE_BASE_URL;
 use policy_sentry::fetch::{FetchEvent, FetchOptions, FetchReport, fetch_docs};
+use policy_sentry::output::text::counted;
 
 use super::{CliError, Exit};
 
@@ -87,8 +88,8 @@ pub fn fetch_into(output_dir: &Path, args: &FetchArgs) -> Result<FetchReport, Cl
     bar.finish_and_clear();
     let report = result?;
     eprintln!(
-        "fetched {} pages ({:.1} MB; {} services, {} actions) into {} in {:.1} s{}",
-        report.pages,
+        "fetched {} ({:.1} MB; {} services, {} actions) into {} in {:.1} s{}",
+        counted(report.pages, "page", "pages"),
         report.bytes as f64 / 1e6,
         report.services,
         report.actions,

@@ -87,10 +87,14 @@ pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result
     writeln!(out, "# IAM audit of account {account}\n")?;
     writeln!(
         out,
-        "{} principals, {} policies, {} distinct policy documents.\n",
-        report.principals.len(),
-        report.policies.len(),
-        report.documents.len()
+        "{}, {}, {}.\n",
+        super::text::counted(report.principals.len(), "principal", "principals"),
+        super::text::counted(report.policies.len(), "policy", "policies"),
+        super::text::counted(
+            report.documents.len(),
+            "distinct policy document",
+            "distinct policy documents"
+        )
     )?;
     writeln!(out, "## Summary\n")?;
     writeln!(

@@ -280,3 +280,56 @@ fn html_report_renders_in_headless_chromium() {
         "script did not run"
     );
 }
+
+/// Counts of one read as English in every summary: stdout, stderr, Markdown and HTML.
+#[test]
+fn counts_of_one_are_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("account.json");
+    let account = serde_json::json!({
+        "UserDetailList": [{
+            "Path": "/", "UserName": "solo", "UserId": "AIDAEXAMPLE",
+            "Arn": "arn:aws:iam::111122223333:user/solo", "GroupList": [], "UserPolicyList": [],
+            "AttachedManagedPolicies": [{"PolicyName": "Reader", "PolicyArn": "arn:aws:iam::111122223333:policy/Reader"}]
+        }],
+        "GroupDetailList": [],
+        "RoleDetailList": [],
+        "Policies": [{
+            "PolicyName": "Reader", "PolicyId": "ANPAEXAMPLE", "Path": "/",
+            "Arn": "arn:aws:iam::111122223333:policy/Reader", "DefaultVersionId": "v1",
+            "AttachmentCount": 1, "IsAttachable": true,
+            "PolicyVersionList": [{
+                "VersionId": "v1", "IsDefaultVersion": true,
+                "Document": {"Version": "2012-10-17", "Statement": [
+                    {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjekt"], "Resource": "*"}
+                ]}
+            }]
+        }]
+    });
+    std::fs::write(&input, account.to_string()).unwrap();
+    let output = policy_sentry()
+        .args(["analyze", "account", "--fmt", "markdown,html", "--input"])
+        .arg(&input)
+        .arg("--output-dir")
+        .arg(dir.path().join("report"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "Account 111122223333: 1 user, 0 groups, 0 roles; 1 policy (1 distinct document)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("warning: 1 policy names actions the reference does not know"),
+        "{stderr}"
+    );
+    let counts = "1 principal, 1 policy, 1 distinct policy document.";
+    for file in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(dir.path().join("report").join(file)).unwrap();
+        assert!(text.contains(counts), "{file}: {text}");
+    }
+}

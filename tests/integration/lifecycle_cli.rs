@@ -650,10 +650,19 @@ fn data_diff_reports_what_changed() {
 
     let text = self::run(&["data-diff", "--docs-dir", path(temp.path())]);
     assert_eq!(text.code, 0);
+    assert!(
+        text.stdout
+            .contains("\n  - wam (Amazon WorkSpaces Application Manager, 1 action)\n"),
+        "{}",
+        text.stdout
+    );
     let kept: Vec<&str> = text
         .stdout
         .lines()
-        .filter(|line| !(line.starts_with("  - ") && line.ends_with(" actions)")))
+        .filter(|line| {
+            !(line.starts_with("  - ")
+                && (line.ends_with(" actions)") || line.ends_with(" action)")))
+        })
         .collect();
     insta::assert_snapshot!("data-diff-text", kept.join("\n"));
 }
