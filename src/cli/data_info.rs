@@ -53,11 +53,7 @@ fn write_text(info: &DataInfo, out: &mut impl Write) -> std::io::Result<()> {
             out,
             "snapshot date:  {} ({} old)",
             info.snapshot_date,
-            if age == 1 {
-                "1 day".to_owned()
-            } else {
-                format!("{age} days")
-            }
+            counted(age, "day", "days")
         )?,
         None => writeln!(out, "snapshot date:  {}", info.snapshot_date)?,
     }

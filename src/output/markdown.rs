@@ -85,17 +85,7 @@ pub fn write_policies(reports: &[(String, PolicyReport)], out: &mut impl Write) 
 pub fn write_account(report: &AccountReport, out: &mut impl Write) -> io::Result<()> {
     let account = report.account_id.as_deref().unwrap_or("(unknown account)");
     writeln!(out, "# IAM audit of account {account}\n")?;
-    writeln!(
-        out,
-        "{}, {}, {}.\n",
-        super::text::counted(report.principals.len(), "principal", "principals"),
-        super::text::counted(report.policies.len(), "policy", "policies"),
-        super::text::counted(
-            report.documents.len(),
-            "distinct policy document",
-            "distinct policy documents"
-        )
-    )?;
+    writeln!(out, "{}.\n", super::text::account_size(report))?;
     writeln!(out, "## Summary\n")?;
     writeln!(
         out,

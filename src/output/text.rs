@@ -131,8 +131,24 @@ pub fn write_policy_summary(
 }
 
 /// `n` and the noun for `n` things: "1 user", "2 users".
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+pub fn counted<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
+/// The size of an audited account, as the reports' headers give it: "2 principals, 1 policy,
+/// 1 distinct policy document".
+pub fn account_size(report: &crate::analyze::AccountReport) -> String {
+    format!(
+        "{}, {}, {}",
+        counted(report.principals.len(), "principal", "principals"),
+        counted(report.policies.len(), "policy", "policies"),
+        counted(
+            report.documents.len(),
+            "distinct policy document",
+            "distinct policy documents"
+        )
+    )
 }
 
 /// A short readable summary of an account audit: counts per category.
