@@ -235,9 +235,9 @@ pub fn dependent_actions(actions: &[&str]) -> Result<Vec<String>> {
 
 /// Every action of every service as `prefix:Action`, sorted.
 pub fn all_actions() -> Vec<String> {
-    let mut all: Vec<String> = Action::all().map(|action| action.to_string()).collect();
-    all.sort_unstable();
-    all
+    Action::all_by_name()
+        .map(|action| action.to_string())
+        .collect()
 }
 
 /// Every action with its API documentation link (actions without one are left out).

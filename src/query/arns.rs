@@ -105,6 +105,6 @@ pub fn actions_matching_arn(arn: &str) -> Result<Vec<Action>> {
             }
         }
     }
-    actions.sort_by_key(|action| action.to_string());
+    actions.sort_unstable_by_key(|action| action.name_rank());
     Ok(actions)
 }
