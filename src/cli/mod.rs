@@ -2,20 +2,14 @@
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
 mod analyze;
+pub mod companion;
 mod completions;
 mod create_template;
-// `policy_sentry` reaches the companion's commands only through `companion::Exec`, the
-// companion only through `companion::InProcess`: in each binary the other side is dead code.
-#[allow(dead_code)]
-pub mod companion;
-#[allow(dead_code)]
 mod data_diff;
 mod data_info;
 mod deferred;
 #[cfg(feature = "download")]
-#[allow(dead_code)]
 mod download_policies;
-#[allow(dead_code)]
 mod fetch_docs;
 mod initialize;
 mod query;
@@ -285,6 +279,7 @@ enum Readers {
 
 /// A file written under a temporary name beside its destination, not yet in place: dropped,
 /// it is removed.
+#[derive(Debug)]
 pub struct PendingFile {
     file: tempfile::NamedTempFile,
     path: PathBuf,

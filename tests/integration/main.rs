@@ -13,6 +13,7 @@ mod http;
 mod lifecycle_cli;
 mod overrides;
 mod query_golden;
+mod readme;
 mod scrape;
 mod support;
 mod write_cli;
