@@ -175,10 +175,7 @@ impl CliError {
 
 /// Parses the process arguments; clap prints help, version or a usage error and exits.
 pub fn parse() -> Cli {
-    let mut command = command();
-    let matches = command.get_matches_mut();
-    // The process ends soon: freeing the command tree would only cost time at every start.
-    std::mem::forget(command);
+    let matches = command().get_matches();
     Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
 }
 
