@@ -320,7 +320,269 @@ fn the_debug_diagnostic_is_printed_once_for_companion_commands() {
     );
 }
 
-#[allow(dead_code)]
-fn corpus_path(name: &str) -> PathBuf {
-    repo_path(CORPUS).join(name)
+/// A command that reads one input file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    PolicyFile,
+    ExpandPolicy,
+    WritePolicy,
+    Account,
+    Overrides,
+    Exclusions,
+}
+
+const READERS: [Reader; 6] = [
+    Reader::PolicyFile,
+    Reader::ExpandPolicy,
+    Reader::WritePolicy,
+    Reader::Account,
+    Reader::Overrides,
+    Reader::Exclusions,
+];
+
+impl Reader {
+    /// The arguments that make the command read `input`; `out` is a scratch directory.
+    fn args(self, input: &str, out: &str) -> Vec<String> {
+        let args: Vec<&str> = match self {
+            Reader::PolicyFile => {
+                vec!["analyze", "policy-file", "--fmt", "json", "--policy", input]
+            }
+            Reader::ExpandPolicy => vec!["expand-policy", "--policy", input],
+            Reader::WritePolicy => vec!["write-policy", "--input-file", input],
+            Reader::Account => vec![
+                "analyze",
+                "account",
+                "--fmt",
+                "json",
+                "--output-dir",
+                out,
+                "--input",
+                input,
+            ],
+            Reader::Overrides => vec![
+                "--access-level-overrides-file",
+                input,
+                "query",
+                "action-table",
+                "--service",
+                "s3",
+            ],
+            Reader::Exclusions => {
+                let policy = repo_path(CORPUS).join("no-statements.json");
+                return ["analyze", "policy-file", "--policy"]
+                    .into_iter()
+                    .map(str::to_owned)
+                    .chain([
+                        policy.display().to_string(),
+                        "--exclusions".into(),
+                        input.into(),
+                    ])
+                    .collect();
+            }
+        };
+        args.into_iter().map(str::to_owned).collect()
+    }
+}
+
+/// How a run must end, beyond the checks every run gets.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// Exit 0.
+    Succeeds,
+    /// Exit 2, standard error holding this text as well as the input's name.
+    Fails(&'static str),
+}
+
+use Expect::{Fails, Succeeds};
+use Reader::*;
+
+/// The outcomes the corpus is there to check; every other (file, reader) pair gets the
+/// checks of [`check`] only.
+#[rustfmt::skip]
+const EXPECTED: &[(&str, &[Reader], Expect)] = &[
+    ("empty.json", &[PolicyFile, ExpandPolicy, WritePolicy, Account], Fails("")),
+    ("non-utf8.json", &[PolicyFile, WritePolicy, Account, Overrides], Fails("UTF-8")),
+    ("latin1.yml", &[WritePolicy, Overrides, Exclusions], Fails("UTF-8")),
+    ("utf16.json", &[PolicyFile, Account], Fails("")),
+    ("bom-policy.json", &[PolicyFile, ExpandPolicy], Fails("1:1")),
+    ("deep-arrays.json", &[PolicyFile, ExpandPolicy], Fails("expected a policy object")),
+    ("deep-arrays.json", &[Account], Fails("")),
+    ("deep-arrays.json", &[WritePolicy], Fails("recursion limit")),
+    ("deep-arrays.json", &[Overrides, Exclusions], Fails("invalid type: sequence")),
+    ("deep-objects.json", &[PolicyFile, ExpandPolicy], Fails("unknown field `a`")),
+    ("deep-objects.json", &[WritePolicy], Fails("recursion limit")),
+    ("deep-objects.json", &[Exclusions], Fails("unknown field `a`")),
+    ("deep-flow.yml", &[WritePolicy], Fails("recursion limit")),
+    ("deep-flow.yml", &[Overrides, Exclusions], Fails("invalid type: sequence")),
+    ("deep-mappings.yml", &[WritePolicy], Fails("recursion limit")),
+    ("deep-mappings.yml", &[Overrides], Fails("unknown service prefix \"a\"")),
+    ("deep-mappings.yml", &[Exclusions], Fails("unknown field `a`")),
+    ("null.json", &[PolicyFile, ExpandPolicy, Account], Fails("")),
+    ("number.json", &[PolicyFile, ExpandPolicy, Account], Fails("")),
+    ("string.json", &[PolicyFile, ExpandPolicy, Account], Fails("")),
+    ("array.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: sequence")),
+    ("truncated.json", &[PolicyFile, ExpandPolicy, Account], Fails("EOF")),
+    ("trailing-garbage.json", &[PolicyFile, ExpandPolicy, Account], Fails("trailing characters")),
+    ("duplicate-key.json", &[PolicyFile, ExpandPolicy], Fails("duplicate field `Action`")),
+    ("lone-surrogate.json", &[PolicyFile, ExpandPolicy], Fails("surrogate")),
+    ("huge-number.json", &[PolicyFile, ExpandPolicy], Fails("")),
+    ("statement-number.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: integer `3`")),
+    ("statement-string.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: string")),
+    ("statement-null.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: null")),
+    ("action-object.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: map")),
+    ("action-numbers.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: integer `1`")),
+    ("effect-lowercase.json", &[PolicyFile, ExpandPolicy], Fails("\"allow\"")),
+    ("effect-missing.json", &[PolicyFile, ExpandPolicy], Fails("no Effect")),
+    ("resource-object.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: map")),
+    ("condition-list.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: sequence")),
+    ("principal-number.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: integer `7`")),
+    ("unknown-statement-key.json", &[PolicyFile, ExpandPolicy], Fails("unknown field `Resources`")),
+    ("unknown-document-key.json", &[PolicyFile, ExpandPolicy], Fails("unknown field `Statements`")),
+    ("lowercase-keys.json", &[PolicyFile, ExpandPolicy], Fails("unknown field `statement`")),
+    ("version-number.json", &[PolicyFile, ExpandPolicy], Fails("invalid type: integer `2012`")),
+    ("no-statements.json", &[PolicyFile, ExpandPolicy, Account], Succeeds),
+    ("action-and-notaction.json", &[PolicyFile, ExpandPolicy], Fails("both Action and NotAction")),
+    ("template-alias-bomb.yml", &[WritePolicy], Fails("repetition limit exceeded")),
+    ("template-wrong-types.yml", &[WritePolicy], Fails("")),
+    ("template-unknown-mode.yml", &[WritePolicy], Fails("")),
+    ("template-actions-object.yml", &[WritePolicy], Fails("")),
+    ("template-tabs.yml", &[WritePolicy], Fails("")),
+    ("template-multi-doc.yml", &[WritePolicy], Fails("more than one document")),
+    ("overrides-alias-bomb.yml", &[Overrides], Fails("invalid type: sequence")),
+    ("overrides-wrong-types.yml", &[Overrides], Fails("")),
+    ("overrides-unknown-level.yml", &[Overrides], Fails("superuser")),
+    ("exclusions-alias-bomb.yml", &[Exclusions], Fails("")),
+    ("exclusions-wrong-types.yml", &[Exclusions], Fails("")),
+    ("account-list-number.json", &[Account], Fails("invalid type: integer `3`")),
+    ("account-wrong-field-types.json", &[Account], Fails("")),
+    // Account data is what AWS accepted: a key IAM does not define is ignored there.
+    ("account-policy-typo.json", &[Account], Succeeds),
+];
+
+/// Runs `reader` on `input`: the run must end by itself within the time bound, without a
+/// panic, with exit 0, or exit 2 and an error naming the input; and as `expect` says.
+fn check(reader: Reader, input: &Path, expect: Option<Expect>) {
+    let scratch = tempfile::tempdir().unwrap();
+    let input_text = input.display().to_string();
+    let args = reader.args(&input_text, &scratch.path().display().to_string());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let run = run_in(scratch.path(), &args);
+    let name = input.file_name().unwrap().to_string_lossy();
+    match (run.code, expect) {
+        (0, None | Some(Succeeds)) => {}
+        (2, None) => assert!(
+            run.stderr.contains(&*name),
+            "{reader:?} {name}: {}",
+            run.stderr
+        ),
+        (2, Some(Fails(text))) => assert!(
+            run.stderr.contains(&*name) && run.stderr.contains(text),
+            "{reader:?} {name}: wanted an error naming the input and saying {text:?}: {}",
+            run.stderr
+        ),
+        (code, _) => panic!(
+            "{reader:?} {name}: exit {code}, expected {expect:?}: {}",
+            run.stderr
+        ),
+    }
+}
+
+fn expected(name: &str, reader: Reader) -> Option<Expect> {
+    EXPECTED
+        .iter()
+        .find(|(file, readers, _)| *file == name && readers.contains(&reader))
+        .map(|(_, _, expect)| *expect)
+}
+
+/// Every corpus file through `reader`.
+fn corpus_through(reader: Reader) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo_path(CORPUS))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "the corpus has {} files", files.len());
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        check(reader, &file, expected(&name, reader));
+    }
+}
+
+#[test]
+fn every_expectation_names_a_corpus_file() {
+    for (file, _, _) in EXPECTED {
+        assert!(repo_path(CORPUS).join(file).is_file(), "{file}");
+    }
+}
+
+#[test]
+fn corpus_through_analyze_policy_file() {
+    corpus_through(PolicyFile);
+}
+
+#[test]
+fn corpus_through_expand_policy() {
+    corpus_through(ExpandPolicy);
+}
+
+#[test]
+fn corpus_through_write_policy() {
+    corpus_through(WritePolicy);
+}
+
+#[test]
+fn corpus_through_analyze_account() {
+    corpus_through(Account);
+}
+
+#[test]
+fn corpus_through_access_level_overrides() {
+    corpus_through(Overrides);
+}
+
+#[test]
+fn corpus_through_exclusions() {
+    corpus_through(Exclusions);
+}
+
+/// Inputs too large to commit, or that git cannot hold (a directory, links), through every
+/// reader.
+#[test]
+fn made_inputs_through_every_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = "a".repeat(8 << 20);
+    let huge_policy = dir.path().join("huge-action.json");
+    write(
+        &huge_policy,
+        &format!(
+            r#"{{"Statement": {{"Effect": "Allow", "Action": "s3:{huge}", "Resource": "*"}}}}"#
+        ),
+    );
+    let huge_template = dir.path().join("huge-name.yml");
+    write(
+        &huge_template,
+        &format!("mode: crud\nname: {huge}\nread:\n- arn:aws:s3:::b\n"),
+    );
+    let many = dir.path().join("many-statements.json");
+    let statement = r#"{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}"#;
+    write(
+        &many,
+        &format!("{{\"Statement\": [{}]}}", vec![statement; 20_000].join(",")),
+    );
+    let directory = dir.path().join("directory.json");
+    std::fs::create_dir(&directory).unwrap();
+    let mut inputs = vec![huge_policy, huge_template, many, directory];
+    #[cfg(unix)]
+    {
+        let looped = dir.path().join("loop.json");
+        std::os::unix::fs::symlink("loop.json", &looped).unwrap();
+        let dangling = dir.path().join("dangling.json");
+        std::os::unix::fs::symlink("nowhere.json", &dangling).unwrap();
+        inputs.extend([looped, dangling]);
+    }
+    for input in &inputs {
+        for reader in READERS {
+            check(reader, input, None);
+        }
+    }
 }
