@@ -12,7 +12,9 @@ mod deferred;
 mod download_policies;
 mod fetch_docs;
 mod initialize;
+mod json_files;
 mod query;
+mod stdout;
 mod write_policy;
 mod write_policy_dir;
 
@@ -130,6 +132,17 @@ impl Command {
             Command::Completions(_) | Command::FetchDocs(_) | Command::DataDiff(_)
         )
     }
+
+    /// Whether the command runs in the companion binary (see [`companion`]).
+    fn runs_in_companion(&self) -> bool {
+        match self {
+            #[cfg(feature = "download")]
+            Command::DownloadPolicies(_) => true,
+            Command::Initialize(Deferred(args)) => args.fetch,
+            Command::FetchDocs(_) | Command::DataDiff(_) => true,
+            _ => false,
+        }
+    }
 }
 
 /// The `--version` text: the crate version and the embedded data snapshot.
@@ -179,11 +192,6 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
 }
 
-/// Whether the error is a closed output pipe (`| head`), which is not a failure.
-pub fn is_broken_pipe(error: &CliError) -> bool {
-    matches!(error, CliError::Library(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
-}
-
 /// Diagnostics the chosen verbosity asks for, to print on stderr before running.
 pub fn diagnostics(cli: &Cli) -> Vec<String> {
     match cli.verbose {
@@ -199,20 +207,22 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
 /// failure.
 pub fn main<R: Runner>() -> ExitCode {
     let args = parse();
-    for line in diagnostics(&args) {
-        eprintln!("{line}");
+    // A command run in another process (the companion) prints them there.
+    if !(R::ELSEWHERE && args.command.runs_in_companion()) {
+        for line in diagnostics(&args) {
+            eprintln!("{line}");
+        }
     }
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::new(stdout::ClosedPipeTolerant::new(stdout.lock()));
     let result = run::<R>(args, &mut out).and_then(|exit| {
         out.flush()
             .map_err(|source| CliError::Library(Error::io("<stdout>", source)))?;
         Ok(exit)
     });
     match result {
+        // A closed pipe (`| head`) is not an error: `stdout` drops what the reader left.
         Ok(exit) => exit.into(),
-        // `| head` closed the pipe: the reader has what it wanted.
-        Err(error) if is_broken_pipe(&error) => Exit::Ok.into(),
         Err(error) => {
             eprintln!("error: {error}");
             error.exit().into()

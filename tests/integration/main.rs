@@ -9,6 +9,7 @@ mod data;
 #[cfg(feature = "download")]
 mod download;
 mod fetch;
+mod hostile;
 mod http;
 mod lifecycle_cli;
 mod overrides;
