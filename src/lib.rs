@@ -39,6 +39,7 @@
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod account_file;
 pub mod analyze;
 pub mod arn;
 pub mod config;
