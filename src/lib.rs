@@ -34,7 +34,8 @@
 //! answers questions over them, [`arn`] matches ARNs to resource types, [`write`](mod@write) turns
 //! templates into policies, [`analyze`] audits policies and accounts,
 //! [`output`] renders results, [`fetch`] downloads fresh AWS pages, [`config`] writes the
-//! config folder. With the default cargo feature `download`, `download` fetches an
+//! config folder, [`account_file`] models the account file (`aws iam
+//! get-account-authorization-details`) that `download` writes and `analyze account` reads. With the default cargo feature `download`, `download` fetches an
 //! account's IAM data with the AWS SDK.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]

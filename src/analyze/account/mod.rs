@@ -3,7 +3,7 @@
 //! analyses every distinct policy document once (in parallel with rayon), attributes the
 //! results to the users, groups and roles that hold them (inline, managed and group-inherited
 //! policies, combined per principal), and checks role trust policies. The result is an
-//! [`AccountReport`]; rendering it is `crate::output`'s job.
+//! [`AccountReport`]; rendering it is the output module's job.
 //!
 //! The steps live in their own files: `principals` (who holds which policy), `documents`
 //! (decoding, deduplication, analysis, combination per principal) and `trust` (trust

@@ -1,7 +1,7 @@
 //! The audit of an account as data: its policies (managed, and inline per owner), its
 //! principals with their combined findings and trust findings, and the distinct policy
 //! documents with their analyses. Computing it is [`super::audit_account`]'s job; rendering it
-//! is `crate::output`'s.
+//! is the output module's.
 
 use std::sync::Arc;
 
