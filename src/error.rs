@@ -143,6 +143,22 @@ impl Error {
         }
     }
 
+    /// A JSON text that serde_json could not read, as [`Error::InvalidPolicy`] at the
+    /// error's position in `source`.
+    pub fn invalid_json(source: &str, error: &serde_json::Error) -> Error {
+        let mut message = error.to_string();
+        // serde_json appends " at line L column C"; the position is given separately.
+        if let Some(at) = message.rfind(" at line ") {
+            message.truncate(at);
+        }
+        Error::InvalidPolicy {
+            source_name: source.to_owned(),
+            line: error.line(),
+            column: error.column(),
+            message,
+        }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {

@@ -173,17 +173,7 @@ impl PolicyDocument {
 
 /// Turns a serde_json error into an error naming the source and position.
 pub(crate) fn policy_error(source: &str, error: &serde_json::Error) -> Error {
-    let mut message = error.to_string();
-    // serde_json appends " at line L column C"; the position is given separately.
-    if let Some(at) = message.rfind(" at line ") {
-        message.truncate(at);
-    }
-    Error::InvalidPolicy {
-        source_name: source.to_owned(),
-        line: error.line(),
-        column: error.column(),
-        message,
-    }
+    Error::invalid_json(source, error)
 }
 
 /// A string or a list of strings, as most policy elements may be written.

@@ -127,16 +127,21 @@ pub struct AccountArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "html,json")]
     pub fmt: Vec<ReportFormat>,
     /// Worker threads [default: all cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
     pub jobs: Option<u16>,
     /// Count every allowed action as a risk, not only actions granted on all resources
     /// without a condition.
     #[arg(long)]
     pub flag_all_risky_actions: bool,
     /// Exit with code 1 when a finding at or above this severity exists.
+    // A policy document that could not be read counts as a finding of any severity: its
+    // risks are unknown, and a gate must not pass on them (README, Exit codes).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
 }
+
+/// The most worker threads `--jobs` accepts: more only costs memory and start-up time.
+const MAX_JOBS: i64 = 256;
 
 #[derive(Debug, Args)]
 pub struct ExpandPolicyArgs {
@@ -446,9 +451,7 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
         bar.finish_and_clear();
     }
     let input_uri = args.input.to_string_lossy().replace('\\', "/");
-    // The account data is not needed again. It is not freed: that would cost about 10 ms,
-    // and freeing memory that the other worker allocated, while it renders, slows both down.
-    std::mem::forget(details);
+    drop(details);
     // The report files are written concurrently, each rendered on the same pool, so that one
     // format's serial parts overlap another's work; meanwhile the summary for standard output
     // and the warnings are prepared.
@@ -471,9 +474,16 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
         eprintln!("wrote {}", path?.display());
     }
     let summary = summary.map_err(io_error)?;
-    // The process ends soon: freeing the report's many small allocations one by one would
-    // only add a few milliseconds of serial work.
-    std::mem::forget(report);
+    // An unreadable document may hold any finding: for --fail-on it counts as the worst.
+    let unreadable = report
+        .policies
+        .iter()
+        .any(|policy| !policy.excluded && report.documents[policy.document].error.is_some());
+    let max_severity = if unreadable {
+        Some(Severity::Critical)
+    } else {
+        max_severity
+    };
     Ok((summary, max_severity))
 }
 

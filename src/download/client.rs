@@ -26,7 +26,7 @@ use aws_sdk_iam::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
 use super::DownloadRequest;
-use super::details::AuthorizationDetails;
+use crate::account_file::AuthorizationDetails;
 use crate::error::{Error, Result};
 
 /// IAM is global; the seed (and the AWS CLI for IAM) use this region when none is configured.

@@ -1,271 +1,20 @@
-//! The account file: `GetAccountAuthorizationDetails` in the shape the AWS CLI prints it
-//! (`aws iam get-account-authorization-details`), with the CLI's field names, its dates
-//! (`2024-01-31T12:00:00+00:00`) and policy documents as JSON objects rather than the
-//! URL-encoded strings the service sends.
-//!
-//! Fields the service left out are left out; lists the service always sends are always
-//! written, empty or not; `Tags` only when there are some, as the CLI shows them.
+//! Turning `GetAccountAuthorizationDetails` pages from the SDK into the account file model
+//! ([`crate::account_file`]): the CLI's dates (`2024-01-31T12:00:00+00:00`) and policy
+//! documents as JSON objects rather than the URL-encoded strings the service sends.
 
 use aws_sdk_iam::operation::get_account_authorization_details::GetAccountAuthorizationDetailsOutput;
 use aws_sdk_iam::primitives::{DateTime, DateTimeFormat};
 use aws_sdk_iam::types as sdk;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::account_file::{
+    AttachedPolicy, AuthorizationDetails, GroupDetail, InstanceProfile, ManagedPolicyDetail,
+    PermissionsBoundary, PolicyDetail, PolicyVersion, Role, RoleDetail, RoleLastUsed, Tag,
+    UserDetail, decode_policy_document,
+};
 use crate::error::{Error, Result};
 
-/// Everything `GetAccountAuthorizationDetails` returned, all pages merged.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AuthorizationDetails {
-    pub user_detail_list: Vec<UserDetail>,
-    pub group_detail_list: Vec<GroupDetail>,
-    pub role_detail_list: Vec<RoleDetail>,
-    pub policies: Vec<ManagedPolicyDetail>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UserDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_date: Option<String>,
-    #[serde(default)]
-    pub user_policy_list: Vec<PolicyDetail>,
-    #[serde(default)]
-    pub group_list: Vec<String>,
-    #[serde(default)]
-    pub attached_managed_policies: Vec<AttachedPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions_boundary: Option<PermissionsBoundary>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<Tag>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GroupDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_date: Option<String>,
-    #[serde(default)]
-    pub group_policy_list: Vec<PolicyDetail>,
-    #[serde(default)]
-    pub attached_managed_policies: Vec<AttachedPolicy>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RoleDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assume_role_policy_document: Option<Value>,
-    #[serde(default)]
-    pub instance_profile_list: Vec<InstanceProfile>,
-    #[serde(default)]
-    pub role_policy_list: Vec<PolicyDetail>,
-    #[serde(default)]
-    pub attached_managed_policies: Vec<AttachedPolicy>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions_boundary: Option<PermissionsBoundary>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<Tag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_last_used: Option<RoleLastUsed>,
-}
-
-/// An inline policy.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PolicyDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_document: Option<Value>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AttachedPolicy {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_arn: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PermissionsBoundary {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions_boundary_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions_boundary_arn: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Tag {
-    pub key: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RoleLastUsed {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_used_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct InstanceProfile {
-    pub path: String,
-    pub instance_profile_name: String,
-    pub instance_profile_id: String,
-    pub arn: String,
-    pub create_date: String,
-    #[serde(default)]
-    pub roles: Vec<Role>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<Tag>,
-}
-
-/// A role as an instance profile lists it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Role {
-    pub path: String,
-    pub role_name: String,
-    pub role_id: String,
-    pub arn: String,
-    pub create_date: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assume_role_policy_document: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_session_duration: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions_boundary: Option<PermissionsBoundary>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<Tag>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_last_used: Option<RoleLastUsed>,
-}
-
-/// A managed policy with its versions (the default one at least).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ManagedPolicyDetail {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub policy_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_version_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attachment_count: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permissions_boundary_usage_count: Option<i32>,
-    #[serde(default)]
-    pub is_attachable: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_date: Option<String>,
-    #[serde(default)]
-    pub policy_version_list: Vec<PolicyVersion>,
-}
-
-impl ManagedPolicyDetail {
-    /// The document of the default version: the version flagged as default, else the one
-    /// named by `DefaultVersionId`.
-    pub fn default_document(&self) -> Option<&Value> {
-        let flagged = self
-            .policy_version_list
-            .iter()
-            .find(|version| version.is_default_version);
-        let named = || {
-            self.policy_version_list.iter().find(|version| {
-                version.version_id.is_some() && version.version_id == self.default_version_id
-            })
-        };
-        flagged.or_else(named)?.document.as_ref()
-    }
-
-    /// Whether AWS owns the policy (`arn:PARTITION:iam::aws:policy/…`).
-    pub fn is_aws_managed(&self) -> bool {
-        self.arn
-            .as_deref()
-            .and_then(|arn| arn.split(':').nth(4))
-            .is_some_and(|account| account == "aws")
-    }
-
-    /// Whether a user, group or role has it attached (as the seed's `OnlyAttached` means it:
-    /// permissions-boundary use does not count).
-    pub fn is_attached(&self) -> bool {
-        self.attachment_count.unwrap_or(0) > 0
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PolicyVersion {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version_id: Option<String>,
-    #[serde(default)]
-    pub is_default_version: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_date: Option<String>,
-}
-
 impl AuthorizationDetails {
-    /// Entities held: users, groups, roles and managed policies.
-    pub fn len(&self) -> usize {
-        self.user_detail_list.len()
-            + self.group_detail_list.len()
-            + self.role_detail_list.len()
-            + self.policies.len()
-    }
-
-    /// Whether nothing is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Appends one page, decoding its policy documents. `context` names the profile for errors.
     pub(super) fn extend_from(
         &mut self,
@@ -446,20 +195,6 @@ impl Decoder<'_> {
     }
 }
 
-/// A policy document as JSON. The service sends documents URL-encoded (RFC 3986); some
-/// stand-ins (moto) send some raw. A document that starts with `{` is raw JSON: an encoded
-/// one starts with `%7B`, and decoding raw JSON would corrupt a literal `%` in it.
-pub fn decode_policy_document(raw: &str) -> std::result::Result<Value, String> {
-    let trimmed = raw.trim_start();
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        return serde_json::from_str(raw).map_err(|error| format!("not JSON: {error}"));
-    }
-    let decoded = percent_encoding::percent_decode_str(raw)
-        .decode_utf8()
-        .map_err(|error| format!("URL-decoded text is not UTF-8: {error}"))?;
-    serde_json::from_str(&decoded).map_err(|error| format!("not JSON after URL-decoding: {error}"))
-}
-
 /// A date as the AWS CLI prints it: `2024-01-31T12:00:00+00:00`, with microseconds only when
 /// there are some (Python's `isoformat`).
 fn cli_date(date: &DateTime) -> String {
@@ -516,34 +251,6 @@ fn last_used(last_used: sdk::RoleLastUsed) -> RoleLastUsed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn documents_decode_encoded_and_raw() {
-        let expected = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/100%"}]});
-        let raw = expected.to_string();
-        let encoded =
-            percent_encoding::utf8_percent_encode(&raw, percent_encoding::NON_ALPHANUMERIC)
-                .to_string();
-        assert!(encoded.starts_with("%7B"));
-        assert_eq!(decode_policy_document(&encoded).unwrap(), expected);
-        // Raw JSON with a literal `%` stays as it is.
-        assert_eq!(decode_policy_document(&raw).unwrap(), expected);
-        assert_eq!(
-            decode_policy_document(&format!("\n  {raw}")).unwrap(),
-            expected
-        );
-        assert!(
-            decode_policy_document("%7Bnot json")
-                .unwrap_err()
-                .contains("not JSON")
-        );
-        assert!(
-            decode_policy_document("%FF%FE")
-                .unwrap_err()
-                .contains("UTF-8")
-        );
-    }
 
     #[test]
     fn dates_print_as_the_cli_prints_them() {
@@ -555,35 +262,5 @@ mod tests {
             cli_date(&DateTime::from_secs_and_nanos(1_700_000_000, 123_456_789)),
             "2023-11-14T22:13:20.123456+00:00"
         );
-    }
-
-    #[test]
-    fn default_document_and_kinds() {
-        let policy = ManagedPolicyDetail {
-            arn: Some("arn:aws:iam::aws:policy/ReadOnlyAccess".into()),
-            default_version_id: Some("v2".into()),
-            attachment_count: Some(0),
-            policy_version_list: vec![
-                PolicyVersion {
-                    document: Some(json!({"v": 1})),
-                    version_id: Some("v1".into()),
-                    ..PolicyVersion::default()
-                },
-                PolicyVersion {
-                    document: Some(json!({"v": 2})),
-                    version_id: Some("v2".into()),
-                    ..PolicyVersion::default()
-                },
-            ],
-            ..ManagedPolicyDetail::default()
-        };
-        assert_eq!(policy.default_document(), Some(&json!({"v": 2})));
-        assert!(policy.is_aws_managed());
-        assert!(!policy.is_attached());
-        let local = ManagedPolicyDetail {
-            arn: Some("arn:aws-cn:iam::123456789012:policy/x".into()),
-            ..ManagedPolicyDetail::default()
-        };
-        assert!(!local.is_aws_managed());
     }
 }

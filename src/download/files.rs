@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::DownloadRequest;
-use super::details::{AuthorizationDetails, ManagedPolicyDetail};
+use crate::account_file::{AuthorizationDetails, ManagedPolicyDetail};
 use crate::error::{Error, Result};
 
 /// The account file's name, in `<output-dir>/<account-id>/`.
@@ -176,7 +176,7 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::download::details::PolicyVersion;
+    use crate::account_file::PolicyVersion;
     use serde_json::json;
 
     fn policy(name: &str, path: &str, attached: bool) -> ManagedPolicyDetail {

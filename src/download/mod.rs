@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-pub use details::{
+pub use crate::account_file::{
     AttachedPolicy, AuthorizationDetails, GroupDetail, InstanceProfile, ManagedPolicyDetail,
     PermissionsBoundary, PolicyDetail, PolicyVersion, Role, RoleDetail, RoleLastUsed, Tag,
     UserDetail, decode_policy_document,

@@ -1,6 +1,7 @@
 //! Output formats. Every renderer writes a [`serde_json::Value`] into an `impl Write`, so the
 //! CLI, tests and library users share one code path per format.
 
+pub mod account_json;
 pub mod csv;
 pub mod html;
 pub mod iam_definition;

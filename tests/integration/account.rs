@@ -333,3 +333,73 @@ fn counts_of_one_are_singular() {
         assert!(text.contains(counts), "{file}: {text}");
     }
 }
+
+/// `analyze account` on `input` in a fresh output directory: exit code and standard error.
+fn audit_file(input: &Path, extra: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let output = policy_sentry()
+        .args(["analyze", "account", "--input"])
+        .arg(input)
+        .arg("--output-dir")
+        .arg(dir.path())
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn a_top_level_array_is_not_an_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("details.json");
+    std::fs::write(&input, "[]").unwrap();
+    let (code, stderr) = audit_file(&input, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("details.json:1:1: the top level must be an object"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_too_large_to_hold_is_an_error_not_an_abort() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("huge.json");
+    let file = std::fs::File::create(&input).unwrap();
+    // Sparse: 8 TiB that take no disk space, more than the memory of any test machine.
+    if file.set_len(1 << 43).is_err() {
+        return;
+    }
+    let (code, stderr) = audit_file(&input, &["--jobs", "2"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("huge.json"), "{stderr}");
+}
+
+#[test]
+fn jobs_are_capped() {
+    let input = repo_path(INPUT);
+    let (code, stderr) = audit_file(&input, &["--jobs", "4000"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("4000 is not in 1..=256"), "{stderr}");
+    assert_eq!(audit_file(&input, &["--jobs", "256"]).0, 0);
+}
+
+#[test]
+fn an_unreadable_document_fails_the_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("details.json");
+    std::fs::write(
+        &input,
+        r#"{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111111111111:user/u",
+            "UserPolicyList": [{"PolicyName": "broken", "PolicyDocument": "%7Bnot json"}]}]}"#,
+    )
+    .unwrap();
+    let (code, stderr) = audit_file(&input, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: policy broken:"), "{stderr}");
+    let (code, stderr) = audit_file(&input, &["--fail-on", "critical"]);
+    assert_eq!(code, 1, "{stderr}");
+}

@@ -1,0 +1,248 @@
+//! The account audit as JSON (`report.json` of `analyze account`): `account_id`, `summary`,
+//! `policies` (each with its findings and their actions) and `principals` (each with its
+//! policies, the counts of its policies' combined findings, escalation methods, and trust
+//! findings). Computing the audit is `analyze::account`'s job.
+
+use std::borrow::Cow;
+
+use serde_json::{Value, json};
+
+use crate::analyze::account::{AccountReport, PolicyEntry, PrincipalEntry, PrincipalKind, Via};
+use crate::analyze::report::{Category, CategorySummaryJson, FindingsJson};
+
+impl AccountReport {
+    fn summary_json(&self) -> Value {
+        let summary: serde_json::Map<String, Value> = self
+            .summary()
+            .into_iter()
+            .map(|(category, policies, principals)| {
+                (
+                    category.name().to_owned(),
+                    json!({"severity": category.severity(), "policies": policies, "principals": principals}),
+                )
+            })
+            .collect();
+        Value::Object(summary)
+    }
+
+    fn policy_json<'a>(&'a self, policy: &'a PolicyEntry) -> PolicyJson<'a> {
+        let document = &self.documents[policy.document];
+        let report = &document.report;
+        let mut unknown_actions: Vec<&str> =
+            report.unknown_actions.iter().map(String::as_str).collect();
+        unknown_actions.sort_unstable();
+        PolicyJson {
+            policy: &policy.name,
+            kind: policy.kind.as_str(),
+            arn: policy.arn.as_deref(),
+            owner: policy.owner.as_deref(),
+            excluded: policy.excluded,
+            attached_to: policy
+                .attached_to
+                .iter()
+                .map(|i| self.principal_label(*i))
+                .collect(),
+            error: document.error.as_deref(),
+            allowed_actions: report.grants.allowed.len(),
+            unrestricted_actions: report.grants.unrestricted.len(),
+            unrestrictable_actions: report.grants.unrestrictable.len(),
+            unknown_actions,
+            findings: (!policy.excluded).then(|| report.findings.serializable()),
+        }
+    }
+
+    fn principal_json<'a>(&'a self, principal: &'a PrincipalEntry) -> PrincipalJson<'a> {
+        PrincipalJson {
+            principal: &principal.name,
+            kind: principal.kind.as_str(),
+            arn: &principal.arn,
+            excluded: principal.excluded,
+            policies: principal
+                .policies
+                .iter()
+                .map(|(index, via)| {
+                    let policy = &self.policies[*index];
+                    HeldPolicyJson {
+                        policy: &policy.name,
+                        kind: policy.kind.as_str(),
+                        via: match via {
+                            Via::Direct => Cow::Borrowed("direct"),
+                            Via::Group(group) => Cow::Owned(format!("group {group}")),
+                        },
+                        excluded: policy.excluded,
+                    }
+                })
+                .collect(),
+            findings: (!principal.excluded).then_some(PrincipalFindingsJson(principal)),
+        }
+    }
+
+    /// The report as JSON: `account_id`, `summary`, `policies` (each with its findings and
+    /// their actions) and `principals` (each with its policies, the counts of its policies'
+    /// combined findings, escalation methods, and trust findings).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self.json_stream()).unwrap_or(Value::Null)
+    }
+
+    /// [`AccountReport::to_json`] as a value to serialise, built one policy or principal at a
+    /// time, so writing a large report does not hold it all in memory.
+    pub fn json_stream(&self) -> impl serde::Serialize + '_ {
+        JsonStream(self)
+    }
+}
+
+impl AccountReport {
+    /// Writes [`AccountReport::to_json`] as 4-space-indented JSON (the `report.json` of
+    /// `analyze account`), byte for byte what [`super::json::write_pretty`] gives for
+    /// it, with policies and principals rendered in parallel on the current rayon pool.
+    pub fn write_json(&self, out: &mut (impl std::io::Write + Send)) -> std::io::Result<()> {
+        use super::json::{write_pretty_array_parallel, write_pretty_nested};
+        out.write_all(b"{\n    \"account_id\": ")?;
+        write_pretty_nested(&self.account_id, 1, out)?;
+        out.write_all(b",\n    \"summary\": ")?;
+        write_pretty_nested(&self.summary_json(), 1, out)?;
+        out.write_all(b",\n    \"policies\": ")?;
+        write_pretty_array_parallel(&self.policies, 1, |policy| self.policy_json(policy), out)?;
+        out.write_all(b",\n    \"principals\": ")?;
+        write_pretty_array_parallel(
+            &self.principals,
+            1,
+            |principal| self.principal_json(principal),
+            out,
+        )?;
+        out.write_all(b"\n}\n")
+    }
+}
+
+struct JsonStream<'a>(&'a AccountReport);
+
+/// A list serialised one element at a time.
+struct Lazy<'a, T, R>(
+    &'a [T],
+    &'a AccountReport,
+    fn(&'a AccountReport, &'a T) -> R,
+);
+
+impl<'a, T, R: serde::Serialize> serde::Serialize for Lazy<'a, T, R> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&(self.2)(self.1, item))?;
+        }
+        seq.end()
+    }
+}
+
+/// One policy of the account report.
+#[derive(serde::Serialize)]
+struct PolicyJson<'a> {
+    policy: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    arn: Option<&'a str>,
+    owner: Option<&'a str>,
+    excluded: bool,
+    attached_to: Vec<String>,
+    error: Option<&'a str>,
+    allowed_actions: usize,
+    unrestricted_actions: usize,
+    unrestrictable_actions: usize,
+    unknown_actions: Vec<&'a str>,
+    findings: Option<FindingsJson<'a>>,
+}
+
+/// One principal of the account report.
+#[derive(serde::Serialize)]
+struct PrincipalJson<'a> {
+    principal: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    arn: &'a str,
+    excluded: bool,
+    policies: Vec<HeldPolicyJson<'a>>,
+    findings: Option<PrincipalFindingsJson<'a>>,
+}
+
+/// A policy a principal holds, and how.
+#[derive(serde::Serialize)]
+struct HeldPolicyJson<'a> {
+    policy: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    via: Cow<'a, str>,
+    excluded: bool,
+}
+
+/// A principal's combined findings as [`Findings::to_summary_json`] gives them, plus the
+/// trust findings of a role.
+struct PrincipalFindingsJson<'a>(&'a PrincipalEntry);
+
+impl serde::Serialize for PrincipalFindingsJson<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let principal = self.0;
+        let findings = &principal.findings;
+        let mut map = serializer.serialize_map(None)?;
+        for category in Category::POLICY {
+            map.serialize_entry(category.name(), &CategorySummaryJson(findings, category))?;
+        }
+        if principal.kind == PrincipalKind::Role {
+            for category in Category::TRUST {
+                map.serialize_entry(
+                    category.name(),
+                    &json!({"severity": category.severity(), "principals": principal.trust.items(category)}),
+                )?;
+            }
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for JsonStream<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let report = self.0;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("account_id", &report.account_id)?;
+        map.serialize_entry("summary", &report.summary_json())?;
+        map.serialize_entry(
+            "policies",
+            &Lazy(&report.policies, report, AccountReport::policy_json),
+        )?;
+        map.serialize_entry(
+            "principals",
+            &Lazy(&report.principals, report, AccountReport::principal_json),
+        )?;
+        map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analyze::account::{AuthorizationDetails, audit_account};
+    use crate::analyze::exclusions::Exclusions;
+    use crate::analyze::report::Config;
+
+    #[test]
+    fn streamed_json_equals_the_value() {
+        let details = AuthorizationDetails::parse(
+            r#"{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111111111111:user/u",
+                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}}}]}]}"#,
+            "t",
+        )
+        .unwrap();
+        let report = audit_account(&details, &Exclusions::default(), &Config::default());
+        let streamed = serde_json::to_value(report.json_stream()).unwrap();
+        assert_eq!(streamed, report.to_json());
+    }
+}
