@@ -61,6 +61,26 @@ impl ReportFormat {
     }
 }
 
+/// `--fail-on`'s values, onto [`Severity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(severity: SeverityArg) -> Severity {
+        match severity {
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct RuleArgs {
     /// Count every allowed action as a risk, not only actions granted on all resources
@@ -69,7 +89,7 @@ pub struct RuleArgs {
     pub flag_all_risky_actions: bool,
     /// Exit with code 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<SeverityArg>,
     /// An exclusions file (see create-exclusions-file); its include-actions and
     /// exclude-actions apply.
     #[arg(long, value_name = "FILE")]
@@ -135,7 +155,7 @@ pub struct AccountArgs {
     pub flag_all_risky_actions: bool,
     /// Exit with code 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<SeverityArg>,
 }
 
 #[derive(Debug, Args)]
@@ -220,8 +240,8 @@ fn render_policies(
     Ok(())
 }
 
-fn exit_for(max: Option<Severity>, fail_on: Option<Severity>) -> Exit {
-    match (max, fail_on) {
+fn exit_for(max: Option<Severity>, fail_on: Option<SeverityArg>) -> Exit {
+    match (max, fail_on.map(Severity::from)) {
         (Some(max), Some(threshold)) if max >= threshold => Exit::Findings,
         _ => Exit::Ok,
     }

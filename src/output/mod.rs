@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 
 /// The formats data can be printed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OutputFormat {
     /// Pretty JSON (4-space indent, non-ASCII escaped), as policy_sentry prints it.
     Json,
