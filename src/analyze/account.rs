@@ -18,13 +18,11 @@ use serde_json::{Value, json};
 use super::exclusions::{Exclusions, Matchers};
 use super::expand::pattern_matches;
 use super::policy::{ActionClause, Effect, PolicyDocument, policy_error};
-use super::report::{
-    Category, CategorySummaryJson, Config, Findings, FindingsJson, Grants, PolicyReport, Rules,
-    Severity,
-};
+use super::report::{Category, Config, Findings, Grants, PolicyReport, Rules, Severity};
 use super::risk::COMPUTE_SERVICE_PRINCIPALS;
 use crate::data::Action;
 use crate::error::{Error, Result};
+use crate::output::report_json::{CategorySummaryJson, FindingsJson};
 
 /// The account data file: the JSON `aws iam get-account-authorization-details` prints.
 /// Policy documents may be objects or URL-encoded JSON strings (the raw API's form).
@@ -760,7 +758,7 @@ impl AccountReport {
             unrestricted_actions: report.grants.unrestricted.len(),
             unrestrictable_actions: report.grants.unrestrictable.len(),
             unknown_actions,
-            findings: (!policy.excluded).then(|| report.findings.serializable()),
+            findings: (!policy.excluded).then_some(FindingsJson(&report.findings)),
         }
     }
 

@@ -15,7 +15,7 @@ use policy_sentry::analyze::expand::expanded_policy;
 use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severity};
 use policy_sentry::error::Error;
 use policy_sentry::output::text::counted;
-use policy_sentry::output::{csv, html, json, markdown, sarif, text};
+use policy_sentry::output::{csv, html, json, markdown, report_json, sarif, text};
 
 use super::{CliError, Exit, PendingFile, write_pending_with};
 
@@ -220,7 +220,7 @@ fn render_policies(
         ReportFormat::Json => {
             let values: Vec<_> = reports
                 .iter()
-                .map(|(name, report)| report.to_json(name))
+                .map(|(name, report)| report_json::policy_report(report, name))
                 .collect();
             match (single, values.as_slice()) {
                 (true, [one]) => json::write_pretty(one, out),
