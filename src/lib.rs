@@ -34,7 +34,7 @@
 //! answers questions over them, [`arn`] matches ARNs to resource types, [`write`](mod@write) turns
 //! templates into policies, [`analyze`] audits policies and accounts,
 //! [`output`] renders results, [`fetch`] downloads fresh AWS pages, [`config`] writes the
-//! config folder. With the default cargo feature `download`, `download` fetches an
+//! config folder, [`fs`] replaces files atomically. With the default cargo feature `download`, `download` fetches an
 //! account's IAM data with the AWS SDK.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -48,6 +48,7 @@ pub mod date;
 pub mod download;
 pub mod error;
 pub mod fetch;
+pub mod fs;
 pub mod output;
 pub mod query;
 pub mod write;

@@ -17,7 +17,9 @@ use policy_sentry::error::Error;
 use policy_sentry::output::text::counted;
 use policy_sentry::output::{csv, html, json, markdown, report_json, sarif, text};
 
-use super::{CliError, Exit, PendingFile, write_pending_with};
+use policy_sentry::fs::{PendingFile, Readers, write_atomically};
+
+use super::{CliError, Exit};
 
 #[derive(Debug, Subcommand)]
 pub enum AnalyzeCommand {
@@ -320,20 +322,19 @@ fn render_account_report(
 ) -> Result<PendingFile, CliError> {
     let path = dir.join(format!("report.{}", fmt.extension()));
     let io = |source| CliError::Library(Error::io(&path, source));
-    write_pending_with(
-        &path,
-        |file| match fmt {
-            ReportFormat::Json => report.write_json(file).map_err(io),
-            ReportFormat::Csv => Ok(csv::write_account(report, file)?),
-            ReportFormat::Markdown => markdown::write_account(report, file).map_err(io),
-            ReportFormat::Html => html::write_account(report, file).map_err(io),
-            ReportFormat::Sarif => {
-                sarif::write(&sarif::account(report, input_uri), file).map_err(io)
-            }
-            ReportFormat::Text => Ok(()),
-        },
-        io,
-    )
+    let mut pending = PendingFile::beside(&path, Readers::OwnerOnly).map_err(io)?;
+    let file = pending.writer();
+    match fmt {
+        ReportFormat::Json => report.write_json(file).map_err(io)?,
+        ReportFormat::Csv => csv::write_account(report, file)?,
+        ReportFormat::Markdown => markdown::write_account(report, file).map_err(io)?,
+        ReportFormat::Html => html::write_account(report, file).map_err(io)?,
+        ReportFormat::Sarif => {
+            sarif::write(&sarif::account(report, input_uri), file).map_err(io)?
+        }
+        ReportFormat::Text => {}
+    }
+    Ok(pending)
 }
 
 /// Writes the report files of an account audit into `dir` on the current rayon pool, and
@@ -578,7 +579,7 @@ pub fn create_exclusions_file(args: CreateExclusionsArgs) -> Result<Exit, CliErr
             args.output_file.display()
         )));
     }
-    std::fs::write(&args.output_file, TEMPLATE)
+    write_atomically(&args.output_file, TEMPLATE.as_bytes(), Readers::AsCreated)
         .map_err(|source| Error::io(&args.output_file, source))?;
     eprintln!("wrote {}", args.output_file.display());
     Ok(Exit::Ok)
