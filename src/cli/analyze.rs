@@ -15,7 +15,7 @@ use policy_sentry::analyze::expand::expanded_policy;
 use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severity};
 use policy_sentry::error::Error;
 use policy_sentry::output::text::counted;
-use policy_sentry::output::{csv, html, json, markdown, report_json, sarif, text};
+use policy_sentry::output::{ReportFormat, csv, html, json, markdown, report_json, sarif, text};
 
 use policy_sentry::fs::{PendingFile, Readers, write_atomically};
 
@@ -33,9 +33,9 @@ pub enum AnalyzeCommand {
     DownloadedPolicies(DownloadedArgs),
 }
 
-/// Report formats.
+/// Report formats; the help lines are the CLI's, the formats [`ReportFormat`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
-pub enum ReportFormat {
+pub enum ReportFormatArg {
     /// A short readable summary.
     Text,
     /// JSON: one object per policy (account: the whole audit).
@@ -50,15 +50,15 @@ pub enum ReportFormat {
     Sarif,
 }
 
-impl ReportFormat {
-    fn extension(self) -> &'static str {
-        match self {
-            ReportFormat::Text => "txt",
-            ReportFormat::Json => "json",
-            ReportFormat::Csv => "csv",
-            ReportFormat::Markdown => "md",
-            ReportFormat::Html => "html",
-            ReportFormat::Sarif => "sarif",
+impl From<ReportFormatArg> for ReportFormat {
+    fn from(format: ReportFormatArg) -> ReportFormat {
+        match format {
+            ReportFormatArg::Text => ReportFormat::Text,
+            ReportFormatArg::Json => ReportFormat::Json,
+            ReportFormatArg::Csv => ReportFormat::Csv,
+            ReportFormatArg::Markdown => ReportFormat::Markdown,
+            ReportFormatArg::Html => ReportFormat::Html,
+            ReportFormatArg::Sarif => ReportFormat::Sarif,
         }
     }
 }
@@ -105,7 +105,7 @@ pub struct PolicyFileArgs {
     pub policy: PathBuf,
     /// Output format [default: text on a terminal, else json].
     #[arg(long, value_enum)]
-    pub fmt: Option<ReportFormat>,
+    pub fmt: Option<ReportFormatArg>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -117,7 +117,7 @@ pub struct PolicyDirArgs {
     pub input_dir: PathBuf,
     /// Output format [default: text on a terminal, else json].
     #[arg(long, value_enum)]
-    pub fmt: Option<ReportFormat>,
+    pub fmt: Option<ReportFormatArg>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -129,7 +129,7 @@ pub struct DownloadedArgs {
     pub path: Option<PathBuf>,
     /// Output format [default: text on a terminal, else json].
     #[arg(long, value_enum)]
-    pub fmt: Option<ReportFormat>,
+    pub fmt: Option<ReportFormatArg>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -147,7 +147,7 @@ pub struct AccountArgs {
     pub output_dir: PathBuf,
     /// Report formats, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "html,json")]
-    pub fmt: Vec<ReportFormat>,
+    pub fmt: Vec<ReportFormatArg>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
@@ -177,12 +177,13 @@ pub struct CreateExclusionsArgs {
     pub force: bool,
 }
 
-fn default_format(fmt: Option<ReportFormat>) -> ReportFormat {
-    fmt.unwrap_or(if std::io::stdout().is_terminal() {
-        ReportFormat::Text
-    } else {
-        ReportFormat::Json
-    })
+fn default_format(fmt: Option<ReportFormatArg>) -> ReportFormat {
+    fmt.map(ReportFormat::from)
+        .unwrap_or(if std::io::stdout().is_terminal() {
+            ReportFormat::Text
+        } else {
+            ReportFormat::Json
+        })
 }
 
 fn config(rules: &RuleArgs) -> Result<Config, CliError> {
@@ -253,7 +254,7 @@ fn exit_for(max: Option<Severity>, fail_on: Option<SeverityArg>) -> Exit {
 fn analyze_files(
     files: &[(String, PathBuf)],
     rules: &RuleArgs,
-    fmt: Option<ReportFormat>,
+    fmt: Option<ReportFormatArg>,
     single: bool,
     out: &mut impl Write,
 ) -> Result<Exit, CliError> {
@@ -426,7 +427,7 @@ fn account_warnings(report: &AccountReport) -> Vec<String> {
 }
 
 fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
-    if args.fmt.contains(&ReportFormat::Text) {
+    if args.fmt.contains(&ReportFormatArg::Text) {
         return Err(CliError::Usage(
             "--fmt text is not a report file; the summary is printed anyway".into(),
         ));
@@ -478,6 +479,7 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
         bar.finish_and_clear();
     }
     let input_uri = args.input.to_string_lossy().replace('\\', "/");
+    let formats: Vec<ReportFormat> = args.fmt.iter().copied().map(ReportFormat::from).collect();
     // The account data is not needed again. It is not freed: that would cost about 10 ms,
     // and freeing memory that the other worker allocated, while it renders, slows both down.
     std::mem::forget(details);
@@ -485,7 +487,7 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
     // format's serial parts overlap another's work; meanwhile the summary for standard output
     // and the warnings are prepared.
     let (written, (summary, max_severity, warnings)) = rayon::join(
-        || write_account_reports(&report, &args.fmt, &args.output_dir, &input_uri),
+        || write_account_reports(&report, &formats, &args.output_dir, &input_uri),
         || {
             let mut summary = Vec::new();
             let written = text::write_account_summary(&report, &mut summary);
