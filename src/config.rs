@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::data::overrides::{AccessLevelOverlay, VENDORED, comment_out_unknown_actions};
 use crate::data::snapshot;
 use crate::error::{Error, Result};
-use crate::fs::{Readers, write_atomically};
+use crate::fs::{FileKind, write_atomically};
 
 /// The overrides file in the config folder.
 pub const OVERRIDES_FILE: &str = "access-level-overrides.yml";
@@ -170,7 +170,7 @@ fn place(path: &Path, content: &str, force: bool) -> Result<FileOutcome> {
         Err(source) => return Err(Error::io(path, source)),
     };
     // An interrupted run leaves no half file, and a symlink planted at `path` is replaced.
-    write_atomically(path, content.as_bytes(), Readers::AsCreated)
+    write_atomically(path, content.as_bytes(), FileKind::Document)
         .map_err(|source| Error::io(path, source))?;
     Ok(outcome)
 }

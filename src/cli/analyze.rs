@@ -17,7 +17,7 @@ use policy_sentry::error::Error;
 use policy_sentry::output::text::counted;
 use policy_sentry::output::{ReportFormat, csv, html, json, markdown, report_json, sarif, text};
 
-use policy_sentry::fs::{PendingFile, Readers, write_atomically};
+use policy_sentry::fs::{FileKind, PendingFile, write_atomically};
 
 use super::{CliError, Exit};
 
@@ -323,7 +323,7 @@ fn render_account_report(
 ) -> Result<PendingFile, CliError> {
     let path = dir.join(format!("report.{}", fmt.extension()));
     let io = |source| CliError::Library(Error::io(&path, source));
-    let mut pending = PendingFile::beside(&path, Readers::OwnerOnly).map_err(io)?;
+    let mut pending = PendingFile::beside(&path, FileKind::AccountData).map_err(io)?;
     let file = pending.writer();
     match fmt {
         ReportFormat::Json => report.write_json(file).map_err(io)?,
@@ -581,7 +581,7 @@ pub fn create_exclusions_file(args: CreateExclusionsArgs) -> Result<Exit, CliErr
             args.output_file.display()
         )));
     }
-    write_atomically(&args.output_file, TEMPLATE.as_bytes(), Readers::AsCreated)
+    write_atomically(&args.output_file, TEMPLATE.as_bytes(), FileKind::Document)
         .map_err(|source| Error::io(&args.output_file, source))?;
     eprintln!("wrote {}", args.output_file.display());
     Ok(Exit::Ok)

@@ -8,7 +8,7 @@ use clap::Args;
 use policy_sentry::error::Error;
 use policy_sentry::write::{TemplateKind, create_template};
 
-use policy_sentry::fs::{Readers, write_atomically};
+use policy_sentry::fs::{FileKind, write_atomically};
 
 use super::{CliError, Exit};
 
@@ -49,7 +49,7 @@ pub fn run(args: CreateTemplateArgs, out: &mut impl Write) -> Result<Exit, CliEr
             path.display()
         )));
     }
-    write_atomically(&path, text.as_bytes(), Readers::AsCreated)
+    write_atomically(&path, text.as_bytes(), FileKind::Document)
         .map_err(|source| Error::io(&path, source))?;
     let shown = std::path::absolute(&path).unwrap_or(path);
     eprintln!("write-policy template file written to: {}", shown.display());

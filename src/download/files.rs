@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::DownloadRequest;
 use super::details::{AuthorizationDetails, ManagedPolicyDetail};
 use crate::error::{Error, Result};
-use crate::fs::Readers;
+use crate::fs::FileKind;
 
 /// The account file's name, in `<output-dir>/<account-id>/`.
 pub const ACCOUNT_FILE_NAME: &str = "account-authorization-details.json";
@@ -157,7 +157,7 @@ fn create_dir(dir: &Path) -> Result<()> {
 
 /// Writes `bytes` to `path` atomically, readable by its owner only (account data).
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::fs::write_atomically(path, bytes, Readers::OwnerOnly)
+    crate::fs::write_atomically(path, bytes, FileKind::AccountData)
         .map_err(|source| Error::io(path, source))
 }
 
