@@ -9,7 +9,7 @@ use policy_sentry::analyze::{Category, Config, PolicyDocument, analyze};
 fn main() -> Result<(), policy_sentry::Error> {
     let path = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "tests/fixtures/analyze/policies/privesc-passrole.json".to_owned());
+        .unwrap_or_else(|| "examples/policies/privesc-passrole.json".to_owned());
     let policy = PolicyDocument::from_path(path.as_ref())?;
     let report = analyze(&policy, &Config::default());
     println!(

@@ -34,13 +34,21 @@
 //! answers questions over them, [`arn`] matches ARNs to resource types, [`write`](mod@write) turns
 //! templates into policies, [`analyze`] audits policies and accounts,
 //! [`output`] renders results, [`fetch`] downloads fresh AWS pages, [`config`] writes the
-//! config folder, [`fs`] replaces files atomically. With the default cargo feature `download`, `download` fetches an
+//! config folder, [`fs`] replaces files atomically, and [`cli`] is the `policy_sentry` command
+//! line over all of them. With the default cargo feature `download`, `download` fetches an
 //! account's IAM data with the AWS SDK.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+// The CLI names the library by its crate name, as any user of it would.
+extern crate self as policy_sentry;
+
 pub mod analyze;
 pub mod arn;
+// The command line: the one layer that parses arguments, prints and chooses exit codes. Both
+// binaries are a call into it.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub mod cli;
 pub mod config;
 pub mod data;
 pub mod date;

@@ -1,9 +1,10 @@
 //! IAM policy documents as AWS writes them: `Version`, `Id`, `Statement` as one object or a
 //! list, and per statement `Sid`, `Effect`, `Action`/`NotAction`, `Resource`/`NotResource`,
 //! `Principal`/`NotPrincipal` and `Condition`, each list element also accepted as a single
-//! string. Parsing checks the grammar (element types, exactly one of `Action`/`NotAction`) and
-//! reports errors with the source name, line and column. It does not look actions up: that
-//! is [`super::expand`](mod@super::expand)'s job.
+//! string. Parsing checks the grammar (element types, exactly one of `Action`/`NotAction`, no
+//! keys IAM does not define, which AWS rejects and which would hide a typo such as
+//! `"Resources"`) and reports errors with the source name, line and column. It does not look
+//! actions up: that is [`super::expand`](mod@super::expand)'s job.
 
 use std::fmt;
 use std::path::Path;
@@ -157,9 +158,11 @@ impl PolicyDocument {
     }
 
     /// Parses a policy already read as a JSON value (as embedded in account data); errors
-    /// name `source` but have no position.
+    /// name `source` but have no position. Keys IAM does not define are ignored, not an
+    /// error: account data holds documents AWS accepted as they are. (`PolicyDocument`'s
+    /// `Deserialize` rejects them, as the other constructors do.)
     pub fn from_value(value: &Value, source: &str) -> Result<PolicyDocument> {
-        PolicyDocument::deserialize(value).map_err(|error| Error::InvalidPolicy {
+        document::<IgnoreUnknown, _>(value).map_err(|error| Error::InvalidPolicy {
             source_name: source.to_owned(),
             line: 0,
             column: 0,
@@ -273,120 +276,265 @@ struct RawStatement {
     condition: Option<Map<String, Value>>,
 }
 
+/// The keys of a statement, as `RawStatement` names them.
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// The keys of a policy document, as `RawDocument` names them.
+const DOCUMENT_KEYS: &[&str] = &["Version", "Id", "Statement"];
+
 impl<'de> Deserialize<'de> for Statement {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use de::Error as _;
-        let raw: RawStatement =
-            deserializer.deserialize_map(ObjectOnly::new("a statement object"))?;
-        let effect = raw
-            .effect
-            .ok_or_else(|| D::Error::custom("statement has no Effect"))?;
-        let actions = match (raw.action, raw.not_action) {
-            (Some(action), None) => ActionClause::Action(action.0),
-            (None, Some(not_action)) => ActionClause::NotAction(not_action.0),
-            (Some(_), Some(_)) => {
-                return Err(D::Error::custom("statement has both Action and NotAction"));
-            }
-            (None, None) => {
-                return Err(D::Error::custom(
-                    "statement has neither Action nor NotAction",
-                ));
-            }
-        };
-        let resources = match (raw.resource, raw.not_resource) {
-            (Some(resource), None) => ResourceClause::Resource(resource.0),
-            (None, Some(not_resource)) => ResourceClause::NotResource(not_resource.0),
-            (None, None) => ResourceClause::Absent,
-            (Some(_), Some(_)) => {
-                return Err(D::Error::custom(
-                    "statement has both Resource and NotResource",
-                ));
-            }
-        };
-        Ok(Statement {
-            sid: raw.sid,
-            effect,
-            actions,
-            resources,
-            principal: raw.principal,
-            not_principal: raw.not_principal,
-            condition: raw.condition,
-        })
+        statement::<RejectUnknown, D>(deserializer)
     }
 }
 
-/// Deserialises `T` from a JSON object only (derived structs would also take an array).
-struct ObjectOnly<T> {
-    expecting: &'static str,
-    marker: std::marker::PhantomData<T>,
+/// A statement, with keys outside [`STATEMENT_KEYS`] treated as `K` says.
+fn statement<'de, K: UnknownKeys, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Statement, D::Error> {
+    use de::Error as _;
+    let raw: RawStatement = deserializer.deserialize_map(ObjectOnly::<_, K>::new(
+        "a statement object",
+        STATEMENT_KEYS,
+    ))?;
+    let effect = raw
+        .effect
+        .ok_or_else(|| D::Error::custom("statement has no Effect"))?;
+    let actions = match (raw.action, raw.not_action) {
+        (Some(action), None) => ActionClause::Action(action.0),
+        (None, Some(not_action)) => ActionClause::NotAction(not_action.0),
+        (Some(_), Some(_)) => {
+            return Err(D::Error::custom("statement has both Action and NotAction"));
+        }
+        (None, None) => {
+            return Err(D::Error::custom(
+                "statement has neither Action nor NotAction",
+            ));
+        }
+    };
+    let resources = match (raw.resource, raw.not_resource) {
+        (Some(resource), None) => ResourceClause::Resource(resource.0),
+        (None, Some(not_resource)) => ResourceClause::NotResource(not_resource.0),
+        (None, None) => ResourceClause::Absent,
+        (Some(_), Some(_)) => {
+            return Err(D::Error::custom(
+                "statement has both Resource and NotResource",
+            ));
+        }
+    };
+    Ok(Statement {
+        sid: raw.sid,
+        effect,
+        actions,
+        resources,
+        principal: raw.principal,
+        not_principal: raw.not_principal,
+        condition: raw.condition,
+    })
 }
 
-impl<T> ObjectOnly<T> {
-    fn new(expecting: &'static str) -> Self {
+/// What parsing does with a key IAM does not define in a document or a statement.
+trait UnknownKeys {
+    const REJECT: bool;
+}
+
+/// An error naming the key: AWS rejects such a policy, and the key is most likely a typo.
+enum RejectUnknown {}
+
+impl UnknownKeys for RejectUnknown {
+    const REJECT: bool = true;
+}
+
+/// Skipped: account data, which AWS accepted as it is.
+enum IgnoreUnknown {}
+
+impl UnknownKeys for IgnoreUnknown {
+    const REJECT: bool = false;
+}
+
+/// Deserialises `T` from a JSON object only (derived structs would also take an array), with
+/// keys outside `known` treated as `K` says.
+struct ObjectOnly<T, K> {
+    expecting: &'static str,
+    known: &'static [&'static str],
+    marker: std::marker::PhantomData<(T, K)>,
+}
+
+impl<T, K> ObjectOnly<T, K> {
+    fn new(expecting: &'static str, known: &'static [&'static str]) -> Self {
         ObjectOnly {
             expecting,
+            known,
             marker: std::marker::PhantomData,
         }
     }
 }
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectOnly<T> {
+impl<'de, T: Deserialize<'de>, K: UnknownKeys> Visitor<'de> for ObjectOnly<T, K> {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(self.expecting)
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        let map = KnownKeys::<A, K> {
+            map,
+            known: self.known,
+            marker: std::marker::PhantomData,
+        };
         T::deserialize(de::value::MapAccessDeserializer::new(map))
     }
 }
 
-/// One statement or a list of them.
-struct Statements(Vec<Statement>);
+/// A map whose keys outside `known` are an error or skipped, as `K` says. The error is
+/// raised while the key is read, so it carries the key's position.
+struct KnownKeys<A, K> {
+    map: A,
+    known: &'static [&'static str],
+    marker: std::marker::PhantomData<K>,
+}
 
-impl<'de> Deserialize<'de> for Statements {
+impl<'de, A: MapAccess<'de>, K: UnknownKeys> MapAccess<'de> for KnownKeys<A, K> {
+    type Error = A::Error;
+
+    fn next_key_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, A::Error> {
+        let check = KeyCheck {
+            known: self.known,
+            reject: K::REJECT,
+        };
+        while let Some(key) = self.map.next_key_seed(check)? {
+            match key {
+                Some(name) => {
+                    let name: de::value::StrDeserializer<A::Error> =
+                        de::IntoDeserializer::into_deserializer(name);
+                    return seed.deserialize(name).map(Some);
+                }
+                None => {
+                    self.map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<S: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}
+
+/// Reads a key: one of `known`, or `None` for another key when it is not rejected.
+#[derive(Clone, Copy)]
+struct KeyCheck {
+    known: &'static [&'static str],
+    reject: bool,
+}
+
+impl<'de> de::DeserializeSeed<'de> for KeyCheck {
+    type Value = Option<&'static str>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyCheck {
+    type Value = Option<&'static str>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        match self.known.iter().find(|known| **known == key) {
+            Some(known) => Ok(Some(known)),
+            None if self.reject => Err(E::unknown_field(key, self.known)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// One statement or a list of them, with unknown keys treated as `K` says.
+struct Statements<K>(Vec<Statement>, std::marker::PhantomData<K>);
+
+impl<'de, K: UnknownKeys> Deserialize<'de> for Statements<K> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Statements;
+        struct V<K>(std::marker::PhantomData<K>);
+        impl<'de, K: UnknownKeys> Visitor<'de> for V<K> {
+            type Value = Statements<K>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a statement object or a list of statements")
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Statements, A::Error> {
-                let statement = Statement::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Statements(vec![statement]))
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Statements<K>, A::Error> {
+                let statement = statement::<K, _>(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Statements(vec![statement], self.0))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Statements, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Statements<K>, A::Error> {
                 let mut out = Vec::new();
-                while let Some(statement) = seq.next_element::<Statement>()? {
-                    out.push(statement);
+                while let Some(one) = seq.next_element::<StatementOf<K>>()? {
+                    out.push(one.0);
                 }
-                Ok(Statements(out))
+                Ok(Statements(out, self.0))
             }
         }
-        deserializer.deserialize_any(V)
+        deserializer.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A statement of a list, with unknown keys treated as `K` says.
+struct StatementOf<K>(Statement, std::marker::PhantomData<K>);
+
+impl<'de, K: UnknownKeys> Deserialize<'de> for StatementOf<K> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(StatementOf(
+            statement::<K, D>(deserializer)?,
+            std::marker::PhantomData,
+        ))
     }
 }
 
 #[derive(Deserialize)]
-struct RawDocument {
+#[serde(bound = "K: UnknownKeys")]
+struct RawDocument<K> {
     #[serde(rename = "Version")]
     version: Option<String>,
     #[serde(rename = "Id")]
     id: Option<String>,
     #[serde(rename = "Statement")]
-    statement: Statements,
+    statement: Statements<K>,
 }
 
 impl<'de> Deserialize<'de> for PolicyDocument {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let raw: RawDocument =
-            deserializer.deserialize_map(ObjectOnly::new("a policy object with a Statement"))?;
-        Ok(PolicyDocument {
-            version: raw.version,
-            id: raw.id,
-            statements: raw.statement.0,
-        })
+        document::<RejectUnknown, D>(deserializer)
     }
+}
+
+/// A policy document, with keys outside [`DOCUMENT_KEYS`] and [`STATEMENT_KEYS`] treated as
+/// `K` says.
+fn document<'de, K: UnknownKeys, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<PolicyDocument, D::Error> {
+    let raw: RawDocument<K> = deserializer.deserialize_map(ObjectOnly::<_, K>::new(
+        "a policy object with a Statement",
+        DOCUMENT_KEYS,
+    ))?;
+    Ok(PolicyDocument {
+        version: raw.version,
+        id: raw.id,
+        statements: raw.statement.0,
+    })
 }
 
 #[cfg(test)]

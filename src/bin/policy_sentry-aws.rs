@@ -3,11 +3,6 @@
 //! (`download-policies`); `policy_sentry` executes it with the same arguments. It takes the
 //! same command line as `policy_sentry`.
 
-#[path = "../cli/mod.rs"]
-mod cli;
-
-use std::process::ExitCode;
-
-fn main() -> ExitCode {
-    cli::main::<cli::companion::InProcess>()
+fn main() -> std::process::ExitCode {
+    policy_sentry::cli::main::<policy_sentry::cli::companion::InProcess>()
 }

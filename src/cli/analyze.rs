@@ -291,25 +291,14 @@ fn analyze_files(
     Ok(exit_for(max, rules.fail_on))
 }
 
-/// Every *.json file under `dir`, sorted, named by their path relative to `base`.
-fn json_files(dir: &Path, base: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(), CliError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| Error::io(dir, source))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            json_files(&path, base, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            let name = path.strip_prefix(base).unwrap_or(&path);
-            out.push((name.to_string_lossy().replace('\\', "/"), path.clone()));
-        }
+/// The *.json files under `dir`, named by their path relative to `base`; what the walk
+/// skipped is a warning on stderr.
+fn json_files(dir: &Path, base: &Path) -> Result<Vec<(String, PathBuf)>, CliError> {
+    let found = super::json_files::json_files(dir, base)?;
+    for warning in &found.warnings {
+        eprintln!("warning: {warning}");
     }
-    Ok(())
+    Ok(found.files)
 }
 
 /// Renders one report file of an account audit into a temporary file in `dir`: put in place,
@@ -518,9 +507,8 @@ pub fn run(command: AnalyzeCommand, out: &mut impl Write) -> Result<Exit, CliErr
             analyze_files(&[(name, args.policy)], &args.rules, args.fmt, true, out)
         }
         AnalyzeCommand::PolicyDir(args) => {
-            let mut files = Vec::new();
             // Named by their path as given, so SARIF URIs resolve from the working directory.
-            json_files(&args.input_dir, Path::new(""), &mut files)?;
+            let files = json_files(&args.input_dir, Path::new(""))?;
             if files.is_empty() {
                 return Err(CliError::Usage(format!(
                     "{}: no .json files",
@@ -537,8 +525,7 @@ pub fn run(command: AnalyzeCommand, out: &mut impl Write) -> Result<Exit, CliErr
                     .join(".policy_sentry")
                     .join("analysis"),
             };
-            let mut files = Vec::new();
-            json_files(&base, &base, &mut files)?;
+            let mut files = json_files(&base, &base)?;
             // The seed layout: <account>/{customer-managed,aws-managed}/<name>.json.
             files.retain(|(name, _)| {
                 let parts: Vec<&str> = name.split('/').collect();

@@ -35,6 +35,9 @@ pub enum CompanionCommand {
 
 /// How a binary runs the [`CompanionCommand`]s.
 pub trait Runner {
+    /// Whether the commands run in another process (which prints its own diagnostics).
+    const ELSEWHERE: bool;
+
     fn run(
         command: CompanionCommand,
         overrides_file: Option<&Path>,
@@ -47,6 +50,8 @@ pub trait Runner {
 pub enum InProcess {}
 
 impl Runner for InProcess {
+    const ELSEWHERE: bool = false;
+
     fn run(
         command: CompanionCommand,
         overrides_file: Option<&Path>,
@@ -72,6 +77,8 @@ impl Runner for InProcess {
 pub enum Exec {}
 
 impl Runner for Exec {
+    const ELSEWHERE: bool = true;
+
     fn run(
         _command: CompanionCommand,
         _overrides_file: Option<&Path>,

@@ -2,23 +2,19 @@
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
 mod analyze;
+pub mod companion;
 mod completions;
 mod create_template;
-// `policy_sentry` reaches the companion's commands only through `companion::Exec`, the
-// companion only through `companion::InProcess`: in each binary the other side is dead code.
-#[allow(dead_code)]
-pub mod companion;
-#[allow(dead_code)]
 mod data_diff;
 mod data_info;
 mod deferred;
 #[cfg(feature = "download")]
-#[allow(dead_code)]
 mod download_policies;
-#[allow(dead_code)]
 mod fetch_docs;
 mod initialize;
+mod json_files;
 mod query;
+mod stdout;
 mod write_policy;
 mod write_policy_dir;
 
@@ -136,6 +132,17 @@ impl Command {
             Command::Completions(_) | Command::FetchDocs(_) | Command::DataDiff(_)
         )
     }
+
+    /// Whether the command runs in the companion binary (see [`companion`]).
+    fn runs_in_companion(&self) -> bool {
+        match self {
+            #[cfg(feature = "download")]
+            Command::DownloadPolicies(_) => true,
+            Command::Initialize(Deferred(args)) => args.fetch,
+            Command::FetchDocs(_) | Command::DataDiff(_) => true,
+            _ => false,
+        }
+    }
 }
 
 /// The `--version` text: the crate version and the embedded data snapshot.
@@ -181,16 +188,8 @@ impl CliError {
 
 /// Parses the process arguments; clap prints help, version or a usage error and exits.
 pub fn parse() -> Cli {
-    let mut command = command();
-    let matches = command.get_matches_mut();
-    // The process ends soon: freeing the command tree would only cost time at every start.
-    std::mem::forget(command);
+    let matches = command().get_matches();
     Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
-}
-
-/// Whether the error is a closed output pipe (`| head`), which is not a failure.
-pub fn is_broken_pipe(error: &CliError) -> bool {
-    matches!(error, CliError::Library(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe)
 }
 
 /// Diagnostics the chosen verbosity asks for, to print on stderr before running.
@@ -208,20 +207,22 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
 /// failure.
 pub fn main<R: Runner>() -> ExitCode {
     let args = parse();
-    for line in diagnostics(&args) {
-        eprintln!("{line}");
+    // A command run in another process (the companion) prints them there.
+    if !(R::ELSEWHERE && args.command.runs_in_companion()) {
+        for line in diagnostics(&args) {
+            eprintln!("{line}");
+        }
     }
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::new(stdout::ClosedPipeTolerant::new(stdout.lock()));
     let result = run::<R>(args, &mut out).and_then(|exit| {
         out.flush()
             .map_err(|source| CliError::Library(Error::io("<stdout>", source)))?;
         Ok(exit)
     });
     match result {
+        // A closed pipe (`| head`) is not an error: `stdout` drops what the reader left.
         Ok(exit) => exit.into(),
-        // `| head` closed the pipe: the reader has what it wanted.
-        Err(error) if is_broken_pipe(&error) => Exit::Ok.into(),
         Err(error) => {
             eprintln!("error: {error}");
             error.exit().into()

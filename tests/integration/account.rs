@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::support::{policy_sentry, repo_path};
 
-const INPUT: &str = "tests/fixtures/analyze/account/authorization-details.json";
+const INPUT: &str = "examples/account/authorization-details.json";
 
 fn audit(dir: &Path, extra: &[&str]) -> (i32, String, String) {
     let output = policy_sentry()

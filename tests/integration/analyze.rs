@@ -15,7 +15,7 @@ use crate::support::{read, repo_path};
 
 fn fixtures() -> Vec<(String, PolicyDocument)> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(repo_path("tests/fixtures/analyze/policies")).unwrap() {
+    for entry in std::fs::read_dir(repo_path("examples/policies")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         out.push((name, PolicyDocument::from_path(&path).unwrap()));

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::support::{policy_sentry, repo_path};
 
-const POLICIES: &str = "tests/fixtures/analyze/policies";
+const POLICIES: &str = "examples/policies";
 
 struct Run {
     stdout: String,
@@ -31,16 +31,13 @@ fn policy_file_json_has_the_documented_keys() {
         "analyze",
         "policy-file",
         "--policy",
-        "tests/fixtures/analyze/policies/privesc-passrole.json",
+        "examples/policies/privesc-passrole.json",
         "--fmt",
         "json",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let value: Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(
-        value["policy"],
-        "tests/fixtures/analyze/policies/privesc-passrole.json"
-    );
+    assert_eq!(value["policy"], "examples/policies/privesc-passrole.json");
     let findings = value["findings"].as_object().unwrap();
     let names: Vec<&String> = findings.keys().collect();
     assert_eq!(
@@ -80,24 +77,25 @@ fn text_summary_and_unknown_action_warnings() {
         "analyze",
         "policy-file",
         "--policy",
-        "tests/fixtures/analyze/policies/unknown.json",
+        "examples/policies/unknown.json",
         "--fmt",
         "text",
     ]);
     assert_eq!(run.code, 0);
     assert_eq!(
         run.stdout,
-        "tests/fixtures/analyze/policies/unknown.json: 1 allowed actions (1 unrestricted, 0 unrestrictable)\n  \
+        "examples/policies/unknown.json: 1 allowed actions (1 unrestricted, 0 unrestrictable)\n  \
          medium   DataExfiltration (1): s3:GetObject\n  unknown actions: s3:GetObjekt, madeup:Thing, madeup:*\n"
     );
-    assert!(run.stderr.contains(
-        "warning: tests/fixtures/analyze/policies/unknown.json: unknown action madeup:Thing"
-    ));
+    assert!(
+        run.stderr
+            .contains("warning: examples/policies/unknown.json: unknown action madeup:Thing")
+    );
 }
 
 #[test]
 fn fail_on_sets_the_exit_code() {
-    let policy = "tests/fixtures/analyze/policies/wildcards.json";
+    let policy = "examples/policies/wildcards.json";
     let args = |level: &'static str| {
         [
             "analyze",
@@ -160,7 +158,7 @@ fn bad_input_is_an_error_with_position() {
 fn policy_dir_reports_every_file_and_keeps_going() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
-        repo_path("tests/fixtures/analyze/policies/credentials.json"),
+        repo_path("examples/policies/credentials.json"),
         dir.path().join("a.json"),
     )
     .unwrap();
@@ -239,7 +237,7 @@ fn csv_and_markdown_of_policies() {
     );
     assert!(
         run.stdout
-            .contains("tests/fixtures/analyze/policies/credentials.json,8,6,2,0,1,3,8,0,0,5,0\n"),
+            .contains("examples/policies/credentials.json,8,6,2,0,1,3,8,0,0,5,0\n"),
         "{}",
         run.stdout
     );
@@ -263,7 +261,7 @@ fn expand_policy_prints_documented_actions() {
     let run = run(&[
         "expand-policy",
         "--policy",
-        "tests/fixtures/analyze/policies/wildcards.json",
+        "examples/policies/wildcards.json",
     ]);
     assert_eq!(run.code, 0);
     let value: Value = serde_json::from_str(&run.stdout).unwrap();
@@ -358,8 +356,8 @@ fn downloaded_policies_reads_the_seed_layout() {
 #[test]
 fn closed_pipe_is_success_for_large_outputs() {
     for args in [
-        "expand-policy --policy tests/fixtures/analyze/policies/admin.json",
-        "analyze policy-dir --input-dir tests/fixtures/analyze/policies --fmt json",
+        "expand-policy --policy examples/policies/admin.json",
+        "analyze policy-dir --input-dir examples/policies --fmt json",
     ] {
         let output = std::process::Command::new("bash")
             .current_dir(repo_path(""))

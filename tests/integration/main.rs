@@ -9,10 +9,12 @@ mod data;
 #[cfg(feature = "download")]
 mod download;
 mod fetch;
+mod hostile;
 mod http;
 mod lifecycle_cli;
 mod overrides;
 mod query_golden;
+mod readme;
 mod scrape;
 mod support;
 mod write_cli;

@@ -10,7 +10,7 @@
 set -euo pipefail
 here=tests/golden/analyze
 mkdir -p "$here/expand" "$here/cloudsplaining"
-for policy in tests/fixtures/analyze/policies/*.json; do
+for policy in examples/policies/*.json; do
     name=$(basename "$policy" .json)
     "$PS_PYTHON" -c 'import json, sys
 from policy_sentry.analysis.expand import get_expanded_policy
