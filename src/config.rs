@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::data::overrides::{AccessLevelOverlay, VENDORED, comment_out_unknown_actions};
 use crate::data::snapshot;
 use crate::error::{Error, Result};
+use crate::fs::{FileKind, write_atomically};
 
 /// The overrides file in the config folder.
 pub const OVERRIDES_FILE: &str = "access-level-overrides.yml";
@@ -168,11 +169,8 @@ fn place(path: &Path, content: &str, force: bool) -> Result<FileOutcome> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => FileOutcome::Created,
         Err(source) => return Err(Error::io(path, source)),
     };
-    // Write beside it, then rename, so an interrupted run leaves no half file.
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, content).map_err(|source| Error::io(&temporary, source))?;
-    std::fs::rename(&temporary, path).map_err(|source| Error::io(path, source))?;
+    // An interrupted run leaves no half file, and a symlink planted at `path` is replaced.
+    write_atomically(path, content.as_bytes(), FileKind::Document)
+        .map_err(|source| Error::io(path, source))?;
     Ok(outcome)
 }

@@ -1,10 +1,10 @@
 //! The library's one error type. Every variant names the input at fault, so the CLI can
-//! print it as one clear line.
+//! print it as one clear line. The details it carries ([`OverridesProblem`]) are defined here,
+//! not in the modules that report them, so error.rs imports no module that imports it back.
 
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::data::overrides::OverridesProblem;
 use crate::data::scrape::ScrapeError;
 
 /// Close matches for an unknown name, shown as "did you mean …?".
@@ -17,6 +17,24 @@ impl fmt::Display for Suggestions {
             [] => Ok(()),
             [one] => write!(f, " (did you mean {one}?)"),
             many => write!(f, " (did you mean one of: {}?)", many.join(", ")),
+        }
+    }
+}
+
+/// One problem in an overrides file, with its position (1-based; 0 when unknown).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverridesProblem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for OverridesProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.line, self.column, self.message)
+        } else {
+            f.write_str(&self.message)
         }
     }
 }

@@ -34,10 +34,10 @@
 //! answers questions over them, [`arn`] matches ARNs to resource types, [`write`](mod@write) turns
 //! templates into policies, [`analyze`] audits policies and accounts,
 //! [`output`] renders results, [`fetch`] downloads fresh AWS pages, [`config`] writes the
-//! config folder, [`account_file`] models the account file (`aws iam
-//! get-account-authorization-details`) that `download` writes and `analyze account` reads,
-//! and [`cli`] is the `policy_sentry` command line over all of them. With the default cargo
-//! feature `download`, `download` fetches an
+//! config folder, [`fs`] replaces files atomically, [`account_file`] models the account file
+//! (`aws iam get-account-authorization-details`) that `download` writes and `analyze account`
+//! reads, and [`cli`] is the `policy_sentry` command line over all of them. With the default
+//! cargo feature `download`, `download` fetches an
 //! account's IAM data with the AWS SDK.
 
 #![deny(clippy::print_stdout, clippy::print_stderr)]
@@ -59,6 +59,7 @@ pub mod date;
 pub mod download;
 pub mod error;
 pub mod fetch;
+pub mod fs;
 pub mod output;
 pub mod query;
 pub mod write;

@@ -1,12 +1,11 @@
 //! What a policy allows and the risks it carries: [`analyze`] turns a [`PolicyDocument`] into
 //! a [`PolicyReport`] (allowed, unrestricted and unrestrictable actions, findings per
 //! [`Category`]). The rules are documented on [`Category`]; the data lists are in
-//! [`super::risk`]. Rendering is left to [`crate::output`].
+//! [`super::risk`]. Rendering is left to [`crate::output`] (JSON: [`crate::output::report_json`]).
 
 use std::sync::OnceLock;
 
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 
 use super::expand::{expand, statement_actions};
 use super::policy::{ActionClause, Effect, PolicyDocument};
@@ -15,7 +14,7 @@ use super::set::ActionSet;
 use crate::data::{AccessLevel, Action, Service};
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Low,
@@ -460,147 +459,6 @@ impl Findings {
     pub fn max_severity(&self) -> Option<Severity> {
         self.categories().map(Category::severity).max()
     }
-
-    /// The findings as compact JSON: per category `severity` and `count`, plus the method
-    /// names of PrivilegeEscalation and the services of ServiceWildcard (used per principal in
-    /// account reports, where the actions are listed per policy).
-    pub fn to_summary_json(&self) -> Value {
-        let entries = Category::POLICY.into_iter().map(|category| {
-            let entry = serde_json::to_value(CategorySummaryJson(self, category));
-            (category.name().to_owned(), entry.unwrap_or(Value::Null))
-        });
-        Value::Object(entries.collect())
-    }
-
-    /// The findings as JSON: every policy category, with `severity` and sorted `actions`;
-    /// PrivilegeEscalation also lists `methods`, ServiceWildcard `services`.
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self.serializable()).unwrap_or(Value::Null)
-    }
-
-    /// [`Findings::to_json`] as a value to serialise directly (no intermediate JSON tree and
-    /// no string per action: names are written as they are serialised).
-    pub fn serializable(&self) -> FindingsJson<'_> {
-        FindingsJson(self)
-    }
-}
-
-/// Findings as they serialise to JSON: see [`Findings::to_json`].
-#[derive(Debug, Clone, Copy)]
-pub struct FindingsJson<'a>(&'a Findings);
-
-/// An action serialised as `prefix:Name` without allocating.
-struct Name(Action);
-
-/// A set's actions serialised as a sorted list of names, without collecting them first.
-struct SortedNames<'a>(&'a ActionSet);
-
-impl Serialize for SortedNames<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.sorted_iter().map(Name))
-    }
-}
-
-impl Serialize for Name {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Joined on the stack and written as one string: going through `Display` costs more
-        // than the rest of writing a name, and reports hold hundreds of thousands.
-        let (prefix, name) = (self.0.service().prefix(), self.0.name());
-        let mut joined = [0u8; 192];
-        let len = prefix.len() + 1 + name.len();
-        if len > joined.len() {
-            return serializer.collect_str(&self.0);
-        }
-        joined[..prefix.len()].copy_from_slice(prefix.as_bytes());
-        joined[prefix.len()] = b':';
-        joined[prefix.len() + 1..len].copy_from_slice(name.as_bytes());
-        match std::str::from_utf8(&joined[..len]) {
-            Ok(text) => serializer.serialize_str(text),
-            Err(_) => serializer.collect_str(&self.0),
-        }
-    }
-}
-
-impl Serialize for FindingsJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(Category::POLICY.len()))?;
-        for category in Category::POLICY {
-            map.serialize_entry(category.name(), &CategoryJson(self.0, category))?;
-        }
-        map.end()
-    }
-}
-
-struct CategoryJson<'a>(&'a Findings, Category);
-
-impl Serialize for CategoryJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let CategoryJson(findings, category) = self;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &category.severity())?;
-        match findings.action_set(*category) {
-            Some(set) => map.serialize_entry("actions", &SortedNames(set))?,
-            None => map.serialize_entry("actions", &findings.actions(*category))?,
-        }
-        match category {
-            Category::PrivilegeEscalation => {
-                let methods: Vec<Value> = findings
-                    .privilege_escalation
-                    .iter()
-                    .map(|method| {
-                        json!({"method": method.name, "actions": method.actions, "link": method.link})
-                    })
-                    .collect();
-                map.serialize_entry("methods", &methods)?;
-            }
-            Category::ServiceWildcard => {
-                let services: Vec<&str> = findings
-                    .service_wildcard
-                    .iter()
-                    .map(|s| s.prefix())
-                    .collect();
-                map.serialize_entry("services", &services)?;
-            }
-            _ => {}
-        }
-        map.end()
-    }
-}
-
-/// One category of [`Findings::to_summary_json`]: severity, count, and the escalation
-/// methods or wildcard services, serialised without building a value.
-pub(crate) struct CategorySummaryJson<'a>(pub(crate) &'a Findings, pub(crate) Category);
-
-impl Serialize for CategorySummaryJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let CategorySummaryJson(findings, category) = *self;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("severity", &category.severity())?;
-        map.serialize_entry("count", &findings.count(category))?;
-        match category {
-            Category::PrivilegeEscalation => {
-                let methods: Vec<&str> = findings
-                    .privilege_escalation
-                    .iter()
-                    .map(|m| m.name)
-                    .collect();
-                map.serialize_entry("methods", &methods)?;
-            }
-            Category::ServiceWildcard => {
-                let services: Vec<&str> = findings
-                    .service_wildcard
-                    .iter()
-                    .map(|s| s.prefix())
-                    .collect();
-                map.serialize_entry("services", &services)?;
-            }
-            _ => {}
-        }
-        map.end()
-    }
 }
 
 /// The analysis of one policy document.
@@ -614,37 +472,6 @@ pub struct PolicyReport {
     pub uses_not_action: bool,
     /// The findings under the configuration it was analysed with.
     pub findings: Findings,
-}
-
-impl PolicyReport {
-    /// The report as JSON, under the keys of the issue: `policy`, `allowed_actions`,
-    /// `unrestricted_actions`, `unrestrictable_actions`, `actions_by_access_level`,
-    /// `unknown_actions`, `findings`.
-    pub fn to_json(&self, policy: &str) -> Value {
-        let mut by_level = Map::new();
-        for level in AccessLevel::ALL {
-            by_level.insert(
-                level.as_str().into(),
-                json!(
-                    self.grants
-                        .allowed
-                        .intersection(access_level_set(level))
-                        .sorted_names()
-                ),
-            );
-        }
-        let mut unknown = self.unknown_actions.clone();
-        unknown.sort_unstable();
-        json!({
-            "policy": policy,
-            "allowed_actions": self.grants.allowed.sorted_names(),
-            "unrestricted_actions": self.grants.unrestricted.sorted_names(),
-            "unrestrictable_actions": self.grants.unrestrictable.sorted_names(),
-            "actions_by_access_level": by_level,
-            "unknown_actions": unknown,
-            "findings": self.findings.to_json(),
-        })
-    }
 }
 
 /// Analyses a policy under a configuration.
@@ -823,39 +650,5 @@ mod tests {
         );
         assert!(r.findings.credentials_exposure.is_empty());
         assert!(r.findings.privilege_escalation.is_empty());
-    }
-
-    #[test]
-    fn json_has_every_key() {
-        let r = report(
-            r#"{"Statement": {"Effect": "Allow", "Action": ["s3:*", "nope:Nope"], "Resource": "*"}}"#,
-        );
-        let value = r.to_json("p.json");
-        for key in [
-            "policy",
-            "allowed_actions",
-            "unrestricted_actions",
-            "unrestrictable_actions",
-            "actions_by_access_level",
-            "unknown_actions",
-            "findings",
-        ] {
-            assert!(value.get(key).is_some(), "{key}");
-        }
-        let levels = value["actions_by_access_level"].as_object().unwrap();
-        let keys: Vec<_> = levels.keys().collect();
-        assert_eq!(
-            keys,
-            ["Read", "Write", "List", "Tagging", "Permissions management"]
-        );
-        assert_eq!(value["unknown_actions"], json!(["nope:Nope"]));
-        assert_eq!(
-            value["findings"]["ServiceWildcard"]["services"],
-            json!(["s3"])
-        );
-        assert_eq!(
-            value["findings"]["ResourceExposure"]["severity"],
-            json!("high")
-        );
     }
 }

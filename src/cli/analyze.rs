@@ -15,9 +15,11 @@ use policy_sentry::analyze::expand::expanded_policy;
 use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severity};
 use policy_sentry::error::Error;
 use policy_sentry::output::text::counted;
-use policy_sentry::output::{csv, html, json, markdown, sarif, text};
+use policy_sentry::output::{ReportFormat, csv, html, json, markdown, report_json, sarif, text};
 
-use super::{CliError, Exit, PendingFile, write_pending_with};
+use policy_sentry::fs::{FileKind, PendingFile, write_atomically};
+
+use super::{CliError, Exit};
 
 #[derive(Debug, Subcommand)]
 pub enum AnalyzeCommand {
@@ -31,9 +33,9 @@ pub enum AnalyzeCommand {
     DownloadedPolicies(DownloadedArgs),
 }
 
-/// Report formats.
+/// Report formats; the help lines are the CLI's, the formats [`ReportFormat`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ValueEnum)]
-pub enum ReportFormat {
+pub enum ReportFormatArg {
     /// A short readable summary.
     Text,
     /// JSON: one object per policy (account: the whole audit).
@@ -48,15 +50,35 @@ pub enum ReportFormat {
     Sarif,
 }
 
-impl ReportFormat {
-    fn extension(self) -> &'static str {
-        match self {
-            ReportFormat::Text => "txt",
-            ReportFormat::Json => "json",
-            ReportFormat::Csv => "csv",
-            ReportFormat::Markdown => "md",
-            ReportFormat::Html => "html",
-            ReportFormat::Sarif => "sarif",
+impl From<ReportFormatArg> for ReportFormat {
+    fn from(format: ReportFormatArg) -> ReportFormat {
+        match format {
+            ReportFormatArg::Text => ReportFormat::Text,
+            ReportFormatArg::Json => ReportFormat::Json,
+            ReportFormatArg::Csv => ReportFormat::Csv,
+            ReportFormatArg::Markdown => ReportFormat::Markdown,
+            ReportFormatArg::Html => ReportFormat::Html,
+            ReportFormatArg::Sarif => ReportFormat::Sarif,
+        }
+    }
+}
+
+/// `--fail-on`'s values, onto [`Severity`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(severity: SeverityArg) -> Severity {
+        match severity {
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
         }
     }
 }
@@ -69,7 +91,7 @@ pub struct RuleArgs {
     pub flag_all_risky_actions: bool,
     /// Exit with code 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<SeverityArg>,
     /// An exclusions file (see create-exclusions-file); its include-actions and
     /// exclude-actions apply.
     #[arg(long, value_name = "FILE")]
@@ -83,7 +105,7 @@ pub struct PolicyFileArgs {
     pub policy: PathBuf,
     /// Output format [default: text on a terminal, else json].
     #[arg(long, value_enum)]
-    pub fmt: Option<ReportFormat>,
+    pub fmt: Option<ReportFormatArg>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -95,7 +117,7 @@ pub struct PolicyDirArgs {
     pub input_dir: PathBuf,
     /// Output format [default: text on a terminal, else json].
     #[arg(long, value_enum)]
-    pub fmt: Option<ReportFormat>,
+    pub fmt: Option<ReportFormatArg>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -107,7 +129,7 @@ pub struct DownloadedArgs {
     pub path: Option<PathBuf>,
     /// Output format [default: text on a terminal, else json].
     #[arg(long, value_enum)]
-    pub fmt: Option<ReportFormat>,
+    pub fmt: Option<ReportFormatArg>,
     #[command(flatten)]
     pub rules: RuleArgs,
 }
@@ -125,7 +147,7 @@ pub struct AccountArgs {
     pub output_dir: PathBuf,
     /// Report formats, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "html,json")]
-    pub fmt: Vec<ReportFormat>,
+    pub fmt: Vec<ReportFormatArg>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
     pub jobs: Option<u16>,
@@ -137,7 +159,7 @@ pub struct AccountArgs {
     // A policy document that could not be read counts as a finding of any severity: its
     // risks are unknown, and a gate must not pass on them (README, Exit codes).
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<Severity>,
+    pub fail_on: Option<SeverityArg>,
 }
 
 /// The most worker threads `--jobs` accepts: more only costs memory and start-up time.
@@ -160,12 +182,13 @@ pub struct CreateExclusionsArgs {
     pub force: bool,
 }
 
-fn default_format(fmt: Option<ReportFormat>) -> ReportFormat {
-    fmt.unwrap_or(if std::io::stdout().is_terminal() {
-        ReportFormat::Text
-    } else {
-        ReportFormat::Json
-    })
+fn default_format(fmt: Option<ReportFormatArg>) -> ReportFormat {
+    fmt.map(ReportFormat::from)
+        .unwrap_or(if std::io::stdout().is_terminal() {
+            ReportFormat::Text
+        } else {
+            ReportFormat::Json
+        })
 }
 
 fn config(rules: &RuleArgs) -> Result<Config, CliError> {
@@ -205,7 +228,7 @@ fn render_policies(
         ReportFormat::Json => {
             let values: Vec<_> = reports
                 .iter()
-                .map(|(name, report)| report.to_json(name))
+                .map(|(name, report)| report_json::policy_report(report, name))
                 .collect();
             match (single, values.as_slice()) {
                 (true, [one]) => json::write_pretty(one, out),
@@ -225,8 +248,8 @@ fn render_policies(
     Ok(())
 }
 
-fn exit_for(max: Option<Severity>, fail_on: Option<Severity>) -> Exit {
-    match (max, fail_on) {
+fn exit_for(max: Option<Severity>, fail_on: Option<SeverityArg>) -> Exit {
+    match (max, fail_on.map(Severity::from)) {
         (Some(max), Some(threshold)) if max >= threshold => Exit::Findings,
         _ => Exit::Ok,
     }
@@ -236,7 +259,7 @@ fn exit_for(max: Option<Severity>, fail_on: Option<Severity>) -> Exit {
 fn analyze_files(
     files: &[(String, PathBuf)],
     rules: &RuleArgs,
-    fmt: Option<ReportFormat>,
+    fmt: Option<ReportFormatArg>,
     single: bool,
     out: &mut impl Write,
 ) -> Result<Exit, CliError> {
@@ -294,20 +317,19 @@ fn render_account_report(
 ) -> Result<PendingFile, CliError> {
     let path = dir.join(format!("report.{}", fmt.extension()));
     let io = |source| CliError::Library(Error::io(&path, source));
-    write_pending_with(
-        &path,
-        |file| match fmt {
-            ReportFormat::Json => report.write_json(file).map_err(io),
-            ReportFormat::Csv => Ok(csv::write_account(report, file)?),
-            ReportFormat::Markdown => markdown::write_account(report, file).map_err(io),
-            ReportFormat::Html => html::write_account(report, file).map_err(io),
-            ReportFormat::Sarif => {
-                sarif::write(&sarif::account(report, input_uri), file).map_err(io)
-            }
-            ReportFormat::Text => Ok(()),
-        },
-        io,
-    )
+    let mut pending = PendingFile::beside(&path, FileKind::AccountData).map_err(io)?;
+    let file = pending.writer();
+    match fmt {
+        ReportFormat::Json => report.write_json(file).map_err(io)?,
+        ReportFormat::Csv => csv::write_account(report, file)?,
+        ReportFormat::Markdown => markdown::write_account(report, file).map_err(io)?,
+        ReportFormat::Html => html::write_account(report, file).map_err(io)?,
+        ReportFormat::Sarif => {
+            sarif::write(&sarif::account(report, input_uri), file).map_err(io)?
+        }
+        ReportFormat::Text => {}
+    }
+    Ok(pending)
 }
 
 /// Writes the report files of an account audit into `dir` on the current rayon pool, and
@@ -399,7 +421,7 @@ fn account_warnings(report: &AccountReport) -> Vec<String> {
 }
 
 fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
-    if args.fmt.contains(&ReportFormat::Text) {
+    if args.fmt.contains(&ReportFormatArg::Text) {
         return Err(CliError::Usage(
             "--fmt text is not a report file; the summary is printed anyway".into(),
         ));
@@ -451,12 +473,13 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
         bar.finish_and_clear();
     }
     let input_uri = args.input.to_string_lossy().replace('\\', "/");
+    let formats: Vec<ReportFormat> = args.fmt.iter().copied().map(ReportFormat::from).collect();
     drop(details);
     // The report files are written concurrently, each rendered on the same pool, so that one
     // format's serial parts overlap another's work; meanwhile the summary for standard output
     // and the warnings are prepared.
     let (written, (summary, max_severity, warnings)) = rayon::join(
-        || write_account_reports(&report, &args.fmt, &args.output_dir, &input_uri),
+        || write_account_reports(&report, &formats, &args.output_dir, &input_uri),
         || {
             let mut summary = Vec::new();
             let written = text::write_account_summary(&report, &mut summary);
@@ -555,7 +578,7 @@ pub fn create_exclusions_file(args: CreateExclusionsArgs) -> Result<Exit, CliErr
             args.output_file.display()
         )));
     }
-    std::fs::write(&args.output_file, TEMPLATE)
+    write_atomically(&args.output_file, TEMPLATE.as_bytes(), FileKind::Document)
         .map_err(|source| Error::io(&args.output_file, source))?;
     eprintln!("wrote {}", args.output_file.display());
     Ok(Exit::Ok)

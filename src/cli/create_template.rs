@@ -8,7 +8,9 @@ use clap::Args;
 use policy_sentry::error::Error;
 use policy_sentry::write::{TemplateKind, create_template};
 
-use super::{CliError, Exit, write_atomically};
+use policy_sentry::fs::{FileKind, write_atomically};
+
+use super::{CliError, Exit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TemplateTypeArg {
@@ -47,7 +49,8 @@ pub fn run(args: CreateTemplateArgs, out: &mut impl Write) -> Result<Exit, CliEr
             path.display()
         )));
     }
-    write_atomically(&path, text.as_bytes()).map_err(|source| Error::io(&path, source))?;
+    write_atomically(&path, text.as_bytes(), FileKind::Document)
+        .map_err(|source| Error::io(&path, source))?;
     let shown = std::path::absolute(&path).unwrap_or(path);
     eprintln!("write-policy template file written to: {}", shown.display());
     Ok(Exit::Ok)

@@ -7,10 +7,10 @@ use clap::Args;
 
 use policy_sentry::data::diff::{DataDiff, diff_directory};
 use policy_sentry::error::Error;
-use policy_sentry::output::json;
 use policy_sentry::output::text::counted;
+use policy_sentry::output::{ReportFormat, json};
 
-use super::data_info::ReportFormat;
+use super::data_info::DataFormatArg;
 use super::{CliError, Exit};
 
 #[derive(Debug, Args)]
@@ -19,16 +19,16 @@ pub struct DataDiffArgs {
     #[arg(long, value_name = "DIR")]
     pub docs_dir: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub fmt: ReportFormat,
+    #[arg(long, value_enum, default_value_t = DataFormatArg::Text)]
+    pub fmt: DataFormatArg,
 }
 
 pub fn run(args: DataDiffArgs, mut out: &mut dyn Write) -> Result<Exit, CliError> {
     let diff = diff_directory(&args.docs_dir)?;
     let io = |source| Error::io("<stdout>", source);
-    match args.fmt {
+    match ReportFormat::from(args.fmt) {
         ReportFormat::Json => json::write_pretty(&diff, &mut out).map_err(io)?,
-        ReportFormat::Text => write_text(&diff, &mut out).map_err(io)?,
+        _ => write_text(&diff, &mut out).map_err(io)?,
     }
     Ok(Exit::Ok)
 }

@@ -8,25 +8,34 @@ use clap::{Args, ValueEnum};
 use policy_sentry::data::info::{DataInfo, STALE_AFTER_DAYS};
 use policy_sentry::date::Date;
 use policy_sentry::error::Error;
-use policy_sentry::output::json;
 use policy_sentry::output::text::counted;
+use policy_sentry::output::{ReportFormat, json};
 
 use super::{CliError, Exit};
 
-/// Formats of the data commands' reports.
+/// Formats of the data commands' reports: the text and JSON of [`ReportFormat`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub enum DataFormatArg {
     /// Readable text.
     Text,
     /// One JSON object.
     Json,
 }
 
+impl From<DataFormatArg> for ReportFormat {
+    fn from(format: DataFormatArg) -> ReportFormat {
+        match format {
+            DataFormatArg::Text => ReportFormat::Text,
+            DataFormatArg::Json => ReportFormat::Json,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct DataInfoArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub fmt: ReportFormat,
+    #[arg(long, value_enum, default_value_t = DataFormatArg::Text)]
+    pub fmt: DataFormatArg,
 }
 
 pub fn run(args: DataInfoArgs, out: &mut impl Write) -> Result<Exit, CliError> {
@@ -40,9 +49,9 @@ pub fn run(args: DataInfoArgs, out: &mut impl Write) -> Result<Exit, CliError> {
         );
     }
     let io = |source| Error::io("<stdout>", source);
-    match args.fmt {
+    match ReportFormat::from(args.fmt) {
         ReportFormat::Json => json::write_pretty(&info, out).map_err(io)?,
-        ReportFormat::Text => write_text(&info, out).map_err(io)?,
+        _ => write_text(&info, out).map_err(io)?,
     }
     Ok(Exit::Ok)
 }

@@ -47,6 +47,30 @@ impl From<LevelArg> for AccessLevel {
     }
 }
 
+/// `--fmt` of the query commands; the help lines are those of [`OutputFormat`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Pretty JSON (4-space indent, non-ASCII escaped), as policy_sentry prints it.
+    Json,
+    /// YAML.
+    Yaml,
+    /// CSV with a header row (lists and tables only).
+    Csv,
+    /// Plain text: one item per line.
+    Text,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(format: FormatArg) -> OutputFormat {
+        match format {
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Yaml => OutputFormat::Yaml,
+            FormatArg::Csv => OutputFormat::Csv,
+            FormatArg::Text => OutputFormat::Text,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ActionTableArgs {
     /// Service prefix, e.g. s3 (case-insensitive), or `all` for every service.
@@ -69,8 +93,8 @@ pub struct ActionTableArgs {
     #[arg(long, conflicts_with = "resource_type")]
     pub wildcard_only: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
-    pub fmt: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub fmt: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -85,8 +109,8 @@ pub struct ArnTableArgs {
     #[arg(short, long)]
     pub list_arn_types: bool,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
-    pub fmt: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub fmt: FormatArg,
 }
 
 #[derive(Debug, Args)]
@@ -99,15 +123,15 @@ pub struct ConditionTableArgs {
     #[arg(short, long)]
     pub name: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
-    pub fmt: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub fmt: FormatArg,
 }
 
 #[derive(Debug, Args)]
 pub struct ServiceTableArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
-    pub fmt: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Json)]
+    pub fmt: FormatArg,
 }
 
 pub fn run(command: QueryCommand, out: &mut impl Write) -> Result<Exit, CliError> {
@@ -117,7 +141,7 @@ pub fn run(command: QueryCommand, out: &mut impl Write) -> Result<Exit, CliError
         QueryCommand::ConditionTable(args) => (condition_table(&args)?, args.fmt),
         QueryCommand::ServiceTable(args) => (json!(services::services()), args.fmt),
     };
-    render(&value, fmt, out)?;
+    render(&value, fmt.into(), out)?;
     Ok(Exit::Ok)
 }
 

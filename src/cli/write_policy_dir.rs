@@ -11,7 +11,9 @@ use policy_sentry::error::Error;
 use policy_sentry::write::{PolicyFormat, Template, parse_templates, write_policy};
 
 use super::write_policy::{FmtArg, MinimizeArgs, print_warnings};
-use super::{CliError, Exit, write_atomically};
+use policy_sentry::fs::{FileKind, write_atomically};
+
+use super::{CliError, Exit};
 
 #[derive(Debug, Args)]
 pub struct WritePolicyDirArgs {
@@ -136,7 +138,8 @@ fn write_one(
         outputs.push((path, bytes));
     }
     for (path, bytes) in &outputs {
-        write_atomically(path, bytes).map_err(|source| Error::io(path, source))?;
+        write_atomically(path, bytes, FileKind::Document)
+            .map_err(|source| Error::io(path, source))?;
     }
     Ok(outputs.len())
 }

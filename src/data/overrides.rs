@@ -42,6 +42,7 @@ use indexmap::IndexMap;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::{AccessLevel, Action, Service, tables};
+pub use crate::error::OverridesProblem;
 use crate::error::{Error, Result, suggest};
 
 /// The vendored overrides (`aws-docs/access-level-overrides.yml`), which `build.rs` applies
@@ -128,24 +129,6 @@ impl AccessLevels {
             Some(overlay) => actions
                 .filter(|action| overlay.access_level(*action) == level)
                 .collect(),
-        }
-    }
-}
-
-/// One problem in an overrides file, with its position (1-based; 0 when unknown).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverridesProblem {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl fmt::Display for OverridesProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.line > 0 {
-            write!(f, "{}:{}: {}", self.line, self.column, self.message)
-        } else {
-            f.write_str(&self.message)
         }
     }
 }

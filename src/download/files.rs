@@ -4,7 +4,6 @@
 //! (IAM data describes who can do what in the account).
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -12,6 +11,7 @@ use serde::Serialize;
 use super::DownloadRequest;
 use crate::account_file::{AuthorizationDetails, ManagedPolicyDetail};
 use crate::error::{Error, Result};
+use crate::fs::FileKind;
 
 /// The account file's name, in `<output-dir>/<account-id>/`.
 pub const ACCOUNT_FILE_NAME: &str = "account-authorization-details.json";
@@ -155,22 +155,10 @@ fn create_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::io(dir, source))
 }
 
-/// Writes a temporary file next to `path` and renames it over `path`.
+/// Writes `bytes` to `path` atomically, readable by its owner only (account data).
 pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut temporary = tempfile::Builder::new()
-        .prefix(".policy_sentry-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|source| Error::io(dir, source))?;
-    temporary
-        .write_all(bytes)
-        .and_then(|()| temporary.flush())
-        .map_err(|source| Error::io(temporary.path(), source))?;
-    temporary
-        .persist(path)
-        .map_err(|error| Error::io(path, error.error))?;
-    Ok(())
+    crate::fs::write_atomically(path, bytes, FileKind::AccountData)
+        .map_err(|source| Error::io(path, source))
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@ use std::borrow::Cow;
 use serde_json::{Value, json};
 
 use crate::analyze::account::{AccountReport, PolicyEntry, PrincipalEntry, PrincipalKind, Via};
-use crate::analyze::report::{Category, CategorySummaryJson, FindingsJson};
+use crate::analyze::report::Category;
+use crate::output::report_json::{CategorySummaryJson, FindingsJson};
 
 impl AccountReport {
     fn summary_json(&self) -> Value {
@@ -47,7 +48,7 @@ impl AccountReport {
             unrestricted_actions: report.grants.unrestricted.len(),
             unrestrictable_actions: report.grants.unrestrictable.len(),
             unknown_actions,
-            findings: (!policy.excluded).then(|| report.findings.serializable()),
+            findings: (!policy.excluded).then(|| FindingsJson(&report.findings)),
         }
     }
 
@@ -177,7 +178,7 @@ struct HeldPolicyJson<'a> {
     excluded: bool,
 }
 
-/// A principal's combined findings as [`Findings::to_summary_json`] gives them, plus the
+/// A principal's combined findings as [`super::report_json::findings_summary`] gives them, plus the
 /// trust findings of a role.
 struct PrincipalFindingsJson<'a>(&'a PrincipalEntry);
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use crate::analyze::account::{AccountReport, Via};
 use crate::analyze::{Category, Findings, PolicyReport};
-use crate::output::text::join_limited;
+use crate::output::text::{escalation_methods, join_limited};
 
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
@@ -14,12 +14,7 @@ fn cell(text: &str) -> String {
 /// The findings of a category as one table cell.
 fn findings_cell(findings: &Findings, category: Category, limit: usize) -> String {
     if category == Category::PrivilegeEscalation {
-        let methods: Vec<String> = findings
-            .privilege_escalation
-            .iter()
-            .map(|m| format!("{} ({})", m.name, m.actions.join(" + ")))
-            .collect();
-        return cell(&join_limited(&methods, limit));
+        return cell(&join_limited(&escalation_methods(findings), limit));
     }
     let (shown, total) = findings.actions_limited(category, limit);
     let mut actions: Vec<String> = shown.iter().map(|a| format!("`{a}`")).collect();

@@ -7,6 +7,9 @@
 //! It covers what JSON can hold: mappings with string keys, lists, strings, numbers,
 //! booleans and null. Block scalars (`|`, `>`) are never chosen by PyYAML's defaults, so they
 //! are not written here.
+//!
+//! Used for `write-policy --fmt yaml` (see [`super::policy`]), where the bytes must match;
+//! other YAML output uses the standard emitter in [`super::yaml`].
 
 use std::sync::OnceLock;
 

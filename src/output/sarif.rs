@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::analyze::account::AccountReport;
 use crate::analyze::{Category, Findings, PolicyReport, Severity};
-use crate::output::text::join_limited;
+use crate::output::text::{escalation_methods, join_limited};
 
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -66,12 +66,7 @@ fn result(category: Category, uri: &str, subject: &str, details: &str) -> Value 
 
 fn details(findings: &Findings, category: Category) -> String {
     if category == Category::PrivilegeEscalation {
-        let methods: Vec<String> = findings
-            .privilege_escalation
-            .iter()
-            .map(|m| format!("{} ({})", m.name, m.actions.join(" + ")))
-            .collect();
-        return join_limited(&methods, 20);
+        return join_limited(&escalation_methods(findings), 20);
     }
     crate::output::text::actions_limited(findings, category, 30)
 }

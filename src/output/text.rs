@@ -40,6 +40,16 @@ pub fn write(value: &Value, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Each privilege-escalation method found, as `Name (iam:A + iam:B)`: the one way the text,
+/// Markdown and SARIF reports name a method.
+pub fn escalation_methods(findings: &crate::analyze::Findings) -> Vec<String> {
+    findings
+        .privilege_escalation
+        .iter()
+        .map(|m| format!("{} ({})", m.name, m.actions.join(" + ")))
+        .collect()
+}
+
 /// At most `limit` items joined with `, `, then how many more there are.
 pub fn join_limited(items: &[String], limit: usize) -> String {
     if items.len() <= limit {
@@ -77,15 +87,10 @@ fn write_findings(
         any = true;
         let severity = category.severity().as_str();
         if category == Category::PrivilegeEscalation {
-            let methods: Vec<String> = findings
-                .privilege_escalation
-                .iter()
-                .map(|m| format!("{} ({})", m.name, m.actions.join(" + ")))
-                .collect();
             writeln!(
                 out,
                 "{indent}{severity:<8} {category}: {}",
-                join_limited(&methods, 6)
+                join_limited(&escalation_methods(findings), 6)
             )?;
         } else {
             writeln!(

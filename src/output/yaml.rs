@@ -1,4 +1,7 @@
-//! YAML output.
+//! YAML for `query --fmt yaml` (and any [`super::OutputFormat::Yaml`] rendering): serde_norway's
+//! plain YAML. Readers parse it rather than compare bytes (policy_sentry's own `query` YAML
+//! has anchors and key orders no one relies on), so a standard emitter serves. Policies,
+//! whose YAML must be byte-identical to policy_sentry's, go through [`super::pyyaml`] instead.
 
 use std::io::Write;
 

@@ -294,6 +294,23 @@ fn create_exclusions_file_writes_the_defaults_once() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn create_exclusions_file_force_replaces_a_symlink_instead_of_writing_through_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let file = dir.path().join("e.yml");
+    std::os::unix::fs::symlink(&victim, &file).unwrap();
+    let path = file.to_str().unwrap();
+    let forced = run(&["create-exclusions-file", "--output-file", path, "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(std::fs::symlink_metadata(&file).unwrap().is_file());
+    let exclusions = policy_sentry::analyze::Exclusions::from_path(&file).unwrap();
+    assert_eq!(exclusions, policy_sentry::analyze::Exclusions::defaults());
+}
+
 #[test]
 fn downloaded_policies_reads_the_seed_layout() {
     let dir = tempfile::tempdir().unwrap();

@@ -40,6 +40,28 @@ fn path(path: &Path) -> &str {
 
 // ---- initialize ----
 
+#[cfg(unix)]
+#[test]
+fn initialize_does_not_write_through_a_planted_symlink() {
+    // The old code wrote `<file>.tmp` under that fixed name with fs::write, which follows a
+    // symlink planted there.
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path().join("config");
+    std::fs::create_dir(&dir).unwrap();
+    let victim = temp.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    for name in ["access-level-overrides.yml.tmp", "exclusions.yml.tmp"] {
+        std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
+    }
+    let first = run(&["initialize", "--config-dir", path(&dir)]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(read_file(&victim), "precious");
+    assert_eq!(
+        read_file(&dir.join("access-level-overrides.yml")),
+        example_overrides().unwrap()
+    );
+}
+
 #[test]
 fn initialize_writes_the_example_files_and_says_so() {
     let temp = tempfile::tempdir().unwrap();
