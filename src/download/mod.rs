@@ -15,6 +15,7 @@
 mod client;
 mod details;
 mod files;
+mod names;
 mod profiles;
 
 use std::collections::HashMap;

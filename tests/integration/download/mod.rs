@@ -5,6 +5,7 @@
 mod account;
 mod measure;
 mod moto;
+mod names;
 mod proxy;
 
 use std::collections::BTreeMap;
