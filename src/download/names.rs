@@ -259,6 +259,28 @@ mod tests {
     }
 
     #[test]
+    fn a_customer_and_an_aws_managed_policy_of_one_name_keep_it_in_their_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut aws = policy("ReadOnlyAccess", "/", Some("ANPAAWS"));
+        aws.arn = Some("arn:aws:iam::aws:policy/ReadOnlyAccess".into());
+        let details = crate::download::AuthorizationDetails {
+            policies: vec![policy("ReadOnlyAccess", "/", Some("ANPAOURS")), aws],
+            ..Default::default()
+        };
+        let mut request = crate::download::DownloadRequest::new(dir.path());
+        request.aws_managed = true;
+        super::super::files::write_account(dir.path(), "123456789012", &details, &request).unwrap();
+        let account = dir.path().join("123456789012");
+        for folder in ["customer-managed", "aws-managed"] {
+            let names: Vec<_> = std::fs::read_dir(account.join(folder))
+                .unwrap()
+                .map(|entry| entry.unwrap().file_name())
+                .collect();
+            assert_eq!(names, ["ReadOnlyAccess.json"], "{folder}");
+        }
+    }
+
+    #[test]
     fn same_names_are_distinct_whatever_the_order() {
         let policies = [
             policy("Same", "/team/", Some("ANPAONE")),
