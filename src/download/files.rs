@@ -125,12 +125,16 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::download::details::PolicyVersion;
     use serde_json::json;
 
-    fn policy(name: &str, path: &str, attached: bool) -> ManagedPolicyDetail {
+    pub(in crate::download) fn policy(
+        name: &str,
+        path: &str,
+        attached: bool,
+    ) -> ManagedPolicyDetail {
         ManagedPolicyDetail {
             policy_name: Some(name.into()),
             arn: Some(format!("arn:aws:iam::123456789012:policy{path}{name}")),

@@ -166,25 +166,11 @@ fn file_names(policies: &[&ManagedPolicyDetail]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::download::details::PolicyVersion;
-    use serde_json::json;
 
     fn policy(name: &str, path: &str, id: Option<&str>) -> ManagedPolicyDetail {
-        ManagedPolicyDetail {
-            policy_name: Some(name.into()),
-            policy_id: id.map(str::to_owned),
-            arn: Some(format!("arn:aws:iam::123456789012:policy{path}{name}")),
-            path: Some(path.into()),
-            default_version_id: Some("v1".into()),
-            attachment_count: Some(1),
-            policy_version_list: vec![PolicyVersion {
-                document: Some(json!({"Version": "2012-10-17", "Statement": []})),
-                version_id: Some("v1".into()),
-                is_default_version: true,
-                create_date: None,
-            }],
-            ..ManagedPolicyDetail::default()
-        }
+        let mut policy = crate::download::files::tests::policy(name, path, true);
+        policy.policy_id = id.map(str::to_owned);
+        policy
     }
 
     fn names(policies: &[ManagedPolicyDetail]) -> Vec<String> {

@@ -61,18 +61,16 @@ fn bad_names_are_all_reported_before_anything_is_written() {
             ("Good", "/"),
         ],
     );
-    let output_dir = output.path().to_str().unwrap();
-    let run = download(
-        home.path(),
-        &TEST_KEYS,
-        &[
-            "--endpoint-url",
-            &moto.url(),
-            "--output-dir",
-            output_dir,
-            "--include-unattached",
-        ],
-    );
+    let download_into = |dir: &std::path::Path| {
+        let dir = dir.to_str().unwrap();
+        let args = ["--endpoint-url", &moto.url(), "--output-dir", dir];
+        download(
+            home.path(),
+            &TEST_KEYS,
+            &[&args[..], &["--include-unattached"]].concat(),
+        )
+    };
+    let run = download_into(output.path());
     assert_eq!(run.code, 2, "{}", run.stderr);
     for name in [
         "\"..\"",
@@ -93,18 +91,7 @@ fn bad_names_are_all_reported_before_anything_is_written() {
 
     // Into an empty folder: nothing at all is written.
     let fresh = tempfile::tempdir().unwrap();
-    let fresh_dir = fresh.path().to_str().unwrap();
-    let run = download(
-        home.path(),
-        &TEST_KEYS,
-        &[
-            "--endpoint-url",
-            &moto.url(),
-            "--output-dir",
-            fresh_dir,
-            "--include-unattached",
-        ],
-    );
+    let run = download_into(fresh.path());
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("\"has space\""), "{}", run.stderr);
     assert_eq!(std::fs::read_dir(fresh.path()).unwrap().count(), 0);
