@@ -52,6 +52,11 @@ pub struct DownloadPoliciesArgs {
     /// Send IAM and STS requests to this endpoint instead of AWS's (a proxy, a local stand-in).
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Accept an http:// --endpoint-url on a host other than loopback (127.0.0.0/8, [::1],
+    /// localhost): the session token and the account's IAM data then cross the network
+    /// unencrypted.
+    #[arg(long)]
+    pub allow_http: bool,
     /// Attempts per request; throttling and server errors are retried with backoff
     /// [default: AWS_MAX_ATTEMPTS or the profile's max_attempts, else 3]
     #[arg(long, value_name = "N", value_parser = value_parser!(u32).range(1..=20))]
@@ -72,6 +77,7 @@ pub fn run(args: DownloadPoliciesArgs, out: &mut dyn Write) -> Result<Exit, CliE
         include_unattached: args.include_unattached,
         aws_managed: args.aws_managed,
         endpoint_url: args.endpoint_url,
+        allow_http: args.allow_http,
         max_attempts: args.max_attempts,
         page_size: args.page_size,
     };

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::DownloadRequest;
+use super::names::{self, PolicyFile};
 use crate::account_file::{AuthorizationDetails, ManagedPolicyDetail};
 use crate::error::{Error, Result};
 use crate::fs::FileKind;
@@ -23,32 +24,27 @@ pub(super) struct Written {
 }
 
 /// Writes `<output_dir>/<account_id>/`: the account file, `customer-managed/` and (when asked)
-/// `aws-managed/`.
+/// `aws-managed/`. Every policy's file name is checked first, so a bad one writes nothing.
 pub(super) fn write_account(
     output_dir: &Path,
     account_id: &str,
     details: &AuthorizationDetails,
     request: &DownloadRequest,
 ) -> Result<Written> {
+    let wanted = |policy: &&ManagedPolicyDetail| request.include_unattached || policy.is_attached();
+    let (customer, aws): (Vec<&ManagedPolicyDetail>, Vec<&ManagedPolicyDetail>) = details
+        .policies
+        .iter()
+        .filter(wanted)
+        .partition(|policy| !policy.is_aws_managed());
+    let aws = if request.aws_managed { aws } else { Vec::new() };
+    let [customer, aws] = names::plan(account_id, [&customer, &aws])?;
+
     let account_dir = output_dir.join(account_id);
     create_dir(&account_dir)?;
     write_atomic(&account_dir.join(ACCOUNT_FILE_NAME), &to_json(details)?)?;
-
-    let wanted = |policy: &&ManagedPolicyDetail| request.include_unattached || policy.is_attached();
-    let customer: Vec<&ManagedPolicyDetail> = details
-        .policies
-        .iter()
-        .filter(|policy| !policy.is_aws_managed())
-        .filter(wanted)
-        .collect();
     let customer_managed = write_policies(&account_dir.join("customer-managed"), &customer)?;
     let aws_managed = if request.aws_managed {
-        let aws: Vec<&ManagedPolicyDetail> = details
-            .policies
-            .iter()
-            .filter(|policy| policy.is_aws_managed())
-            .filter(wanted)
-            .collect();
         write_policies(&account_dir.join("aws-managed"), &aws)?
     } else {
         0
@@ -60,54 +56,19 @@ pub(super) fn write_account(
     })
 }
 
-/// One `<PolicyName>.json` per policy, holding its default version's document. Names are
-/// checked against IAM's character set, so an answer cannot write outside `dir`; a name seen
-/// twice (same name, another path) gets its path added: `<PolicyName>.<path_parts>.json`.
+/// One file per policy, named by [`names::plan`], holding its default version's document.
 /// Afterwards `dir` holds this download only: `.json` files of an earlier run that this one
 /// did not write (a policy since deleted or detached) are removed, as are temporary files
 /// left by an interrupted run.
-fn write_policies(dir: &Path, policies: &[&ManagedPolicyDetail]) -> Result<usize> {
+fn write_policies(dir: &Path, files: &[PolicyFile]) -> Result<usize> {
     create_dir(dir)?;
     let mut written_files: HashSet<std::ffi::OsString> = HashSet::new();
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut written = 0;
-    for policy in policies {
-        let name = policy.policy_name.as_deref().unwrap_or_default();
-        if !is_iam_name(name) {
-            return Err(Error::InvalidInput {
-                what: format!("managed policy name {name:?}"),
-                message: "not a valid IAM name; refusing to use it as a file name".into(),
-            });
-        }
-        let Some(document) = policy.default_document() else {
-            return Err(Error::InvalidInput {
-                what: format!("managed policy {name}"),
-                message: "the answer holds no document for its default version".into(),
-            });
-        };
-        let mut stem = name.to_owned();
-        if !taken.insert(stem.to_lowercase()) {
-            let path_parts: Vec<&str> = policy
-                .path
-                .as_deref()
-                .unwrap_or_default()
-                .split('/')
-                .filter(|part| is_iam_name(part))
-                .collect();
-            stem = format!("{name}.{}", path_parts.join("_"));
-            let mut counter = 1;
-            while !taken.insert(stem.to_lowercase()) {
-                counter += 1;
-                stem = format!("{name}.{}.{counter}", path_parts.join("_"));
-            }
-        }
-        let file_name = format!("{stem}.json");
-        write_atomic(&dir.join(&file_name), &to_json(document)?)?;
-        written_files.insert(file_name.into());
-        written += 1;
+    for file in files {
+        write_atomic(&dir.join(&file.file_name), &to_json(file.document)?)?;
+        written_files.insert(file.file_name.clone().into());
     }
     remove_stale(dir, &written_files)?;
-    Ok(written)
+    Ok(files.len())
 }
 
 fn remove_stale(dir: &Path, keep: &HashSet<std::ffi::OsString>) -> Result<()> {
@@ -124,16 +85,6 @@ fn remove_stale(dir: &Path, keep: &HashSet<std::ffi::OsString>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// IAM names: letters, digits and `+=,.@_-`, and not a path component of its own.
-fn is_iam_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
 }
 
 /// Pretty JSON with the AWS CLI's four-space indent and a final newline.
@@ -162,12 +113,16 @@ pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::account_file::PolicyVersion;
     use serde_json::json;
 
-    fn policy(name: &str, path: &str, attached: bool) -> ManagedPolicyDetail {
+    pub(in crate::download) fn policy(
+        name: &str,
+        path: &str,
+        attached: bool,
+    ) -> ManagedPolicyDetail {
         ManagedPolicyDetail {
             policy_name: Some(name.into()),
             arn: Some(format!("arn:aws:iam::123456789012:policy{path}{name}")),
@@ -205,21 +160,6 @@ mod tests {
         assert_eq!(names, ["blocked", "policy.json"]);
         assert_eq!(std::fs::read(blocked.join("inside")).unwrap(), b"kept");
         assert_eq!(std::fs::read(&file).unwrap(), b"new");
-    }
-
-    #[test]
-    fn names_are_checked_and_duplicates_get_their_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let first = policy("Same", "/", true);
-        let second = policy("Same", "/team/a/", true);
-        assert_eq!(write_policies(dir.path(), &[&first, &second]).unwrap(), 2);
-        assert!(dir.path().join("Same.json").is_file());
-        assert!(dir.path().join("Same.team_a.json").is_file());
-
-        for bad in ["../escape", "a/b", "..", ""] {
-            let bad = policy(bad, "/", true);
-            assert!(write_policies(dir.path(), &[&bad]).is_err(), "{bad:?}");
-        }
     }
 
     #[test]

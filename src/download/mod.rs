@@ -15,6 +15,7 @@
 mod client;
 mod details;
 mod files;
+mod names;
 mod profiles;
 
 use std::collections::HashMap;
@@ -46,6 +47,9 @@ pub struct DownloadRequest {
     pub aws_managed: bool,
     /// Another endpoint for IAM and STS (a proxy, a local stand-in); `None` for AWS's own.
     pub endpoint_url: Option<String>,
+    /// Accept an `http://` endpoint on a host other than loopback (127.0.0.0/8, `[::1]`,
+    /// `localhost`), which then gets the session token and the account's IAM data in clear.
+    pub allow_http: bool,
     /// Attempts per request, retries included; `None` takes the SDK's setting
     /// (`AWS_MAX_ATTEMPTS`, the profile's `max_attempts`, else 3).
     pub max_attempts: Option<u32>,
@@ -62,6 +66,7 @@ impl DownloadRequest {
             include_unattached: false,
             aws_managed: false,
             endpoint_url: None,
+            allow_http: false,
             max_attempts: None,
             page_size: MAX_PAGE_SIZE,
         }
@@ -82,18 +87,42 @@ impl DownloadRequest {
             });
         }
         if let Some(url) = &self.endpoint_url {
-            let rest = url
-                .strip_prefix("https://")
-                .or_else(|| url.strip_prefix("http://"));
+            let plain = url.strip_prefix("http://");
+            let rest = url.strip_prefix("https://").or(plain);
             if rest.is_none_or(|host| host.is_empty() || host.starts_with('/')) {
                 return Err(Error::InvalidInput {
                     what: format!("endpoint URL {url:?}"),
                     message: "expected http://HOST[:PORT] or https://HOST[:PORT]".into(),
                 });
             }
+            // The requests carry the session token, and the answers the account's IAM data.
+            if plain.is_some_and(|rest| !is_loopback(rest)) && !self.allow_http {
+                return Err(Error::InvalidInput {
+                    what: format!("endpoint URL {url:?}"),
+                    message: "plain HTTP would send the session token and the account's IAM \
+                              data unencrypted; use https://, or pass --allow-http to accept that"
+                        .into(),
+                });
+            }
         }
         Ok(())
     }
+}
+
+/// Whether the host of `rest` (a URL less its `scheme://`) is this machine: 127.0.0.0/8,
+/// `[::1]` or `localhost`, whose traffic never leaves it. Anything else, including names that
+/// merely start like one (`localhost.example.com`), is not.
+fn is_loopback(rest: &str) -> bool {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host_port = authority.rsplit('@').next().unwrap_or_default();
+    let host = match host_port.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
 }
 
 /// What one account's download did.
@@ -295,4 +324,51 @@ async fn run_one(
         duplicate_of: None,
         elapsed: started.elapsed(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn validate(url: &str, allow_http: bool) -> Result<()> {
+        let mut request = DownloadRequest::new("out");
+        request.endpoint_url = Some(url.to_owned());
+        request.allow_http = allow_http;
+        request.validate()
+    }
+
+    #[test]
+    fn plain_http_needs_allow_http_unless_loopback() {
+        for url in [
+            "https://iam.example.com",
+            "https://10.0.0.1:8443",
+            "http://127.0.0.1:5124",
+            "http://127.8.9.10",
+            "http://[::1]:5000/",
+            "http://localhost:4566",
+            "http://LocalHost",
+            "http://user@127.0.0.1:80/path",
+        ] {
+            assert!(validate(url, false).is_ok(), "{url}");
+        }
+        for url in [
+            "http://example.com",
+            "http://10.0.0.1:8080",
+            "http://localhost.example.com",
+            "http://127.0.0.1.example.com",
+            "http://localhost@example.com",
+            "http://[::ffff:10.0.0.1]",
+            "http://example.com#@localhost",
+        ] {
+            let error = validate(url, false).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("endpoint URL {url:?}: plain HTTP")),
+                "{error}"
+            );
+            assert!(error.contains("--allow-http"), "{error}");
+            assert!(validate(url, true).is_ok(), "{url}");
+        }
+        // --allow-http does not make a malformed URL good.
+        assert!(validate("ftp://example.com", true).is_err());
+    }
 }

@@ -5,6 +5,7 @@
 mod account;
 mod measure;
 mod moto;
+mod names;
 mod proxy;
 
 use std::collections::BTreeMap;
@@ -865,7 +866,7 @@ fn no_secret_in_any_output() {
 #[test]
 fn usage_errors_fail_before_any_request() {
     let home = tempfile::tempdir().unwrap();
-    let cases: [(&[&str], i32, &str); 4] = [
+    let cases: [(&[&str], i32, &str); 5] = [
         (&["--profile", "a", "--recursive"], 2, "cannot be used with"),
         (
             &["--endpoint-url", "ftp://example.invalid"],
@@ -873,6 +874,12 @@ fn usage_errors_fail_before_any_request() {
             "endpoint URL",
         ),
         (&["--max-attempts", "0"], 2, "--max-attempts"),
+        // Plain HTTP would carry the session token in clear text.
+        (
+            &["--endpoint-url", "http://example.invalid:8080"],
+            2,
+            "endpoint URL \"http://example.invalid:8080\": plain HTTP would send the session token and the account's IAM data unencrypted; use https://, or pass --allow-http to accept that",
+        ),
         (&["--recursive"], 2, "no profiles found"),
     ];
     for (args, code, message) in cases {
