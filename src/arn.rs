@@ -1,5 +1,6 @@
 //! Parsing user ARNs and matching them against the ARN formats of the IAM reference.
-//! Partition, region and account are never compared, as in policy_sentry, and a leading `*`
+//! Partition, region and account are never compared, as in policy_sentry (but an ARN that
+//! gives a region or account is of no type whose ARNs have none), and a leading `*`
 //! resource segment matches every type. The resource part is matched strictly: literal text
 //! must be there as written and each `${…}` placeholder matches only what AWS allows in that
 //! name (see `placeholder_holds`), so an ARN is of the types that can really produce it — a
@@ -107,6 +108,8 @@ impl<'a> Arn<'a> {
             resource: self.resource,
             first_segment,
             has_more_segments: first_segment.len() < self.resource.len(),
+            region: self.region,
+            account: self.account,
         }
     }
 }
@@ -120,6 +123,8 @@ pub struct ArnMatcher<'a> {
     first_segment: &'a str,
     /// Whether the resource part has more than one segment.
     has_more_segments: bool,
+    region: &'a str,
+    account: &'a str,
 }
 
 impl ArnMatcher<'_> {
@@ -132,6 +137,14 @@ impl ArnMatcher<'_> {
     /// [`ArnMatcher::matches`] for a format parsed beforehand.
     pub fn matches_parsed(&self, format: &ArnFormat<'_>) -> bool {
         if self.service != format.service {
+            return false;
+        }
+        // A type whose ARNs have no region (or account), like an S3 bucket or an IAM role,
+        // is not named by an ARN that gives one (a `*` or placeholder there gives none); the
+        // values themselves are never compared.
+        let given =
+            |field: &str| !field.is_empty() && !field.contains('*') && !field.contains("${");
+        if (format.no_region && given(self.region)) || (format.no_account && given(self.account)) {
             return false;
         }
         // `*/…` (e.g. arn:aws:ec2:*:*:*/*) stands for every resource type of the service.
@@ -159,6 +172,9 @@ pub struct ArnFormat<'a> {
     pub resource: &'a str,
     /// The first segment of the resource part, empty if it holds a placeholder.
     pub first_literal: &'a str,
+    /// Whether the format's region (account) field is empty.
+    no_region: bool,
+    no_account: bool,
     /// The resource part as a pattern of literal bytes and placeholders.
     pattern: Pattern,
 }
@@ -195,6 +211,8 @@ impl<'a> ArnFormat<'a> {
             service,
             resource,
             first_literal: if first.contains("${") { "" } else { first },
+            no_region: colons[3] == colons[2] + 1,
+            no_account: colons[4] == colons[3] + 1,
             pattern: Pattern::new(service, resource),
         })
     }
@@ -221,7 +239,8 @@ impl Holds {
 /// What AWS allows in the placeholder `name` of a `service` ARN format: paths, S3 object
 /// keys, ECR repository namespaces, log group and stream names, Secrets Manager and SSM
 /// parameter names, KMS alias names and OIDC provider URLs hold `/`; DynamoDB stream labels
-/// (timestamps) and Cognito identity pool ids (`region:uuid`) hold `:`. Every other name holds
+/// (timestamps), Cognito identity pool ids (`region:uuid`) and CodeBuild build ids
+/// (`project:uuid`) hold `:`. Every other name holds
 /// neither: a log group or Lambda function name never holds `:`.
 fn placeholder_holds(service: &str, name: &str) -> Holds {
     let slash = name.ends_with("Path")
@@ -238,7 +257,9 @@ fn placeholder_holds(service: &str, name: &str) -> Holds {
         );
     let colon = matches!(
         (service, name),
-        ("dynamodb", "StreamLabel") | ("cognito-identity", "IdentityPoolId")
+        ("dynamodb", "StreamLabel")
+            | ("cognito-identity", "IdentityPoolId")
+            | ("codebuild", "BuildId" | "BuildBatchId")
     );
     Holds { slash, colon }
 }
