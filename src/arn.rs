@@ -1,6 +1,10 @@
-//! Parsing user ARNs and matching them against the ARN formats of the IAM reference, with
-//! policy_sentry's rules: partition, region and account are never compared, `${…}`
-//! placeholders match anything, and a leading `*` resource segment matches every type.
+//! Parsing user ARNs and matching them against the ARN formats of the IAM reference.
+//! Partition, region and account are never compared, as in policy_sentry (but an ARN that
+//! gives a region or account is of no type whose ARNs have none), and a leading `*`
+//! resource segment matches every type. The resource part is matched strictly: literal text
+//! must be there as written and each `${…}` placeholder matches only what AWS allows in that
+//! name (see `placeholder_holds`), so an ARN is of the types that can really produce it — a
+//! log stream is no log group, a Lambda alias no function.
 //!
 //! This module knows nothing of actions; [`crate::query::arns`] uses it to find the resource
 //! types an ARN belongs to.
@@ -95,10 +99,17 @@ impl<'a> Arn<'a> {
     /// A matcher for this ARN that splits its resource part once, for testing it against
     /// many ARN formats.
     pub fn matcher(&self) -> ArnMatcher<'a> {
+        let first_segment = self
+            .resource
+            .find([':', '/'])
+            .map_or(self.resource, |end| &self.resource[..end]);
         ArnMatcher {
             service: self.service,
             resource: self.resource,
-            segments: self.resource.split([':', '/']).collect(),
+            first_segment,
+            has_more_segments: first_segment.len() < self.resource.len(),
+            region: self.region,
+            account: self.account,
         }
     }
 }
@@ -108,8 +119,12 @@ impl<'a> Arn<'a> {
 pub struct ArnMatcher<'a> {
     service: &'a str,
     resource: &'a str,
-    /// The resource part split at `:` and `/`.
-    segments: Vec<&'a str>,
+    /// The first segment of the resource part (up to the first `:` or `/`).
+    first_segment: &'a str,
+    /// Whether the resource part has more than one segment.
+    has_more_segments: bool,
+    region: &'a str,
+    account: &'a str,
 }
 
 impl ArnMatcher<'_> {
@@ -124,45 +139,24 @@ impl ArnMatcher<'_> {
         if self.service != format.service {
             return false;
         }
-        let user_segments = &self.segments;
+        // A type whose ARNs have no region (or account), like an S3 bucket or an IAM role,
+        // is not named by an ARN that gives one (a `*` or placeholder there gives none); the
+        // values themselves are never compared.
+        let given =
+            |field: &str| !field.is_empty() && !field.contains('*') && !field.contains("${");
+        if (format.no_region && given(self.region)) || (format.no_account && given(self.account)) {
+            return false;
+        }
         // `*/…` (e.g. arn:aws:ec2:*:*:*/*) stands for every resource type of the service.
-        if user_segments.len() > 1 && user_segments[0] == "*" {
+        if self.has_more_segments && self.first_segment == "*" {
             return true;
         }
         // The literal in first place is the cheapest test and tells most types apart.
         let first = format.first_literal;
-        if !first.is_empty() && user_segments[0] != first && user_segments[0] != "*" {
+        if !first.is_empty() && self.first_segment != first && !self.first_segment.contains('*') {
             return false;
         }
-        let every_literal_present = format.literals().all(|literal| {
-            literal.is_empty()
-                || user_segments
-                    .iter()
-                    .any(|segment| segment.eq_ignore_ascii_case(literal))
-        });
-        if !every_literal_present {
-            return false;
-        }
-        let literals_in_place = format.literals().enumerate().all(|(index, literal)| {
-            literal.is_empty()
-                || user_segments
-                    .get(index)
-                    .is_some_and(|segment| *segment == literal || *segment == "*")
-        });
-        if !literals_in_place {
-            return false;
-        }
-        // Formats that are nothing but placeholders would match anything; the reference
-        // tells them apart by their shape.
-        match format.resource {
-            "table/${TableName}" | "${BucketName}" => {
-                self.resource.split('/').count() == format.resource.split('/').count()
-            }
-            "${ObjectName}" | "${RepositoryName}" | "${BucketName}/${ObjectName}" => {
-                self.resource.contains('/') == format.resource.contains('/')
-            }
-            _ => true,
-        }
+        format.pattern.matches(self.resource.as_bytes())
     }
 }
 
@@ -176,8 +170,13 @@ pub struct ArnFormat<'a> {
     pub service: &'a str,
     /// Everything after the fifth colon.
     pub resource: &'a str,
-    /// The first segment of the resource part, empty if it is a placeholder.
+    /// The first segment of the resource part, empty if it holds a placeholder.
     pub first_literal: &'a str,
+    /// Whether the format's region (account) field is empty.
+    no_region: bool,
+    no_account: bool,
+    /// The resource part as a pattern of literal bytes and placeholders.
+    pattern: Pattern,
 }
 
 impl<'a> ArnFormat<'a> {
@@ -212,14 +211,208 @@ impl<'a> ArnFormat<'a> {
             service,
             resource,
             first_literal: if first.contains("${") { "" } else { first },
+            no_region: colons[3] == colons[2] + 1,
+            no_account: colons[4] == colons[3] + 1,
+            pattern: Pattern::new(service, resource),
+        })
+    }
+}
+
+/// What a placeholder's value may hold besides the characters every name may hold (anything
+/// but `/` and `:`, which separate the parts of a resource).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Holds {
+    slash: bool,
+    colon: bool,
+}
+
+impl Holds {
+    fn allows(self, byte: u8) -> bool {
+        match byte {
+            b'/' => self.slash,
+            b':' => self.colon,
+            _ => true,
+        }
+    }
+}
+
+/// What AWS allows in the placeholder `name` of a `service` ARN format: paths, S3 object
+/// keys, ECR repository namespaces, log group and stream names, Secrets Manager and SSM
+/// parameter names, KMS alias names and OIDC provider URLs hold `/`; DynamoDB stream labels
+/// (timestamps), Cognito identity pool ids (`region:uuid`) and CodeBuild build ids
+/// (`project:uuid`) hold `:`. Every other name holds
+/// neither: a log group or Lambda function name never holds `:`.
+fn placeholder_holds(service: &str, name: &str) -> Holds {
+    let slash = name.ends_with("Path")
+        || name.contains("WithPath")
+        || name.contains("WithoutLeadingSlash")
+        || matches!(
+            (service, name),
+            (_, "ObjectName")
+                | ("ecr" | "ecr-public", "RepositoryName")
+                | ("logs", "LogGroupName" | "LogStreamName")
+                | ("secretsmanager", "SecretId")
+                | ("iam", "OidcProviderName")
+                | ("kms", "Alias")
+        );
+    let colon = matches!(
+        (service, name),
+        ("dynamodb", "StreamLabel")
+            | ("cognito-identity", "IdentityPoolId")
+            | ("codebuild", "BuildId" | "BuildBatchId")
+    );
+    Holds { slash, colon }
+}
+
+/// One element of a [`Pattern`]: a literal byte or a placeholder (one or more bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Element {
+    Byte(u8),
+    Name(Holds),
+}
+
+fn is_separator(byte: u8) -> bool {
+    matches!(byte, b'/' | b':')
+}
+
+/// The resource part of an ARN format as a small automaton, run over a user ARN's resource
+/// part by keeping the set of elements reached (a Thompson simulation: time linear in the
+/// ARN's length times the format's, no backtracking).
+///
+/// A `*` in the user ARN stands for any run of characters within one part of the name: it
+/// crosses literal words and placeholders but no `/` or `:` the format writes, so
+/// `arn:aws:s3:::*` is a bucket and not an object. A final `/*` or `:*` stands for the whole
+/// rest of the name when that rest is only placeholders and separators (`…:service/*` is
+/// every ECS service), never for a literal word (`log-group:*` is no log stream).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pattern {
+    elements: Vec<Element>,
+    /// For each position (and the end), whether only placeholders and separators follow.
+    no_word_from: Vec<bool>,
+}
+
+/// The elements a [`Pattern`] has reached: `at[i]` before element `i` (`at[len]` is the
+/// end), `inside[i]` within placeholder `i` after at least one byte.
+struct Reached {
+    at: Vec<bool>,
+    inside: Vec<bool>,
+}
+
+impl Reached {
+    fn empty(len: usize) -> Reached {
+        Reached {
+            at: vec![false; len + 1],
+            inside: vec![false; len],
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.at.iter().chain(&self.inside).any(|&reached| reached)
+    }
+}
+
+impl Pattern {
+    fn new(service: &str, resource: &str) -> Pattern {
+        let mut elements = Vec::with_capacity(resource.len());
+        let mut rest = resource;
+        while let Some(start) = rest.find("${") {
+            elements.extend(rest[..start].bytes().map(Element::Byte));
+            let Some(end) = rest[start..].find('}') else {
+                rest = &rest[start..];
+                break;
+            };
+            let name = &rest[start + 2..start + end];
+            elements.push(Element::Name(placeholder_holds(service, name)));
+            rest = &rest[start + end + 1..];
+        }
+        elements.extend(rest.bytes().map(Element::Byte));
+        let mut no_word_from = vec![true; elements.len() + 1];
+        for index in (0..elements.len()).rev() {
+            let word = matches!(elements[index], Element::Byte(byte) if !is_separator(byte));
+            no_word_from[index] = !word && no_word_from[index + 1];
+        }
+        Pattern {
+            elements,
+            no_word_from,
+        }
+    }
+
+    /// Whether `text` (a user ARN's resource part) is a name this pattern describes.
+    fn matches(&self, text: &[u8]) -> bool {
+        let len = self.elements.len();
+        let mut reached = Reached::empty(len);
+        reached.at[0] = true;
+        let tail_star =
+            text.len() >= 2 && text.ends_with(b"*") && is_separator(text[text.len() - 2]);
+        for (index, &byte) in text.iter().enumerate() {
+            if tail_star && index == text.len() - 1 && self.rest_is_names(&reached) {
+                return true;
+            }
+            reached = if byte == b'*' {
+                self.star(&reached)
+            } else {
+                self.step(&reached, byte)
+            };
+            if !reached.any() {
+                return false;
+            }
+        }
+        reached.at[len]
+    }
+
+    /// Whether some reached position is followed by placeholders and separators only.
+    fn rest_is_names(&self, reached: &Reached) -> bool {
+        (0..=self.elements.len()).any(|index| {
+            (reached.at[index] || reached.inside.get(index).copied().unwrap_or(false))
+                && self.no_word_from[index]
         })
     }
 
-    /// The resource part split at `:` and `/`, with `${…}` placeholders as empty strings.
-    pub fn literals(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.resource
-            .split([':', '/'])
-            .map(|segment| if segment.contains("${") { "" } else { segment })
+    /// The positions reached from `reached` by reading `byte`.
+    fn step(&self, reached: &Reached, byte: u8) -> Reached {
+        let mut next = Reached::empty(self.elements.len());
+        for (index, element) in self.elements.iter().enumerate() {
+            match *element {
+                Element::Byte(literal) => {
+                    if reached.at[index] && literal == byte {
+                        next.at[index + 1] = true;
+                    }
+                }
+                Element::Name(holds) => {
+                    if (reached.at[index] || reached.inside[index]) && holds.allows(byte) {
+                        next.inside[index] = true;
+                        next.at[index + 1] = true;
+                    }
+                }
+            }
+        }
+        next
+    }
+
+    /// The positions reached from `reached` by a user `*`: any run of bytes that crosses no
+    /// literal `/` or `:` (including none).
+    fn star(&self, reached: &Reached) -> Reached {
+        let mut next = Reached {
+            at: reached.at.clone(),
+            inside: reached.inside.clone(),
+        };
+        // Transitions only go forward, so one pass reaches everything.
+        for (index, element) in self.elements.iter().enumerate() {
+            match *element {
+                Element::Byte(literal) => {
+                    if next.at[index] && !is_separator(literal) {
+                        next.at[index + 1] = true;
+                    }
+                }
+                Element::Name(_) => {
+                    if next.at[index] || next.inside[index] {
+                        next.inside[index] = true;
+                        next.at[index + 1] = true;
+                    }
+                }
+            }
+        }
+        next
     }
 }
 
@@ -295,5 +488,54 @@ mod tests {
         assert!(!matches("arn:aws:svc:::a/b", format));
         assert!(!matches("arn:aws:svc:::x", "*"));
         assert!(!matches("arn:aws:svc:::x", "not-an-arn"));
+    }
+
+    #[test]
+    fn placeholders_hold_only_what_aws_allows() {
+        let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        let stream_arn = "arn:aws:logs:us-east-1:1:log-group:/aws/g:log-stream:s";
+        assert!(matches(stream_arn, stream));
+        assert!(!matches(stream_arn, group));
+        assert!(matches(
+            "arn:aws:logs:us-east-1:1:log-group:/aws/lambda/f",
+            group
+        ));
+        let function = "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}";
+        let alias =
+            "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}";
+        assert!(!matches(
+            "arn:aws:lambda:us-east-1:1:function:f:prod",
+            function
+        ));
+        assert!(matches("arn:aws:lambda:us-east-1:1:function:f:prod", alias));
+        assert!(!matches("arn:aws:lambda:us-east-1:1:function:f", alias));
+        let stream_label = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/stream/${StreamLabel}";
+        assert!(matches(
+            "arn:aws:dynamodb:us-east-1:1:table/T/stream/2020-01-01T00:00:00.000",
+            stream_label
+        ));
+    }
+
+    #[test]
+    fn a_star_stays_within_one_part_unless_it_ends_the_arn() {
+        let service =
+            "arn:${Partition}:ecs:${Region}:${Account}:service/${ClusterName}/${ServiceName}";
+        assert!(matches("arn:aws:ecs:*:*:service/*", service));
+        assert!(matches("arn:aws:ecs:*:*:service/c/*", service));
+        assert!(!matches("arn:aws:ecs:*:*:*", service));
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        assert!(!matches("arn:aws:logs:*:*:log-group:*", stream));
+        assert!(matches("arn:aws:logs:*:*:log-group:*:*:*", stream));
+        let organization =
+            "arn:${Partition}:organizations::${Account}:organization/o-${OrganizationId}";
+        assert!(matches(
+            "arn:aws:organizations::1:organization/*",
+            organization
+        ));
+        assert!(!matches(
+            "arn:aws:organizations::1:organization/x-1",
+            organization
+        ));
     }
 }

@@ -3,6 +3,7 @@
 mod account;
 mod analyze;
 mod analyze_cli;
+mod arn_oracle;
 mod arn_props;
 mod cli;
 mod data;

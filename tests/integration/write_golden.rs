@@ -13,10 +13,36 @@ use policy_sentry::write::{PolicyFormat, Template, write_policy};
 use crate::support::{policy_sentry, read, repo_path};
 
 /// Recorded cases where this implementation deliberately differs, with the reason.
-const DEVIATIONS: &[(&str, &str)] = &[(
-    "51-empty-first-elements",
-    "`read: ['', arn]`: empty strings are ignored, so the ARN is used (policy_sentry skips a list whose first item is empty)",
-)];
+const DEVIATIONS: &[(&str, &str)] = &[
+    (
+        "51-empty-first-elements",
+        "`read: ['', arn]`: empty strings are ignored, so the ARN is used (policy_sentry skips a list whose first item is empty)",
+    ),
+    (
+        "19-lambda-function",
+        "strict ARN matching: `function:f` is no alias or version, `function:f:1` no unqualified function",
+    ),
+    (
+        "24-logs-group-stream",
+        "strict ARN matching: `log-group:g:log-stream:s` is a log stream, not also a log group",
+    ),
+    (
+        "36-events-rule",
+        "strict ARN matching: `rule/r` is a rule on the default bus, not a rule on a custom bus",
+    ),
+    (
+        "68-exclude-with-dependents",
+        "strict ARN matching: `function:f` is no alias or version",
+    ),
+    (
+        "76-apigateway-v2-api",
+        "strict ARN matching: `/apis/abc123` is one API, not the `/apis` collection",
+    ),
+    (
+        "79-actions-mode-mixed-case-services",
+        "strict ARN matching: the log-stream format is no log group, so the statements come in another order",
+    ),
+];
 
 struct Case {
     template: String,
