@@ -206,9 +206,17 @@ fn overrides_message(path: &str, problems: &[OverridesProblem]) -> String {
     message
 }
 
+/// Names longer than this get no suggestions (the longest IAM action name is under 100 bytes).
+const LONGEST_NAME_TO_SUGGEST_FOR: usize = 256;
+
 /// Up to three candidates closest to `wanted`, best first: case-insensitive Jaro-Winkler, a
 /// shared prefix, or (for short names) an edit distance of one.
 pub fn suggest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Suggestions {
+    // No IAM name is this long, and comparing a huge input with every candidate costs its
+    // length times theirs: a 1 MiB name took seconds.
+    if wanted.len() > LONGEST_NAME_TO_SUGGEST_FOR {
+        return Suggestions(Vec::new());
+    }
     // A shared `service:` part says nothing about closeness; compare what follows it.
     let name_part = |text: &str| -> String {
         let lower = text.to_lowercase();

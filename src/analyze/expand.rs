@@ -134,11 +134,11 @@ pub fn expand_pattern_into(pattern: &str, into: &mut ActionSet) -> bool {
 /// ```
 pub fn expand<S: AsRef<str>>(patterns: &[S]) -> Expansion {
     let mut expansion = Expansion::default();
+    // A set beside the list keeps a policy of many unknown patterns linear.
+    let mut seen_unknown = std::collections::HashSet::new();
     for pattern in patterns {
         let pattern = pattern.as_ref();
-        if !expand_pattern_into(pattern, &mut expansion.actions)
-            && !expansion.unknown.iter().any(|seen| seen == pattern)
-        {
+        if !expand_pattern_into(pattern, &mut expansion.actions) && seen_unknown.insert(pattern) {
             expansion.unknown.push(pattern.to_owned());
         }
     }
@@ -216,6 +216,7 @@ pub fn expanded_names<S: AsRef<str>>(patterns: &[S]) -> (Vec<String>, Vec<String
 pub fn expanded_policy(policy: &Value) -> (Value, Vec<String>) {
     let mut out = policy.clone();
     let mut unknown: Vec<String> = Vec::new();
+    let mut seen_unknown = std::collections::HashSet::new();
     let mut expand_statement = |statement: &mut Value| {
         let Some(object) = statement.as_object_mut() else {
             return;
@@ -234,7 +235,7 @@ pub fn expanded_policy(policy: &Value) -> (Value, Vec<String>) {
             };
             let (names, missing) = expanded_names(&patterns);
             for pattern in missing {
-                if !unknown.contains(&pattern) {
+                if seen_unknown.insert(pattern.clone()) {
                     unknown.push(pattern);
                 }
             }

@@ -502,10 +502,12 @@ pub fn analyze_with_rules(policy: &PolicyDocument, rules: &Rules) -> PolicyRepor
     let wildcard_only = wildcard_only_set();
     let mut grants = Grants::default();
     let mut report = PolicyReport::default();
+    // A set beside the list keeps a policy of many unknown actions linear.
+    let mut seen_unknown = std::collections::HashSet::new();
     for statement in &policy.statements {
         let expansion = statement_actions(statement);
         for pattern in expansion.unknown {
-            if !report.unknown_actions.contains(&pattern) {
+            if seen_unknown.insert(pattern.clone()) {
                 report.unknown_actions.push(pattern);
             }
         }

@@ -586,3 +586,67 @@ fn made_inputs_through_every_reader() {
         }
     }
 }
+
+/// Work that grows with the input grows linearly: 100,000 distinct unknown actions took 36.7 s
+/// (a list searched for each one), and a 1 MiB unknown service name 12–19 s (close matches
+/// computed against every name). Both stay within the time bound now.
+#[test]
+fn many_unknown_actions_and_a_huge_unknown_name_stay_within_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let actions: Vec<String> = (0..100_000)
+        .map(|n| format!("\"madeup:Action{n}\""))
+        .collect();
+    let policy = format!(
+        r#"{{"Statement": {{"Effect": "Allow", "Action": [{}], "Resource": "*"}}}}"#,
+        actions.join(",")
+    );
+    write(&dir.path().join("unknown.json"), &policy);
+    let run = run_in(
+        dir.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            "unknown.json",
+            "--fmt",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["unknown_actions"].as_array().unwrap().len(), 100_000);
+    let run = run_in(dir.path(), &["expand-policy", "--policy", "unknown.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let huge = "x".repeat(1 << 20);
+    write(
+        &dir.path().join("overrides.yml"),
+        &format!("s3:\n    Read:\n        - {huge}\n"),
+    );
+    let run = run_in(
+        dir.path(),
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "s3",
+            "--access-level-overrides-file",
+            "overrides.yml",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown action"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(300)]
+    );
+    write(
+        &dir.path().join("template.yml"),
+        &format!("mode: actions\nactions:\n- {huge}:GetThing\n"),
+    );
+    let run = run_in(
+        dir.path(),
+        &["write-policy", "--input-file", "template.yml"],
+    );
+    assert_eq!(run.code, 2);
+}
