@@ -48,6 +48,7 @@ pub mod date;
 pub mod download;
 pub mod error;
 pub mod fetch;
+pub mod glob;
 pub mod output;
 pub mod query;
 pub mod write;

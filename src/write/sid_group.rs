@@ -23,6 +23,7 @@ use crate::arn::{Arn, ArnFormat, ArnMatcher};
 use crate::data::model::lookup_key;
 use crate::data::{AccessLevel, Action, ActionRow, Service, overrides};
 use crate::error::{Error, Result, suggest};
+use crate::glob::Fnmatch;
 use crate::query;
 
 const MULT_MULT_NONE: &str = "MultMultNone";
@@ -580,7 +581,7 @@ impl SidGroup {
                 continue;
             }
             let prefix = text.split(':').next().unwrap_or_default();
-            let glob = Glob::new(&lower);
+            let glob = Fnmatch::new(&lower);
             let mut matched = false;
             if let Some(service) = service_in_arn(prefix) {
                 // policy_sentry matches `prefix:name` as the user spelled the prefix.
@@ -1177,130 +1178,10 @@ fn names_actions(text: &str) -> bool {
     let Ok(service) = query::service(prefix) else {
         return false;
     };
-    let glob = Glob::new(&pattern.to_lowercase());
+    let glob = Fnmatch::new(&pattern.to_lowercase());
     service
         .actions()
         .any(|action| glob.matches(&action.name().to_lowercase()))
-}
-
-/// Python's `fnmatch.fnmatchcase`: `*`, `?`, `[seq]` and `[!seq]` over the whole text.
-#[cfg(test)]
-fn fnmatch(text: &str, pattern: &str) -> bool {
-    Glob::new(pattern).matches(text)
-}
-
-#[derive(Debug)]
-enum GlobToken {
-    Star,
-    Any,
-    Class(bool, Vec<(char, char)>),
-    Literal(char),
-}
-
-/// A compiled `fnmatch` pattern.
-#[derive(Debug)]
-struct Glob {
-    tokens: Vec<GlobToken>,
-}
-
-impl Glob {
-    fn new(pattern: &str) -> Glob {
-        let pattern: Vec<char> = pattern.chars().collect();
-        let mut tokens = Vec::new();
-        let mut index = 0;
-        while index < pattern.len() {
-            let ch = pattern[index];
-            index += 1;
-            match ch {
-                '*' => tokens.push(GlobToken::Star),
-                '?' => tokens.push(GlobToken::Any),
-                '[' => {
-                    let mut end = index;
-                    if pattern.get(end) == Some(&'!') {
-                        end += 1;
-                    }
-                    if pattern.get(end) == Some(&']') {
-                        end += 1;
-                    }
-                    while end < pattern.len() && pattern[end] != ']' {
-                        end += 1;
-                    }
-                    if end >= pattern.len() {
-                        tokens.push(GlobToken::Literal('['));
-                        continue;
-                    }
-                    let mut body = &pattern[index..end];
-                    index = end + 1;
-                    let negated = body.first() == Some(&'!');
-                    if negated {
-                        body = &body[1..];
-                    }
-                    let mut ranges = Vec::new();
-                    let mut position = 0;
-                    while position < body.len() {
-                        if position + 2 < body.len() && body[position + 1] == '-' {
-                            ranges.push((body[position], body[position + 2]));
-                            position += 3;
-                        } else {
-                            ranges.push((body[position], body[position]));
-                            position += 1;
-                        }
-                    }
-                    tokens.push(GlobToken::Class(negated, ranges));
-                }
-                other => tokens.push(GlobToken::Literal(other)),
-            }
-        }
-        Glob { tokens }
-    }
-
-    fn matches(&self, text: &str) -> bool {
-        let tokens = &self.tokens;
-        let single = |token: &GlobToken, ch: char| match token {
-            GlobToken::Any => true,
-            GlobToken::Literal(literal) => *literal == ch,
-            GlobToken::Class(negated, ranges) => {
-                ranges.iter().any(|(low, high)| *low <= ch && ch <= *high) != *negated
-            }
-            GlobToken::Star => false,
-        };
-        // Action names are ASCII: index their bytes rather than collect their characters.
-        let ascii = text.is_ascii();
-        let chars: Vec<char> = if ascii {
-            Vec::new()
-        } else {
-            text.chars().collect()
-        };
-        let len = if ascii { text.len() } else { chars.len() };
-        let char_at = |index: usize| {
-            if ascii {
-                char::from(text.as_bytes()[index])
-            } else {
-                chars[index]
-            }
-        };
-        // Iterative glob matching with backtracking to the last star.
-        let (mut t, mut p) = (0, 0);
-        let mut star: Option<(usize, usize)> = None;
-        while t < len {
-            if p < tokens.len() && matches!(tokens[p], GlobToken::Star) {
-                star = Some((p, t));
-                p += 1;
-            } else if p < tokens.len() && single(&tokens[p], char_at(t)) {
-                p += 1;
-                t += 1;
-            } else if let Some((star_p, star_t)) = star {
-                p = star_p + 1;
-                t = star_t + 1;
-                star = Some((star_p, star_t + 1));
-            } else {
-                return false;
-            }
-        }
-        tokens[p..]
-            .iter()
-            .all(|token| matches!(token, GlobToken::Star))
-    }
 }
 
 #[cfg(test)]
@@ -1368,16 +1249,5 @@ mod tests {
             Some("SsmMultParametermyparameter")
         );
         assert_eq!(merged_sid("*"), None);
-    }
-
-    #[test]
-    fn fnmatch_like_python() {
-        assert!(fnmatch("kms:deletealias", "kms:delete*"));
-        assert!(fnmatch("s3:getobject", "s3:get?bject"));
-        assert!(fnmatch("s3:getobject", "s3:get[a-z]bject"));
-        assert!(!fnmatch("s3:getobject", "s3:get[!o]bject"));
-        assert!(fnmatch("a[b", "a[b"));
-        assert!(!fnmatch("s3:getobject", "s3:put*"));
-        assert!(fnmatch("anything", "*"));
     }
 }
