@@ -49,26 +49,38 @@ pub(super) fn resource_type_for_format(format: &str) -> Option<&'static str> {
         .map(|resource| resource.name())
 }
 
-/// The distinct ARN formats that rows of the service's actions at `level` name (by the
-/// format of the last resource type of the row's type name), in row order, parsed; formats
-/// that cannot be matched (`*`, malformed) are left out.
-fn level_formats(service: Service, level: AccessLevel) -> Vec<ArnFormat<'static>> {
-    // The reference maps a name to the last type so named.
-    let format_of: HashMap<&str, &'static str> = service
+/// Each resource type name's ARN format and its id, by the name's id (the reference maps a
+/// name to the last type so named).
+type FormatsByName = HashMap<u32, (u32, &'static str)>;
+
+fn formats_by_name(service: Service) -> FormatsByName {
+    service
         .resource_types()
-        .map(|resource| (resource.name(), resource.arn_format()))
-        .collect();
-    let mut seen: HashSet<&str> = HashSet::new();
+        .map(|resource| {
+            let format = (resource.arn_format_id(), resource.arn_format());
+            (resource.name_id(), format)
+        })
+        .collect()
+}
+
+/// The distinct ARN formats that rows of the service's actions at `level` name, in row
+/// order, parsed; formats that cannot be matched (`*`, malformed) are left out.
+fn level_formats(
+    service: Service,
+    level: AccessLevel,
+    formats_by_name: &FormatsByName,
+) -> Vec<ArnFormat<'static>> {
+    let mut seen: HashSet<u32> = HashSet::new();
     let mut formats = Vec::new();
     for action in service.actions() {
         if action.access_level() != level {
             continue;
         }
         for row in action.rows() {
-            let Some(format) = format_of.get(row.resource_type_name()) else {
+            let Some((id, format)) = formats_by_name.get(&row.resource_type_id()) else {
                 continue;
             };
-            if seen.insert(format)
+            if seen.insert(*id)
                 && let Some(parsed) = ArnFormat::parse(format)
             {
                 formats.push(parsed);
@@ -118,6 +130,8 @@ pub(super) struct TypeActions {
 pub(super) struct ResourceTypes {
     /// Per service, the parsed formats of all its resource types.
     type_formats: HashMap<Service, Rc<[ArnFormat<'static>]>>,
+    /// Per service, [`formats_by_name`].
+    formats_by_name: HashMap<Service, FormatsByName>,
     /// Per service and level, [`level_formats`].
     level_formats: HashMap<(Service, AccessLevel), Rc<[ArnFormat<'static>]>>,
     /// [`resource_type_for_format`] of the formats matched so far.
@@ -143,11 +157,17 @@ impl ResourceTypes {
         service: Service,
         level: AccessLevel,
     ) -> Rc<[ArnFormat<'static>]> {
-        Rc::clone(
-            self.level_formats
-                .entry((service, level))
-                .or_insert_with(|| level_formats(service, level).into()),
-        )
+        if let Some(formats) = self.level_formats.get(&(service, level)) {
+            return Rc::clone(formats);
+        }
+        let by_name = self
+            .formats_by_name
+            .entry(service)
+            .or_insert_with(|| formats_by_name(service));
+        let formats: Rc<[ArnFormat<'static>]> = level_formats(service, level, by_name).into();
+        self.level_formats
+            .insert((service, level), Rc::clone(&formats));
+        formats
     }
 
     /// The resource type policy_sentry takes the format for ([`resource_type_for_format`]).
@@ -191,7 +211,7 @@ mod tests {
         for service in Service::all() {
             for level in AccessLevel::ALL {
                 let run_time: Vec<(&str, Option<&str>, Vec<Action>)> =
-                    level_formats(service, level)
+                    level_formats(service, level, &formats_by_name(service))
                         .into_iter()
                         .map(|format| {
                             let type_name = resource_type_for_format(format.text);
