@@ -34,7 +34,7 @@
 //! answers questions over them, [`arn`] matches ARNs to resource types, [`write`](mod@write) turns
 //! templates into policies, [`analyze`] audits policies and accounts,
 //! [`output`] renders results, [`fetch`] downloads fresh AWS pages, [`config`] writes the
-//! config folder, [`fs`] replaces files atomically, [`account_file`] models the account file
+//! config folder, [`fs`] replaces files atomically, [`glob`] matches IAM and fnmatch patterns, [`account_file`] models the account file
 //! (`aws iam get-account-authorization-details`) that `download` writes and `analyze account`
 //! reads, and [`cli`] is the `policy_sentry` command line over all of them. With the default
 //! cargo feature `download`, `download` fetches an
@@ -60,6 +60,7 @@ pub mod download;
 pub mod error;
 pub mod fetch;
 pub mod fs;
+pub mod glob;
 pub mod output;
 pub mod query;
 pub mod write;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::report::Config;
 use crate::error::{Error, Result};
+use crate::glob::CaselessGlob;
 
 /// What an account audit leaves out.
 ///
@@ -102,14 +103,14 @@ fn name_matches(patterns: &[String], name: &str, path: &str) -> bool {
 }
 
 /// One list of name patterns, compiled once for matching many names.
-pub(crate) struct Matcher(Vec<super::expand::Glob>);
+pub(crate) struct Matcher(Vec<CaselessGlob>);
 
 impl Matcher {
     pub(crate) fn new(patterns: &[String]) -> Matcher {
         Matcher(
             patterns
                 .iter()
-                .map(|pattern| super::expand::Glob::new(pattern.trim_start_matches('/')))
+                .map(|pattern| CaselessGlob::new(pattern.trim_start_matches('/')))
                 .collect(),
         )
     }

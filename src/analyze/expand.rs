@@ -5,11 +5,11 @@
 //! never fatal. Deciding what a set of statements allows is [`super::report`]'s job.
 
 use serde_json::Value;
-use wildmatch::WildMatch;
 
 use super::policy::{ActionClause, ResourceClause, Statement};
 use super::set::ActionSet;
 use crate::data::{Action, Service};
+use crate::glob::{CaselessGlob as Glob, has_wildcard};
 
 /// What a list of patterns expands to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,59 +18,6 @@ pub struct Expansion {
     pub actions: ActionSet,
     /// The patterns that matched no documented action, as written.
     pub unknown: Vec<String>,
-}
-
-fn has_wildcard(text: &str) -> bool {
-    text.contains(['*', '?'])
-}
-
-/// A compiled case-insensitive glob, with fast paths for the common shapes.
-pub(crate) enum Glob {
-    Any,
-    Exact(String),
-    Prefix(String),
-    Suffix(String),
-    Pattern(WildMatch),
-}
-
-impl Glob {
-    pub(crate) fn new(pattern: &str) -> Glob {
-        if pattern == "*" {
-            return Glob::Any;
-        }
-        if !has_wildcard(pattern) {
-            return Glob::Exact(pattern.to_ascii_lowercase());
-        }
-        if let Some(head) = pattern.strip_suffix('*')
-            && !has_wildcard(head)
-        {
-            return Glob::Prefix(head.to_ascii_lowercase());
-        }
-        if let Some(tail) = pattern.strip_prefix('*')
-            && !has_wildcard(tail)
-        {
-            return Glob::Suffix(tail.to_ascii_lowercase());
-        }
-        Glob::Pattern(WildMatch::new_case_insensitive(pattern))
-    }
-
-    pub(crate) fn matches(&self, text: &str) -> bool {
-        match self {
-            Glob::Any => true,
-            Glob::Exact(lower) => text.eq_ignore_ascii_case(lower),
-            Glob::Prefix(head) => {
-                // Bytes, not str slices: a name may hold non-ASCII characters.
-                text.len() >= head.len()
-                    && text.as_bytes()[..head.len()].eq_ignore_ascii_case(head.as_bytes())
-            }
-            Glob::Suffix(tail) => {
-                text.len() >= tail.len()
-                    && text.as_bytes()[text.len() - tail.len()..]
-                        .eq_ignore_ascii_case(tail.as_bytes())
-            }
-            Glob::Pattern(pattern) => pattern.matches(text),
-        }
-    }
 }
 
 /// Adds the actions `pattern` matches to `into`; false when it matches none (an unknown
@@ -326,14 +273,6 @@ mod tests {
         assert!(!actions.contains(Action::find("s3:DeleteObject").unwrap()));
         assert!(!actions.contains(Action::find("s3:CreateBucket").unwrap()));
         assert!(actions.iter().all(|a| a.service().prefix() == "s3"));
-    }
-
-    #[test]
-    fn globs_on_non_ascii_text() {
-        assert!(Glob::new("é*").matches("été"));
-        assert!(Glob::new("*role").matches("ünïcode-Role"));
-        assert!(!Glob::new("ab*").matches("é"));
-        assert!(!Glob::new("*ab").matches("é"));
     }
 
     #[test]

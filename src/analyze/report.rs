@@ -557,7 +557,7 @@ fn add_service_wildcards(actions: &ActionClause, out: &mut Vec<Service>) {
         } else if let Some((service, "*")) = pattern.split_once(':') {
             if service.contains(['*', '?']) {
                 Service::all()
-                    .filter(|s| crate::query::glob_matches(service, s.prefix()))
+                    .filter(|s| crate::glob::caseless_matches(service, s.prefix()))
                     .collect()
             } else {
                 Service::find(service).into_iter().collect()

@@ -217,7 +217,7 @@ fn action_table_all(
         for service in Service::all() {
             let matched = service
                 .actions()
-                .filter(|action| policy_sentry::query::glob_matches(name, action.name()));
+                .filter(|action| policy_sentry::glob::caseless_matches(name, action.name()));
             for action in matched {
                 details.extend(actions::action_details(action));
             }

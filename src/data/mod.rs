@@ -453,6 +453,11 @@ impl ResourceType {
         string(self.record().arn)
     }
 
+    /// An id of the ARN format: equal ids are equal formats.
+    pub(crate) fn arn_format_id(self) -> u32 {
+        self.record().arn
+    }
+
     /// Condition keys that apply to the resource type.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
         strings(self.record().condition_keys)

@@ -5,7 +5,8 @@ use serde::Serialize;
 use crate::data::overrides::AccessLevels;
 use crate::data::{AccessLevel, Action, Service};
 use crate::error::{Error, Result, suggest};
-use crate::query::{glob_matches, service};
+use crate::glob::caseless_matches;
+use crate::query::service;
 
 /// One entry of an action's details: the action on one of its resource types (or on `*`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,7 +70,7 @@ pub fn actions_matching_name(prefix: &str, pattern: &str) -> Result<Vec<Action>>
     }
     let matched: Vec<Action> = service
         .actions()
-        .filter(|action| glob_matches(pattern, action.name()))
+        .filter(|action| caseless_matches(pattern, action.name()))
         .collect();
     if matched.is_empty() {
         return Err(Error::UnknownAction {

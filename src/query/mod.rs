@@ -14,16 +14,3 @@ pub use actions::ActionDetail;
 pub use arns::ArnTypeDetails;
 pub use conditions::ConditionKeyDetails;
 pub use services::{ServiceSummary, service};
-
-/// Case-insensitive glob match with `*` (any run) and `?` (one character), as IAM uses for
-/// action patterns.
-///
-/// ```
-/// use policy_sentry::query::glob_matches;
-/// assert!(glob_matches("Get*", "GetObject"));
-/// assert!(glob_matches("*object?cl", "getobjectacl"));
-/// assert!(!glob_matches("Put*", "GetObject"));
-/// ```
-pub fn glob_matches(pattern: &str, text: &str) -> bool {
-    wildmatch::WildMatch::new_case_insensitive(pattern).matches(text)
-}

@@ -7,9 +7,7 @@
 //! The result is only safe against the actions known when the policy is written: a future
 //! action whose name starts with an emitted prefix would be granted too.
 
-use std::collections::{BTreeSet, HashMap};
-
-use fnv::FnvHashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::data::Service;
@@ -36,7 +34,7 @@ impl Minimizer {
     /// [`minimize_actions`] with the universes kept for the next statement.
     pub(crate) fn minimize(&mut self, desired: &[String], min_chars: usize) -> Vec<String> {
         let desired: Vec<String> = desired.iter().map(|action| lowercase(action)).collect();
-        let desired_set: FnvHashSet<&str> = desired.iter().map(String::as_str).collect();
+        let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
         // Per service: its sorted actions, and the positions among them of the desired ones.
         let mut universes: HashMap<&str, (Rc<Vec<String>>, Vec<usize>)> = HashMap::new();
         for action in &desired {

@@ -1,6 +1,8 @@
 //! Writing least-privilege policies from templates, compatible with policy_sentry 0.12.15's
-//! `write-policy`: [`template`] reads and checks templates, [`sid_group`] turns them into
-//! statements, [`minimize`] shortens action lists, [`policy`] holds and renders the result.
+//! `write-policy`: [`template`] holds templates, `template_yaml` reads them, `template_check`
+//! checks them against the IAM reference, [`sid_group`] turns them into statements (with
+//! `crud`, `by_actions`, `exclusions`, `resource_types`), `render` and [`minimize`] make the
+//! policy, [`policy`] holds and prints the result.
 //!
 //! ```
 //! use policy_sentry::write::{PolicyFormat, Template, write_policy_with_template};
@@ -21,18 +23,27 @@
 //! action, a wrong key or type) are errors; values policy_sentry silently drops are dropped
 //! with a [`Warning`] (see [`write_policy`]).
 
+mod by_actions;
+mod caseless_set;
+mod crud;
+mod exclusions;
 pub mod minimize;
 pub mod policy;
+mod render;
+mod resource_types;
 pub mod sid_group;
+mod sid_name;
 pub mod template;
+mod template_check;
+mod template_yaml;
 
 pub use minimize::minimize_actions;
 pub use policy::{POLICY_VERSION, PolicyDocument, PolicyFormat, Statement};
 pub use sid_group::{Warning, WrittenPolicy, write_policy};
 pub use template::{
     ActionsTemplate, CrudTemplate, Effect, Template, TemplateKind, WildcardOnly, create_template,
-    parse_templates,
 };
+pub use template_yaml::parse_templates;
 
 use crate::error::Result;
 
