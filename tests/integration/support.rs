@@ -13,6 +13,21 @@ pub fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
+/// The variable that lists the external tools a test run may do without, comma separated
+/// (`chromium`, `moto`). Without it a test whose tool is missing fails rather than skips.
+pub const SKIP_VARIABLE: &str = "POLICY_SENTRY_TESTS_SKIP";
+
+/// Called by a test that cannot run because `tool` is missing: fails the test unless
+/// [`SKIP_VARIABLE`] names the tool, so a missing tool is never a silent pass.
+pub fn skip_without(tool: &str, test: &str, why: &str) {
+    let allowed = std::env::var(SKIP_VARIABLE).unwrap_or_default();
+    assert!(
+        allowed.split(',').any(|name| name.trim() == tool),
+        "{test}: {why}; install it (bash .ci/run does) or set {SKIP_VARIABLE}={tool} to skip"
+    );
+    eprintln!("SKIPPED {test}: {why} ({SKIP_VARIABLE} names {tool})");
+}
+
 /// The `policy_sentry` binary built for these tests.
 pub fn policy_sentry() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("policy_sentry").expect("binary is built")

@@ -1,7 +1,7 @@
 //! A moto server (PyPI `moto[server]`) on a free loopback port for one test, killed when the
 //! handle drops. Found through `MOTO_SERVER` (the path .ci/run exports), `.ci/venv/bin`, or
-//! `PATH`; when it cannot be found the tests skip with a message, except under CI (`CI` set),
-//! where that is a failure.
+//! `PATH`; when it cannot be found the tests fail, unless `POLICY_SENTRY_TESTS_SKIP` names
+//! `moto`, when they skip with a message.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -44,16 +44,13 @@ pub fn find() -> Option<PathBuf> {
 
 impl Moto {
     /// Starts moto with these extra environment variables, or returns `None` (after saying
-    /// why on stderr) when moto_server is not installed.
+    /// why on stderr) when moto_server is not installed and the run may skip it.
     pub fn start(test: &str, env: &[(&str, &str)]) -> Option<Moto> {
         let Some(binary) = find() else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "moto_server not found under CI: .ci/run must install it and export MOTO_SERVER"
-            );
-            eprintln!(
-                "SKIPPED {test}: moto_server not found (install `moto[server]`, or run .ci/run, \
-                 or set MOTO_SERVER to its path)"
+            crate::support::skip_without(
+                "moto",
+                test,
+                "moto_server not found (install `moto[server]`, or set MOTO_SERVER to its path)",
             );
             return None;
         };
