@@ -369,7 +369,7 @@ fn closed_pipe_is_success_for_large_outputs() {
         "expand-policy --policy examples/policies/admin.json",
         "analyze policy-dir --input-dir examples/policies --fmt json",
     ] {
-        let output = std::process::Command::new("bash")
+        let output = crate::support::hermetic(&mut std::process::Command::new("bash"))
             .current_dir(repo_path(""))
             .arg("-c")
             .arg(format!(

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::policy_sentry;
+use crate::support::{TODAY_VARIABLE, policy_sentry};
 
 struct Run {
     stdout: String,
@@ -257,7 +257,7 @@ fn closed_pipe_is_success_for_json_and_reports() {
         ["query", "action-table", "-s", "all", "-a", "read"].as_slice(),
         &["data-info", "--fmt", "json"],
     ] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"))
+        let mut child = crate::support::policy_sentry_std()
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -275,7 +275,7 @@ fn closed_pipe_is_success_for_json_and_reports() {
 fn closed_pipe_is_success() {
     // The reader takes one line and goes away while the writer is still writing.
     use std::io::BufRead;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"))
+    let mut child = crate::support::policy_sentry_std()
         .args([
             "query",
             "action-table",
@@ -315,4 +315,39 @@ fn completions_for_every_shell() {
         assert_eq!(run.code, 0);
         assert!(run.stdout.contains("policy_sentry"), "{shell}");
     }
+}
+
+#[test]
+fn data_info_warns_only_after_a_year() {
+    let at = |today: &str| {
+        let output = policy_sentry()
+            .args(["data-info", "--fmt", "json"])
+            .env(TODAY_VARIABLE, today)
+            .output()
+            .unwrap();
+        let info: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            output.status.code(),
+            info["age_days"].as_i64(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    // The snapshot is from 2024-07-15; the warning starts after 365 days.
+    assert_eq!(at("2025-07-15"), (Some(0), Some(365), String::new()));
+    let (code, age, stderr) = at("2025-07-16");
+    assert_eq!((code, age), (Some(0), Some(366)));
+    assert!(
+        stderr.starts_with("warning: the embedded AWS pages are from 2024-07-15, 366 days ago"),
+        "{stderr}"
+    );
+    let bad = policy_sentry()
+        .arg("data-info")
+        .env(TODAY_VARIABLE, "tomorrow")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(bad.stderr).unwrap(),
+        "error: POLICY_SENTRY_TODAY=\"tomorrow\": not a YYYY-MM-DD date\n"
+    );
 }

@@ -28,10 +28,31 @@ pub fn skip_without(tool: &str, test: &str, why: &str) {
     eprintln!("SKIPPED {test}: {why} ({SKIP_VARIABLE} names {tool})");
 }
 
-/// The `policy_sentry` binary built for these tests.
+/// The `policy_sentry` binary built for these tests, in an environment of the tests' own:
+/// help text wrapped at a fixed width whatever the terminal, and none of the variables the
+/// binary reads at run time inherited from the shell.
 pub fn policy_sentry() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("policy_sentry").expect("binary is built")
+    assert_cmd::Command::from_std(policy_sentry_std())
 }
+
+/// [`policy_sentry`] as a plain `std::process::Command`, for tests that manage pipes.
+pub fn policy_sentry_std() -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"));
+    hermetic(&mut command);
+    command
+}
+
+/// Gives `command` (the binary, or a shell that runs it) the tests' environment.
+pub fn hermetic(command: &mut std::process::Command) -> &mut std::process::Command {
+    // clap's wrap_help reads COLUMNS before the terminal; 100 is its default without either.
+    command
+        .env("COLUMNS", "100")
+        .env_remove("POLICY_SENTRY_ACCESS_OVERRIDES")
+        .env_remove(TODAY_VARIABLE)
+}
+
+/// The test hook `data-info` reads for "today" (`src/cli/data_info.rs`).
+pub const TODAY_VARIABLE: &str = "POLICY_SENTRY_TODAY";
 
 /// The page as a web server might send it rather than as BeautifulSoup's `prettify()` wrote
 /// it: white space around tags dropped, other runs collapsed to one space, and the attributes

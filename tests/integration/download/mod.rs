@@ -43,7 +43,7 @@ fn download(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
 
 /// The command [`download`] runs.
 fn download_command(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Command {
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"));
+    let mut command = crate::support::policy_sentry_std();
     command.arg("download-policies").args(args);
     for variable in [
         "AWS_ACCESS_KEY_ID",
