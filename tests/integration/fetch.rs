@@ -358,9 +358,9 @@ fn cli_fetch_docs_errors() {
     );
     assert!(!out.exists());
 
-    // Nothing listens on this port once the server is gone.
-    let base_url = server.base_url.clone();
-    drop(server);
+    // Nothing listens on this port.
+    let nowhere = crate::support::RefusingPort::new();
+    let base_url = format!("{}/docs", nowhere.url());
     let output = policy_sentry()
         .args(["fetch-docs", "--output-dir"])
         .arg(&out)

@@ -159,3 +159,34 @@ fn reverse_attributes(tag: &str) -> String {
     out.push('>');
     out
 }
+
+/// A loopback address that refuses connections for as long as the value lives: its port is
+/// bound but not listening, so no other test's server can be given it meanwhile (dropping a
+/// listener to get a "closed" port would free it for anyone).
+pub struct RefusingPort {
+    _socket: socket2::Socket,
+    pub addr: std::net::SocketAddr,
+}
+
+impl RefusingPort {
+    pub fn new() -> RefusingPort {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        socket.bind(&any_port.into()).expect("bind a loopback port");
+        let addr = socket
+            .local_addr()
+            .expect("bound address")
+            .as_socket()
+            .expect("an IP address");
+        RefusingPort {
+            _socket: socket,
+            addr,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
