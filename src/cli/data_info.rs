@@ -38,8 +38,21 @@ pub struct DataInfoArgs {
     pub fmt: DataFormatArg,
 }
 
+/// A test hook, not a user setting: the day `data-info` counts the data's age up to, so that
+/// the tests' expected age does not change at midnight. Unset, it is today (UTC).
+pub const TODAY_ENV: &str = "POLICY_SENTRY_TODAY";
+
+fn today() -> Result<Date, CliError> {
+    match std::env::var(TODAY_ENV) {
+        Err(_) => Ok(Date::today()),
+        Ok(value) => Date::parse(&value).ok_or_else(|| {
+            CliError::Usage(format!("{TODAY_ENV}={value:?}: not a YYYY-MM-DD date"))
+        }),
+    }
+}
+
 pub fn run(args: DataInfoArgs, out: &mut impl Write) -> Result<Exit, CliError> {
-    let info = DataInfo::collect(Date::today());
+    let info = DataInfo::collect(today()?);
     if info.is_stale() {
         eprintln!(
             "warning: the embedded AWS pages are from {}, {} days ago (more than {STALE_AFTER_DAYS}); \

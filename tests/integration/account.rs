@@ -240,8 +240,10 @@ fn render(browser: &str, page: &Path) -> (String, Vec<String>) {
 #[test]
 fn html_report_renders_in_headless_chromium() {
     let Some(browser) = chromium() else {
-        eprintln!(
-            "SKIPPED html_report_renders_in_headless_chromium: no chromium on PATH (Debian package `chromium`)"
+        crate::support::skip_without(
+            "chromium",
+            "html_report_renders_in_headless_chromium",
+            "no chromium on PATH (Debian package `chromium`)",
         );
         return;
     };

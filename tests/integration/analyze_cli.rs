@@ -205,7 +205,16 @@ fn policy_dir_sarif_is_valid_2_1_0() {
             "PS103"
         ]
     );
-    for result in run0["results"].as_array().unwrap() {
+    let results = run0["results"].as_array().unwrap();
+    // The examples hold findings of every level; an empty list would check nothing below.
+    assert!(results.len() > 10, "{} results", results.len());
+    for level in ["error", "warning", "note"] {
+        assert!(
+            results.iter().any(|result| result["level"] == level),
+            "no {level} result"
+        );
+    }
+    for result in results {
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], result["ruleId"]);
         let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -229,7 +238,7 @@ fn csv_and_markdown_of_policies() {
         "--fmt",
         "csv",
     ]);
-    assert_eq!(run.code, 0);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let mut lines = run.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -249,6 +258,7 @@ fn csv_and_markdown_of_policies() {
         "--fmt",
         "markdown",
     ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.starts_with("# IAM policy analysis\n"));
     assert!(
         run.stdout
@@ -359,7 +369,7 @@ fn closed_pipe_is_success_for_large_outputs() {
         "expand-policy --policy examples/policies/admin.json",
         "analyze policy-dir --input-dir examples/policies --fmt json",
     ] {
-        let output = std::process::Command::new("bash")
+        let output = crate::support::hermetic(&mut std::process::Command::new("bash"))
             .current_dir(repo_path(""))
             .arg("-c")
             .arg(format!(

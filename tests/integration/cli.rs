@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::support::policy_sentry;
+use crate::support::{TODAY_VARIABLE, policy_sentry};
 
 struct Run {
     stdout: String,
@@ -257,7 +257,7 @@ fn closed_pipe_is_success_for_json_and_reports() {
         ["query", "action-table", "-s", "all", "-a", "read"].as_slice(),
         &["data-info", "--fmt", "json"],
     ] {
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"))
+        let mut child = crate::support::policy_sentry_std()
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -273,18 +273,32 @@ fn closed_pipe_is_success_for_json_and_reports() {
 
 #[test]
 fn closed_pipe_is_success() {
-    let output = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "'{}' query action-table -s all -a read --fmt text | head -1; exit ${{PIPESTATUS:-0}}",
-            assert_cmd::cargo::cargo_bin("policy_sentry").display()
-        ))
-        .output()
+    // The reader takes one line and goes away while the writer is still writing.
+    use std::io::BufRead;
+    let mut child = crate::support::policy_sentry_std()
+        .args([
+            "query",
+            "action-table",
+            "-s",
+            "all",
+            "-a",
+            "read",
+            "--fmt",
+            "text",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.contains(':'), "{first:?}");
+    let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 1);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
 
 #[test]
@@ -301,4 +315,39 @@ fn completions_for_every_shell() {
         assert_eq!(run.code, 0);
         assert!(run.stdout.contains("policy_sentry"), "{shell}");
     }
+}
+
+#[test]
+fn data_info_warns_only_after_a_year() {
+    let at = |today: &str| {
+        let output = policy_sentry()
+            .args(["data-info", "--fmt", "json"])
+            .env(TODAY_VARIABLE, today)
+            .output()
+            .unwrap();
+        let info: Value = serde_json::from_slice(&output.stdout).unwrap();
+        (
+            output.status.code(),
+            info["age_days"].as_i64(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    // The snapshot is from 2024-07-15; the warning starts after 365 days.
+    assert_eq!(at("2025-07-15"), (Some(0), Some(365), String::new()));
+    let (code, age, stderr) = at("2025-07-16");
+    assert_eq!((code, age), (Some(0), Some(366)));
+    assert!(
+        stderr.starts_with("warning: the embedded AWS pages are from 2024-07-15, 366 days ago"),
+        "{stderr}"
+    );
+    let bad = policy_sentry()
+        .arg("data-info")
+        .env(TODAY_VARIABLE, "tomorrow")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(bad.stderr).unwrap(),
+        "error: POLICY_SENTRY_TODAY=\"tomorrow\": not a YYYY-MM-DD date\n"
+    );
 }

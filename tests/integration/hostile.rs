@@ -239,7 +239,7 @@ fn keys_are_case_sensitive_and_checked_at_the_document_level_too() {
 /// Runs the binary with its standard output a pipe whose reading end is closed at once, as
 /// `| head -c0` would; returns the exit status and standard error.
 fn run_with_closed_stdout(dir: &Path, args: &[&str]) -> (ExitStatus, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+    let mut child = crate::support::policy_sentry_std()
         .current_dir(dir)
         .args(args)
         .stdin(Stdio::null())

@@ -8,7 +8,7 @@ use policy_sentry::data::{AccessLevel, Service};
 use policy_sentry::date::Date;
 use serde_json::{Value, json};
 
-use crate::support::{policy_sentry, read};
+use crate::support::{TODAY_VARIABLE, policy_sentry, read};
 
 struct Run {
     stdout: String,
@@ -495,13 +495,18 @@ fn bad_overrides_files_are_errors_naming_file_and_line() {
 
 // ---- data-info ----
 
+/// `data-info` runs with today fixed (its test hook), so the age cannot change mid-test.
+const TODAY: &str = "2026-01-01";
+
 fn age_days() -> i64 {
-    Date::today().days_since(Date::parse("2024-07-15").unwrap())
+    Date::parse(TODAY)
+        .unwrap()
+        .days_since(Date::parse("2024-07-15").unwrap())
 }
 
 #[test]
 fn data_info_text_and_json() {
-    let text = run(&["data-info"]);
+    let text = run_with(&["data-info"], &[(TODAY_VARIABLE, TODAY)]);
     assert_eq!(text.code, 0);
     let age = age_days();
     let head: Vec<&str> = text.stdout.lines().take(7).collect();
@@ -549,7 +554,7 @@ fn data_info_text_and_json() {
         )
     );
 
-    let json_run = run(&["data-info", "--fmt", "json"]);
+    let json_run = run_with(&["data-info", "--fmt", "json"], &[(TODAY_VARIABLE, TODAY)]);
     assert_eq!(json_run.code, 0);
     let info: Value = serde_json::from_str(&json_run.stdout).unwrap();
     assert_eq!(info["snapshot_date"], "2024-07-15");
@@ -781,7 +786,12 @@ fn the_html_parser_http_client_and_aws_sdk_stay_out_of_the_main_binary() {
 
 #[test]
 fn the_companion_takes_the_same_command_line() {
-    let companion = || assert_cmd::Command::cargo_bin("policy_sentry-aws").unwrap();
+    let companion = || {
+        let mut command =
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry-aws"));
+        crate::support::hermetic(&mut command);
+        assert_cmd::Command::from_std(command)
+    };
     let output = companion()
         .args(["query", "service-table", "--fmt", "csv"])
         .output()
@@ -817,7 +827,7 @@ fn a_missing_companion_is_a_clear_error() {
         .path()
         .join(format!("policy_sentry{}", std::env::consts::EXE_SUFFIX));
     std::fs::copy(assert_cmd::cargo::cargo_bin("policy_sentry"), &alone).unwrap();
-    let output = std::process::Command::new(&alone)
+    let output = crate::support::hermetic(&mut std::process::Command::new(&alone))
         .args(["data-diff", "--docs-dir", "."])
         .output()
         .unwrap();
@@ -828,7 +838,7 @@ fn a_missing_companion_is_a_clear_error() {
         "{stderr}"
     );
     // Everything else works without it.
-    let output = std::process::Command::new(&alone)
+    let output = crate::support::hermetic(&mut std::process::Command::new(&alone))
         .args(["data-info", "--fmt", "json"])
         .output()
         .unwrap();

@@ -13,10 +13,46 @@ pub fn read(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
 }
 
-/// The `policy_sentry` binary built for these tests.
-pub fn policy_sentry() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("policy_sentry").expect("binary is built")
+/// The variable that lists the external tools a test run may do without, comma separated
+/// (`chromium`, `moto`). Without it a test whose tool is missing fails rather than skips.
+pub const SKIP_VARIABLE: &str = "POLICY_SENTRY_TESTS_SKIP";
+
+/// Called by a test that cannot run because `tool` is missing: fails the test unless
+/// [`SKIP_VARIABLE`] names the tool, so a missing tool is never a silent pass.
+pub fn skip_without(tool: &str, test: &str, why: &str) {
+    let allowed = std::env::var(SKIP_VARIABLE).unwrap_or_default();
+    assert!(
+        allowed.split(',').any(|name| name.trim() == tool),
+        "{test}: {why}; install it (bash .ci/run does) or set {SKIP_VARIABLE}={tool} to skip"
+    );
+    eprintln!("SKIPPED {test}: {why} ({SKIP_VARIABLE} names {tool})");
 }
+
+/// The `policy_sentry` binary built for these tests, in an environment of the tests' own:
+/// help text wrapped at a fixed width whatever the terminal, and none of the variables the
+/// binary reads at run time inherited from the shell.
+pub fn policy_sentry() -> assert_cmd::Command {
+    assert_cmd::Command::from_std(policy_sentry_std())
+}
+
+/// [`policy_sentry`] as a plain `std::process::Command`, for tests that manage pipes.
+pub fn policy_sentry_std() -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"));
+    hermetic(&mut command);
+    command
+}
+
+/// Gives `command` (the binary, or a shell that runs it) the tests' environment.
+pub fn hermetic(command: &mut std::process::Command) -> &mut std::process::Command {
+    // clap's wrap_help reads COLUMNS before the terminal; 100 is its default without either.
+    command
+        .env("COLUMNS", "100")
+        .env_remove("POLICY_SENTRY_ACCESS_OVERRIDES")
+        .env_remove(TODAY_VARIABLE)
+}
+
+/// The test hook `data-info` reads for "today" (`src/cli/data_info.rs`).
+pub const TODAY_VARIABLE: &str = "POLICY_SENTRY_TODAY";
 
 /// The page as a web server might send it rather than as BeautifulSoup's `prettify()` wrote
 /// it: white space around tags dropped, other runs collapsed to one space, and the attributes
@@ -122,4 +158,35 @@ fn reverse_attributes(tag: &str) -> String {
     }
     out.push('>');
     out
+}
+
+/// A loopback address that refuses connections for as long as the value lives: its port is
+/// bound but not listening, so no other test's server can be given it meanwhile (dropping a
+/// listener to get a "closed" port would free it for anyone).
+pub struct RefusingPort {
+    _socket: socket2::Socket,
+    pub addr: std::net::SocketAddr,
+}
+
+impl RefusingPort {
+    pub fn new() -> RefusingPort {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+        let any_port = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        socket.bind(&any_port.into()).expect("bind a loopback port");
+        let addr = socket
+            .local_addr()
+            .expect("bound address")
+            .as_socket()
+            .expect("an IP address");
+        RefusingPort {
+            _socket: socket,
+            addr,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
 }

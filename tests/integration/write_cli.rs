@@ -154,6 +154,51 @@ fn every_recorded_error_case() {
     }
 }
 
+/// `errors/cases.json` is what `every_recorded_error_case` runs; the `.reference.txt` files
+/// are what a reader checks. Every template has both, and they say the same.
+#[test]
+fn error_cases_file_agrees_with_the_recorded_files() {
+    let dir = repo_path("tests/golden/write/errors");
+    let cases: Value = serde_json::from_str(&read("tests/golden/write/errors/cases.json")).unwrap();
+    let mut listed: Vec<String> = Vec::new();
+    for case in cases.as_array().unwrap() {
+        let template = case["template"].as_str().unwrap();
+        let name = template.trim_end_matches(".yml");
+        let recorded = std::fs::read_to_string(dir.join(format!("{name}.reference.txt")))
+            .unwrap_or_else(|error| panic!("{name}.reference.txt: {error}"));
+        let (head, stdout) = recorded
+            .split_once("\nstdout:\n")
+            .unwrap_or_else(|| panic!("{name}.reference.txt: no `stdout:` line"));
+        let expected = format!(
+            "exit: {}\nstderr_last_line: {}\nargs: {}",
+            case["exit"],
+            case["stderr_last_line"].as_str().unwrap(),
+            // Python's json.dumps spacing, as record.py wrote it.
+            serde_json::to_string(&case["args"])
+                .unwrap()
+                .replace("\",\"", "\", \""),
+        );
+        assert_eq!(head, expected, "{name}");
+        assert_eq!(stdout, case["stdout"].as_str().unwrap(), "{name}");
+        listed.push(template.to_owned());
+    }
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|file| file.ends_with(".yml"))
+        .collect();
+    on_disk.sort();
+    assert_eq!(listed, on_disk, "cases.json lists every template, in order");
+    let references = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter(|entry| {
+            let name = entry.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".reference.txt")
+        })
+        .count();
+    assert_eq!(references, on_disk.len(), "one .reference.txt per template");
+}
+
 fn golden(name: &str) -> PathBuf {
     repo_path("tests/golden/write").join(name)
 }

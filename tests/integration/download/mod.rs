@@ -43,7 +43,7 @@ fn download(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Run {
 
 /// The command [`download`] runs.
 fn download_command(home: &Path, env: &[(&str, &str)], args: &[&str]) -> Command {
-    let mut command = Command::new(assert_cmd::cargo::cargo_bin("policy_sentry"));
+    let mut command = crate::support::policy_sentry_std();
     command.arg("download-policies").args(args);
     for variable in [
         "AWS_ACCESS_KEY_ID",
@@ -817,9 +817,8 @@ fn no_secret_in_any_output() {
     );
     assert_eq!(ok.code, 0, "{}", ok.stderr);
     // A failing run: the connection is refused.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let closed_url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
+    let closed = crate::support::RefusingPort::new();
+    let closed_url = closed.url();
     let failed = download(
         home.path(),
         &env,
@@ -866,21 +865,36 @@ fn no_secret_in_any_output() {
 #[test]
 fn usage_errors_fail_before_any_request() {
     let home = tempfile::tempdir().unwrap();
+    // A regression that sent a request would meet a refused loopback port, not AWS.
+    let nowhere = crate::support::RefusingPort::new();
+    let nowhere = ["--endpoint-url", &nowhere.url()];
     let cases: [(&[&str], i32, &str); 5] = [
-        (&["--profile", "a", "--recursive"], 2, "cannot be used with"),
+        (
+            &["--profile", "a", "--recursive", nowhere[0], nowhere[1]],
+            2,
+            "cannot be used with",
+        ),
         (
             &["--endpoint-url", "ftp://example.invalid"],
             2,
             "endpoint URL",
         ),
-        (&["--max-attempts", "0"], 2, "--max-attempts"),
+        (
+            &["--max-attempts", "0", nowhere[0], nowhere[1]],
+            2,
+            "--max-attempts",
+        ),
         // Plain HTTP would carry the session token in clear text.
         (
             &["--endpoint-url", "http://example.invalid:8080"],
             2,
             "endpoint URL \"http://example.invalid:8080\": plain HTTP would send the session token and the account's IAM data unencrypted; use https://, or pass --allow-http to accept that",
         ),
-        (&["--recursive"], 2, "no profiles found"),
+        (
+            &["--recursive", nowhere[0], nowhere[1]],
+            2,
+            "no profiles found",
+        ),
     ];
     for (args, code, message) in cases {
         let run = download(home.path(), &TEST_KEYS, args);

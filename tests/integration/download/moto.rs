@@ -1,10 +1,11 @@
-//! A moto server (PyPI `moto[server]`) on a free loopback port for one test, killed when the
-//! handle drops. Found through `MOTO_SERVER` (the path .ci/run exports), `.ci/venv/bin`, or
-//! `PATH`; when it cannot be found the tests skip with a message, except under CI (`CI` set),
-//! where that is a failure.
+//! A moto server (PyPI `moto[server]`) on a loopback socket of its own for one test, killed
+//! when the handle drops. Found through `MOTO_SERVER` (the path .ci/run exports), `.ci/venv/bin`, or
+//! `PATH`; when it cannot be found the tests fail, unless `POLICY_SENTRY_TESTS_SKIP` names
+//! `moto`, when they skip with a message.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -44,16 +45,13 @@ pub fn find() -> Option<PathBuf> {
 
 impl Moto {
     /// Starts moto with these extra environment variables, or returns `None` (after saying
-    /// why on stderr) when moto_server is not installed.
+    /// why on stderr) when moto_server is not installed and the run may skip it.
     pub fn start(test: &str, env: &[(&str, &str)]) -> Option<Moto> {
         let Some(binary) = find() else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "moto_server not found under CI: .ci/run must install it and export MOTO_SERVER"
-            );
-            eprintln!(
-                "SKIPPED {test}: moto_server not found (install `moto[server]`, or run .ci/run, \
-                 or set MOTO_SERVER to its path)"
+            crate::support::skip_without(
+                "moto",
+                test,
+                "moto_server not found (install `moto[server]`, or set MOTO_SERVER to its path)",
             );
             return None;
         };
@@ -68,17 +66,20 @@ impl Moto {
     }
 
     fn try_start(binary: &Path, env: &[(&str, &str)]) -> Result<Moto, String> {
-        let port = {
-            let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-            listener.local_addr().map_err(|e| e.to_string())?.port()
-        };
+        // The socket is bound here and handed to moto as its standard input, which werkzeug
+        // serves when told to (WERKZEUG_SERVER_FD, read while WERKZEUG_RUN_MAIN is set): no
+        // window between choosing a free port and binding it for another test to take it.
+        let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+        let port = listener.local_addr().map_err(|e| e.to_string())?.port();
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let log = dir.path().join("moto.log");
         let log_file = std::fs::File::create(&log).map_err(|e| e.to_string())?;
         let mut command = Command::new(binary);
         command
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
+            .stdin(Stdio::from(OwnedFd::from(listener)))
+            .env("WERKZEUG_RUN_MAIN", "true")
+            .env("WERKZEUG_SERVER_FD", "0")
             .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
             .stderr(log_file)
             .env_remove("AWS_ACCESS_KEY_ID")
