@@ -50,7 +50,12 @@ pub mod analyze;
 pub mod arn;
 // The command line: the one layer that parses arguments, prints and chooses exit codes. Both
 // binaries are a call into it.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
+// Its doc comments are clap's help texts (`[action]` is not a link).
+#[allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    rustdoc::broken_intra_doc_links
+)]
 pub mod cli;
 pub mod config;
 pub mod data;

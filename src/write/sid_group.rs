@@ -1,12 +1,12 @@
 //! Turning a template into statements, the way policy_sentry 0.12.15's `SidGroup` does:
 //! statements are keyed by Sid in creation order; CRUD templates add actions per ARN and
-//! access level ([`super::crud`]), actions templates per resource type of each action
-//! ([`super::by_actions`]); dependent actions and actions that take no resource go to
+//! access level (`write::crud`), actions templates per resource type of each action
+//! (`write::by_actions`); dependent actions and actions that take no resource go to
 //! `MultMultNone` on `*`; exclusions, sorting and minimizing happen when the policy is
-//! rendered ([`super::render`]).
+//! rendered (`write::render`).
 //!
 //! Before anything is added, the template is checked against the IAM reference
-//! ([`super::template_check`]). Values policy_sentry would silently drop (an ARN of no known
+//! (`write::template_check`). Values policy_sentry would silently drop (an ARN of no known
 //! resource type, a `single-actions` entry that can take a resource) are dropped too, with a
 //! [`Warning`].
 

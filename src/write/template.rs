@@ -1,7 +1,7 @@
 //! Write-policy templates: the typed [`Template`] (CRUD and actions modes), its keys, and
 //! the text `create-template` writes. Reading templates from YAML is
-//! [`super::template_yaml`]'s job; checking their values against the IAM reference is
-//! [`super::template_check`]'s.
+//! `write::template_yaml`'s job; checking their values against the IAM reference is
+//! `write::template_check`'s.
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
