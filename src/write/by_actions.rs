@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use super::caseless_set::CaselessSet;
 use super::resource_types::{dependents_of, row_format};
 use super::sid_group::{MULT_MULT_NONE, SidGroup};
-use super::template::{ActionsTemplate, at, entries};
+use super::template::{ActionsTemplate, Effect, at, entries};
 use crate::data::{AccessLevel, Action};
 
 impl SidGroup {
@@ -46,10 +46,14 @@ impl SidGroup {
     /// as ARN formats of the reference at the action's level, then everything not asked for
     /// (or a dependent) is pruned. `resolved` holds the action each supplied text names.
     pub(super) fn add_by_list_of_actions(&mut self, supplied: &[String], resolved: &[Action]) {
-        let dependents: Vec<&'static str> = dependents_of(resolved)
-            .into_iter()
-            .filter(|dependent| !supplied.iter().any(|text| text == dependent))
-            .collect();
+        // A Deny policy denies only what was asked.
+        let dependents: Vec<&'static str> = match self.effect {
+            Effect::Allow => dependents_of(resolved),
+            Effect::Deny => Vec::new(),
+        }
+        .into_iter()
+        .filter(|dependent| !supplied.iter().any(|text| text == dependent))
+        .collect();
         let mut wanted: CaselessSet = CaselessSet::default();
         for action in supplied
             .iter()

@@ -18,10 +18,10 @@ use super::caseless_set::CaselessSet;
 use super::exclusions::Exclusions;
 use super::policy::PolicyDocument;
 use super::render::render;
-use super::resource_types::{ResourceTypes, TypeActions, service_in_arn};
+use super::resource_types::{ResourceTypes, TypeActions, row_format, service_in_arn};
 use super::sid_name::sid_namespace;
-use super::template::Template;
-use super::template_check::{check_actions, check_crud};
+use super::template::{Effect, Template};
+use super::template_check::{check_actions, check_crud, resolve_action};
 use crate::arn::Arn;
 use crate::data::{AccessLevel, Action, Service};
 use crate::error::{Result, suggest};
@@ -84,12 +84,19 @@ pub(super) struct SidGroup {
     /// `exclude-actions`, expanded.
     pub(super) exclusions: Exclusions,
     pub(super) warnings: Vec<Warning>,
+    /// The template's `effect`: a Deny policy gets no dependent actions.
+    pub(super) effect: Effect,
+    /// The dependent actions already warned about being granted on `*`.
+    unscoped_warned: Vec<&'static str>,
 }
 
 /// Writes the policy for a template. `minimize` is the minimum action-name length of
 /// `--minimize` (0 for no minimum), `None` not to minimize.
 pub fn write_policy(template: &Template, minimize: Option<usize>) -> Result<WrittenPolicy> {
-    let mut group = SidGroup::default();
+    let mut group = SidGroup {
+        effect: template.effect(),
+        ..SidGroup::default()
+    };
     match template {
         Template::Crud(crud) => {
             check_crud(crud)?;
@@ -112,6 +119,16 @@ fn has_placeholder_with_colon(arn: &str) -> bool {
     arn.split("${").skip(1).any(|rest| {
         rest.split_once('}')
             .is_some_and(|(inside, _)| inside.contains(':'))
+    })
+}
+
+/// Whether the action named `qualified` (`service:Action`) takes resources of the type with
+/// this ARN format.
+fn takes_format(qualified: &str, arn_format: &str) -> bool {
+    resolve_action(qualified).is_ok_and(|action| {
+        action
+            .rows()
+            .any(|row| row_format(row).eq_ignore_ascii_case(arn_format))
     })
 }
 
@@ -206,25 +223,32 @@ impl SidGroup {
                 continue;
             };
             let chosen = self.types.type_actions(service, level, type_name);
-            self.add_type_statement(arn, level, format.text, type_name, &chosen, wanted);
+            let sid = sid_namespace(prefix, level.as_str(), type_name);
+            self.add_type_statement(arn, sid, format.text, &chosen, wanted, key);
         }
     }
 
-    /// Grants the ARN the actions of one resource type (with `arn_format`) at `level`: in
-    /// the type's statement, created on first use with the `wanted` ones of `chosen`; their
-    /// dependent actions go on `*`.
+    /// Grants the ARN the actions of one resource type (with `arn_format`) at a level: in
+    /// the type's statement `sid`, created on first use with the `wanted` ones of `chosen`. In an
+    /// Allow policy their dependent actions come too: from a template ARN (`key`), those that
+    /// take the type join the statement and the others go on `*` with a warning; in actions
+    /// mode (`wanted`) all go on `*`, as in policy_sentry 0.12.15. A Deny policy denies only
+    /// what was asked.
     fn add_type_statement(
         &mut self,
         arn: &str,
-        level: AccessLevel,
+        sid: String,
         arn_format: &str,
-        type_name: &str,
         chosen: &TypeActions,
         wanted: Option<&CaselessSet>,
+        key: Option<&str>,
     ) {
-        let prefix = arn.split(':').nth(2).unwrap_or_default();
-        let sid = sid_namespace(prefix, level.as_str(), type_name);
-        for dependent in &chosen.dependents {
+        let mut scoped: Vec<&'static str> = Vec::new();
+        let dependents: &[&'static str] = match self.effect {
+            Effect::Allow => &chosen.dependents,
+            Effect::Deny => &[],
+        };
+        for &dependent in dependents {
             if chosen
                 .actions
                 .iter()
@@ -232,16 +256,27 @@ impl SidGroup {
             {
                 continue;
             }
-            if wanted.is_none_or(|wanted| wanted.contains(dependent)) {
-                self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
-            } else {
+            match wanted {
+                Some(wanted) if wanted.contains(dependent) => {
+                    self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
+                }
                 // Pruned later, but the statement keeps the place this gave it.
-                self.reserve_wildcard_sid(MULT_MULT_NONE);
+                Some(_) => self.reserve_wildcard_sid(MULT_MULT_NONE),
+                None if takes_format(dependent, arn_format) => scoped.push(dependent),
+                None => {
+                    self.add_action_without_resource_constraint(dependent, MULT_MULT_NONE);
+                    self.warn_unscoped(key, arn, dependent, &chosen.actions);
+                }
             }
         }
         match self.sids.get_mut(&sid) {
             Some(group) => {
                 group.arns.insert(arn.to_owned());
+                for dependent in scoped {
+                    if !group.actions.iter().any(|seen| seen == dependent) {
+                        group.actions.push(dependent.to_owned());
+                    }
+                }
             }
             None => {
                 let actions = chosen
@@ -249,10 +284,41 @@ impl SidGroup {
                     .iter()
                     .filter(|action| wanted.is_none_or(|wanted| wanted.contains_action(**action)))
                     .map(|action| action.qualified_name())
+                    .chain(scoped.into_iter().map(str::to_owned))
                     .collect();
                 self.add_group(sid, arn, arn_format, actions);
             }
         }
+    }
+
+    /// Warns (once per dependent) that a dependent action the template's ARN needs is
+    /// granted on `*`, naming the actions that need it; not when it is excluded anyway.
+    fn warn_unscoped(
+        &mut self,
+        key: Option<&str>,
+        arn: &str,
+        dependent: &'static str,
+        actions: &[Action],
+    ) {
+        let Some(key) = key else {
+            return;
+        };
+        if self.exclusions.excludes(dependent) || self.unscoped_warned.contains(&dependent) {
+            return;
+        }
+        self.unscoped_warned.push(dependent);
+        let needing: Vec<String> = actions
+            .iter()
+            .filter(|action| action.dependent_actions().contains(&dependent))
+            .map(|action| action.qualified_name())
+            .collect();
+        self.warn(
+            key,
+            format!(
+                "{dependent}, which {} needs, cannot be restricted to {arn:?}; it is granted on \"*\"",
+                needing.join(", ")
+            ),
+        );
     }
 
     /// Adds the ARN to the Sid's statement, or creates the statement with these actions.

@@ -342,6 +342,74 @@ fn deny_effect() {
     assert!(statements.iter().all(|s| s["Effect"] == "Deny"));
 }
 
+/// The actions and resources of each statement, by Sid.
+fn statements(stdout: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+    let policy: Value = serde_json::from_str(stdout).unwrap();
+    let strings = |value: &Value| -> Vec<String> {
+        let list = value.as_array().unwrap().iter();
+        list.map(|item| item.as_str().unwrap().to_owned()).collect()
+    };
+    let list = policy["Statement"].as_array().unwrap().iter();
+    list.map(|s| {
+        (
+            s["Sid"].as_str().unwrap().to_owned(),
+            strings(&s["Action"]),
+            strings(&s["Resource"]),
+        )
+    })
+    .collect()
+}
+
+const S3_WRITE: &str = "mode: crud\nwrite:\n- arn:aws:s3:::mybucket\n";
+
+/// A Deny policy denies the asked level on the asked bucket: no dependent actions of an Allow
+/// (`iam:PassRole`, `s3:GetReplicationConfiguration`) and nothing on `*`.
+#[test]
+fn deny_denies_no_dependent_actions() {
+    let template = format!("{S3_WRITE}effect: Deny\n");
+    let run = run_in(&repo_path("."), &["write-policy"], Some(&template));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    let statements = statements(&run.stdout);
+    assert_eq!(statements.len(), 1, "{statements:?}");
+    let (sid, actions, resources) = &statements[0];
+    assert_eq!(sid, "S3WriteBucket");
+    assert_eq!(resources, &["arn:aws:s3:::mybucket"]);
+    assert!(actions.contains(&"s3:PutReplicationConfiguration".to_owned()));
+    for dependent in ["iam:PassRole", "s3:GetReplicationConfiguration"] {
+        assert!(!actions.contains(&dependent.to_owned()), "{actions:?}");
+    }
+}
+
+/// An Allow policy grants a dependent action that takes the bucket on the bucket; one that
+/// cannot (`iam:PassRole`) goes on `*` with a warning naming it and the action needing it.
+#[test]
+fn dependent_actions_are_scoped_to_the_asked_arn() {
+    let run = run_in(&repo_path("."), &["write-policy"], Some(S3_WRITE));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let statements = statements(&run.stdout);
+    let bucket = statements
+        .iter()
+        .find(|(sid, ..)| sid == "S3WriteBucket")
+        .unwrap();
+    assert!(
+        bucket
+            .1
+            .contains(&"s3:GetReplicationConfiguration".to_owned())
+    );
+    assert_eq!(bucket.2, ["arn:aws:s3:::mybucket"]);
+    let star = statements
+        .iter()
+        .find(|(.., resources)| resources == &["*"])
+        .unwrap();
+    assert_eq!(star.1, ["iam:PassRole"]);
+    assert_eq!(
+        run.stderr,
+        "warning: <stdin>: write[0]: iam:PassRole, which s3:PutReplicationConfiguration needs, cannot be \
+         restricted to \"arn:aws:s3:::mybucket\"; it is granted on \"*\"\n"
+    );
+}
+
 #[test]
 fn seed_era_templates() {
     let seed = "policy_with_crud_levels:\n- name: reader\n  description: ''\n  role_arn: ''\n  read:\n  - arn:aws:s3:::mybucket\n";
@@ -551,12 +619,15 @@ fn write_policy_dir_writes_every_good_template_and_reports_the_bad() {
     );
     assert_eq!(
         std::fs::read_to_string(output.join("16-kms-key-exclude-delete.json")).unwrap(),
-        read("tests/golden/write/16-kms-key-exclude-delete.json.out")
+        read("tests/golden/write/deviations/16-kms-key-exclude-delete.json.out")
     );
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(
         lines,
         [
+            "warning: in/16-kms-key-exclude-delete.yml: write[0]: iam:CreateServiceLinkedRole, which kms:ReplicateKey needs, cannot be restricted to \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"; it is granted on \"*\"",
+            "warning: in/16-kms-key-exclude-delete.yml: write[0]: kms:CreateKey, which kms:ReplicateKey needs, cannot be restricted to \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"; it is granted on \"*\"",
+            "warning: in/seed.yml: write[0]: iam:PassRole, which s3:PutReplicationConfiguration needs, cannot be restricted to \"arn:aws:s3:::b\"; it is granted on \"*\"",
             "wrote 4 policies to out",
             "error: in/bad.yaml: read[0]: \"mybucket\" is not an ARN: it does not start with \"arn:\"",
             "error: 1 of 4 templates failed",

@@ -42,6 +42,66 @@ const DEVIATIONS: &[(&str, &str)] = &[
         "79-actions-mode-mixed-case-services",
         "strict ARN matching: the log-stream format is no log group, so the statements come in another order",
     ),
+    (
+        "03-s3-bucket-all-levels",
+        "dependent actions scoped: s3:GetReplicationConfiguration on the asked ARN, not on `*`",
+    ),
+    (
+        "04-s3-exclude-acl-glob",
+        "dependent actions scoped: s3:GetReplicationConfiguration on the asked ARN, not on `*`",
+    ),
+    (
+        "08-ec2-instance-write",
+        "dependent actions scoped: ec2:CreateTags on the asked ARN, not on `*`",
+    ),
+    (
+        "09-ec2-security-group",
+        "dependent actions scoped: ec2:CreateTags on the asked ARN, not on `*`",
+    ),
+    (
+        "11-ec2-wildcard-all-types-write",
+        "dependent actions scoped: ec2:CreateTags on the asked ARN, not on `*`",
+    ),
+    (
+        "16-kms-key-exclude-delete",
+        "dependent actions scoped: kms:PutKeyPolicy, kms:TagResource on the asked ARN, not on `*`",
+    ),
+    (
+        "20-dynamodb-table-index",
+        "dependent actions scoped: dynamodb:GetItem, Query, Scan on the asked ARN, not on `*`",
+    ),
+    (
+        "25-rds-db",
+        "dependent actions scoped: rds:AddTagsToResource on the asked ARN, not on `*`",
+    ),
+    (
+        "31-glue-database-table",
+        "dependent actions scoped: glue:GetTable on the asked ARN, not on `*`",
+    ),
+    (
+        "38-sagemaker-notebook-endpoint",
+        "dependent actions scoped: sagemaker:AddTags on the asked ARN, not on `*`",
+    ),
+    (
+        "46-partition-aws-cn",
+        "dependent actions scoped: kms:PutKeyPolicy, kms:TagResource on the asked ARN, not on `*`",
+    ),
+    (
+        "59-duplicate-arns",
+        "dependent actions scoped: s3:GetReplicationConfiguration on the asked ARN, not on `*`",
+    ),
+    (
+        "63-efs-filesystem",
+        "dependent actions scoped: elasticfilesystem:TagResource on the asked ARN, not on `*`",
+    ),
+    (
+        "71-rds-cluster-snapshot",
+        "dependent actions scoped: rds:AddTagsToResource on the asked ARN, not on `*`",
+    ),
+    (
+        "77-ec2-wildcard-region-account",
+        "dependent actions scoped: ec2:CreateTags on the asked ARN, not on `*`",
+    ),
 ];
 
 struct Case {

@@ -1,10 +1,14 @@
 //! Property tests of the security invariant of CRUD policies, over ARNs made from the
 //! embedded ARN formats with their placeholders filled in:
-//! - every action in a statement built for ARN X at level L has access level L and a
-//!   resource type of its service whose ARN format matches X;
+//! - every action in a statement built for ARN X at level L has access level L (or is a
+//!   dependent action of a requested one) and a resource type of its service whose ARN
+//!   format matches X;
 //! - every action granted on `*` is a wildcard-only action that was asked for, listed in
 //!   `skip-resource-constraints`, or a dependent action of a requested one;
 //! - no action of a service the template does not name appears, except dependents;
+//! - with `effect: Deny`, every denied action is at the asked level of the service of an
+//!   asked ARN (no dependents), and nothing is denied on `*` unless the template asked for
+//!   actions on `*` (`wildcard-only`, `skip-resource-constraints`);
 //! - `--minimize` grants exactly what the plain policy grants (but for policy_sentry's
 //!   prefix flaw), and YAML reads back as the JSON policy;
 //! - resource types are decided by a simple reference matcher here, not the library's.
@@ -17,7 +21,9 @@ use proptest::prelude::*;
 
 use policy_sentry::arn::Arn;
 use policy_sentry::data::{AccessLevel, Action, Service};
-use policy_sentry::write::{CrudTemplate, PolicyDocument, PolicyFormat, Template, write_policy};
+use policy_sentry::write::{
+    CrudTemplate, Effect, PolicyDocument, PolicyFormat, Template, write_policy,
+};
 
 /// ARN formats whose service part names a known service (or the `catalog` alias).
 fn usable_formats() -> Vec<&'static str> {
@@ -213,11 +219,12 @@ fn check_invariant(template: &CrudTemplate, policy: &PolicyDocument) -> Result<(
             );
             for name in &statement.action {
                 let action = Action::find(name).unwrap();
-                prop_assert_eq!(
-                    action.access_level(),
-                    level,
-                    "{} in {}",
+                // A dependent action that takes the ARN's type is granted on it, at its own level.
+                prop_assert!(
+                    action.access_level() == level || dependents.contains(name),
+                    "{} ({:?}) in {}",
                     name,
+                    action.access_level(),
                     statement.sid
                 );
                 let matches = action.rows().any(|row| {
@@ -225,6 +232,46 @@ fn check_invariant(template: &CrudTemplate, policy: &PolicyDocument) -> Result<(
                         .is_some_and(|resource| reference_matches(&parsed, resource.arn_format()))
                 });
                 prop_assert!(matches, "{name} has no resource type matching {arn}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A Deny policy denies exactly what was asked: each action on a resource is at the level the
+/// ARN is listed under and of the ARN's service; actions on `*` are only the listed
+/// wildcard-only and `skip-resource-constraints` ones.
+fn check_deny(template: &CrudTemplate, policy: &PolicyDocument) -> Result<(), TestCaseError> {
+    let asked_on_wildcard: HashSet<String> = template
+        .wildcard_only
+        .single_actions
+        .iter()
+        .chain(&template.skip_resource_constraints)
+        .map(|action| action.to_lowercase())
+        .collect();
+    for statement in &policy.statement {
+        prop_assert_eq!(statement.effect, Effect::Deny);
+        if statement.resource.iter().any(|arn| arn == "*") {
+            prop_assert_eq!(&statement.resource, &["*"]);
+            for name in &statement.action {
+                prop_assert!(
+                    asked_on_wildcard.contains(&name.to_lowercase()),
+                    "{name} denied on * in {} though not asked",
+                    statement.sid
+                );
+            }
+            continue;
+        }
+        for arn in &statement.resource {
+            let service = resolve_arn_service(Arn::parse(arn).unwrap().service).unwrap();
+            for name in &statement.action {
+                let action = Action::find(name).unwrap();
+                prop_assert_eq!(action.service(), service, "{} on {}", name, arn);
+                prop_assert!(
+                    template.arns(action.access_level()).contains(arn),
+                    "{name} ({:?}) denied on {arn}, not listed at that level",
+                    action.access_level()
+                );
             }
         }
     }
@@ -324,6 +371,13 @@ proptest! {
     fn crud_policies_grant_no_more_than_asked(template in template_strategy()) {
         let written = write_policy(&Template::Crud(template.clone()), None).unwrap();
         check_invariant(&template, &written.policy)?;
+    }
+
+    #[test]
+    fn deny_policies_deny_only_what_was_asked(template in template_strategy()) {
+        let template = CrudTemplate { effect: Effect::Deny, ..template };
+        let written = write_policy(&Template::Crud(template.clone()), None).unwrap();
+        check_deny(&template, &written.policy)?;
     }
 
     #[test]
