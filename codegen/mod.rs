@@ -1,5 +1,5 @@
 //! Build-time code generation: scrape the AWS pages, merge them, emit Rust tables.
-//! Loaded by `build.rs` through `#[path]`; the library reuses `scrape.rs` the same way.
+//! Loaded by `build.rs` through `#[path]`; the library reuses `scrape/` the same way.
 
 pub mod emit;
 pub mod level_formats;

@@ -8,6 +8,10 @@
 //! it was and pages AWS has renamed or removed never survive a refresh. Files that are not
 //! pages (a `README.md`, an `access-level-overrides.yml`) are carried over.
 //!
+//! Every file is written through [`crate::fs::write_atomically`], and no symlink is followed
+//! where the tool reads or writes: an output folder that is a symlink is refused, and so is a
+//! folder whose files to carry over include one (its target's content would be copied in).
+//!
 //! Progress is reported through a callback; this module never prints.
 
 use std::io::Read;
@@ -24,6 +28,7 @@ use crate::data::scrape::{
 };
 use crate::date::{Date, rfc3339};
 use crate::error::{Error, Result};
+use crate::fs::{FileKind, write_atomically};
 
 /// The index page of the Service Authorization Reference, relative to the base URL.
 pub const INDEX_PAGE: &str = "reference_policies_actions-resources-contextkeys.html";
@@ -149,17 +154,18 @@ pub fn fetch_docs(
     let (database, _) = merge_pages(pages, &AccessLevelOverrides::new())?;
     for name in &kept {
         let from = output_dir.join(name);
+        let (bytes, permissions) = read_kept(&from)?;
         let to = staging.path().join(name);
-        std::fs::copy(&from, &to).map_err(|source| Error::io(&from, source))?;
-        let digest = sha256_file(&to)?;
-        manifest.push_str(&format!("{name}\t{digest}\t-\n"));
+        write(&to, &bytes)?;
+        std::fs::set_permissions(&to, permissions).map_err(|source| Error::io(&to, source))?;
+        manifest.push_str(&format!("{name}\t{}\t-\n", hex_sha256(&bytes)));
     }
     let snapshot_date = Date::today().to_string();
     write(
         &staging.path().join(SNAPSHOT_FILE),
-        &format!("{snapshot_date}\n"),
+        format!("{snapshot_date}\n").as_bytes(),
     )?;
-    write(&staging.path().join(MANIFEST_FILE), &manifest)?;
+    write(&staging.path().join(MANIFEST_FILE), manifest.as_bytes())?;
     let replaced = staging.commit(output_dir)?;
 
     Ok(FetchReport {
@@ -379,8 +385,7 @@ fn fetch_page(client: &Client<'_>, base_url: &str, file: &str, folder: &Path) ->
         message: "the page is not UTF-8".to_owned(),
     })?;
     let page = scrape_page(file, html)?;
-    let path = folder.join(file);
-    std::fs::write(&path, &body).map_err(|source| Error::io(&path, source))?;
+    write(&folder.join(file), &body)?;
     (client.progress)(FetchEvent::PageDone {
         file,
         bytes: body.len(),
@@ -401,13 +406,42 @@ fn hex_sha256(bytes: &[u8]) -> String {
         .collect()
 }
 
-fn sha256_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|source| Error::io(path, source))?;
-    Ok(hex_sha256(&bytes))
+/// Pages and the files beside them are documents: synced before the folder is renamed into
+/// place, so a crash cannot leave a committed folder of empty pages.
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically(path, bytes, FileKind::Document).map_err(|source| Error::io(path, source))
 }
 
-fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|source| Error::io(path, source))
+/// Reads a file to carry over, with its permissions, refusing a symlink: the path is checked
+/// without following links, and on Unix the file opened must be the one checked (a link swapped
+/// in between is caught).
+fn read_kept(path: &Path) -> Result<(Vec<u8>, std::fs::Permissions)> {
+    let checked = std::fs::symlink_metadata(path).map_err(|source| Error::io(path, source))?;
+    let mut file = std::fs::File::open(path).map_err(|source| Error::io(path, source))?;
+    let opened = file.metadata().map_err(|source| Error::io(path, source))?;
+    #[cfg(unix)]
+    let same = {
+        use std::os::unix::fs::MetadataExt;
+        (checked.dev(), checked.ino()) == (opened.dev(), opened.ino())
+    };
+    #[cfg(not(unix))]
+    let same = true;
+    if !checked.is_file() || !same {
+        return Err(not_a_plain_file(path));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|source| Error::io(path, source))?;
+    Ok((bytes, opened.permissions()))
+}
+
+fn not_a_plain_file(path: &Path) -> Error {
+    Error::InvalidInput {
+        what: path.display().to_string(),
+        message: "a file to carry over is a symbolic link or not a regular file; \
+                  fetch-docs does not follow links (replace it with a copy or remove it)"
+            .to_owned(),
+    }
 }
 
 fn is_page(name: &str) -> bool {
@@ -422,6 +456,15 @@ fn check_replaceable(output_dir: &Path) -> Result<Vec<String>> {
         what: format!("--output-dir {}", output_dir.display()),
         message: message.to_owned(),
     };
+    // A link would be replaced by a real folder while its target kept the stale pages.
+    match std::fs::symlink_metadata(output_dir) {
+        Ok(metadata) if metadata.is_symlink() => {
+            return Err(refuse(
+                "it is a symbolic link; give the folder it points to, fetch-docs does not follow links",
+            ));
+        }
+        _ => {}
+    }
     let entries = match std::fs::read_dir(output_dir) {
         Ok(entries) => entries,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -433,12 +476,20 @@ fn check_replaceable(output_dir: &Path) -> Result<Vec<String>> {
     let mut names = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|source| Error::io(output_dir, source))?;
-        if entry.path().is_dir() {
+        let kind = entry
+            .file_type()
+            .map_err(|source| Error::io(entry.path(), source))?;
+        if kind.is_dir() {
             return Err(refuse(
                 "it holds subfolders, so it is not a pages folder fetch-docs may replace",
             ));
         }
-        names.push(entry.file_name().to_string_lossy().into_owned());
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // Pages and the manifest are not read, only dropped; other files are copied over.
+        if !kind.is_file() && !is_page(&name) && name != MANIFEST_FILE && name != SNAPSHOT_FILE {
+            return Err(not_a_plain_file(&entry.path()));
+        }
+        names.push(name);
     }
     if !names.is_empty()
         && !names
@@ -490,7 +541,17 @@ impl Staging {
 
     /// Renames the staging folder to `output_dir`, replacing it if it exists.
     fn commit(mut self, output_dir: &Path) -> Result<bool> {
-        let replaced = output_dir.exists();
+        // Checked again: a link put in place during the download is not replaced either.
+        let replaced = match std::fs::symlink_metadata(output_dir) {
+            Ok(metadata) if metadata.is_symlink() => {
+                return Err(Error::InvalidInput {
+                    what: format!("--output-dir {}", output_dir.display()),
+                    message: "it became a symbolic link during the fetch".to_owned(),
+                });
+            }
+            Ok(_) => true,
+            Err(_) => false,
+        };
         if replaced {
             let mut old = self.path.clone().into_os_string();
             old.push(".old");

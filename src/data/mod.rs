@@ -8,7 +8,7 @@ pub mod diff;
 pub mod info;
 pub mod model;
 pub mod overrides;
-#[path = "../../codegen/scrape.rs"]
+#[path = "../../codegen/scrape/mod.rs"]
 pub mod scrape;
 mod tables;
 

@@ -1,7 +1,9 @@
 //! Writing one account's download: the account file and the seed's one-file-per-policy
 //! layout, each file written to a temporary file in its folder and renamed into place, so an
-//! interrupted run never leaves a truncated file. Files are readable by their owner only
-//! (IAM data describes who can do what in the account).
+//! interrupted run never leaves a truncated file. The files go in as one [`Batch`], synced to
+//! disk in parallel before the renames, so a crash after the run cannot leave empty files
+//! either. Files are readable by their owner only (IAM data describes who can do what in the
+//! account).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ use super::DownloadRequest;
 use super::names::{self, PolicyFile};
 use crate::account_file::{AuthorizationDetails, ManagedPolicyDetail};
 use crate::error::{Error, Result};
-use crate::fs::FileKind;
+use crate::fs::{Batch, FileKind};
 
 /// The account file's name, in `<output-dir>/<account-id>/`.
 pub const ACCOUNT_FILE_NAME: &str = "account-authorization-details.json";
@@ -42,13 +44,29 @@ pub(super) fn write_account(
 
     let account_dir = output_dir.join(account_id);
     create_dir(&account_dir)?;
-    write_atomic(&account_dir.join(ACCOUNT_FILE_NAME), &to_json(details)?)?;
-    let customer_managed = write_policies(&account_dir.join("customer-managed"), &customer)?;
-    let aws_managed = if request.aws_managed {
-        write_policies(&account_dir.join("aws-managed"), &aws)?
-    } else {
-        0
-    };
+    let mut batch = Batch::new(FileKind::AccountData);
+    stage(&mut batch, &account_dir.join(ACCOUNT_FILE_NAME), details)?;
+    let mut folders = vec![(account_dir.join("customer-managed"), customer)];
+    if request.aws_managed {
+        folders.push((account_dir.join("aws-managed"), aws));
+    }
+    for (dir, files) in &folders {
+        create_dir(dir)?;
+        for file in files {
+            stage(&mut batch, &dir.join(&file.file_name), file.document)?;
+        }
+    }
+    batch
+        .put_in_place()
+        .map_err(|(path, source)| Error::io(path, source))?;
+    for (dir, files) in &folders {
+        remove_stale(dir, files)?;
+    }
+    // The account folder may be new: its name must last as well as its files.
+    let parent = account_dir.parent().unwrap_or(output_dir);
+    crate::fs::sync_folder(parent).map_err(|source| Error::io(parent, source))?;
+    let customer_managed = folders[0].1.len();
+    let aws_managed = folders.get(1).map_or(0, |(_, files)| files.len());
     Ok(Written {
         account_dir,
         customer_managed,
@@ -56,22 +74,21 @@ pub(super) fn write_account(
     })
 }
 
-/// One file per policy, named by [`names::plan`], holding its default version's document.
-/// Afterwards `dir` holds this download only: `.json` files of an earlier run that this one
-/// did not write (a policy since deleted or detached) are removed, as are temporary files
-/// left by an interrupted run.
-fn write_policies(dir: &Path, files: &[PolicyFile]) -> Result<usize> {
-    create_dir(dir)?;
-    let mut written_files: HashSet<std::ffi::OsString> = HashSet::new();
-    for file in files {
-        write_atomic(&dir.join(&file.file_name), &to_json(file.document)?)?;
-        written_files.insert(file.file_name.clone().into());
-    }
-    remove_stale(dir, &written_files)?;
-    Ok(files.len())
+/// Stages one file as pretty JSON.
+fn stage(batch: &mut Batch, path: &Path, value: &impl Serialize) -> Result<()> {
+    batch
+        .stage(path, &to_json(value)?)
+        .map_err(|source| Error::io(path, source))
 }
 
-fn remove_stale(dir: &Path, keep: &HashSet<std::ffi::OsString>) -> Result<()> {
+/// After a download, a policy folder holds that download only (one file per policy, named by
+/// [`names::plan`]): `.json` files of an earlier run that this one did not write (a policy
+/// since deleted or detached) are removed, as are temporary files left by an interrupted run.
+fn remove_stale(dir: &Path, files: &[PolicyFile]) -> Result<()> {
+    let keep: HashSet<std::ffi::OsString> = files
+        .iter()
+        .map(|file| file.file_name.clone().into())
+        .collect();
     let entries = std::fs::read_dir(dir).map_err(|source| Error::io(dir, source))?;
     for entry in entries {
         let entry = entry.map_err(|source| Error::io(dir, source))?;
@@ -106,17 +123,22 @@ fn create_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|source| Error::io(dir, source))
 }
 
-/// Writes `bytes` to `path` atomically, readable by its owner only (account data).
-pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    crate::fs::write_atomically(path, bytes, FileKind::AccountData)
-        .map_err(|source| Error::io(path, source))
-}
-
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
     use crate::account_file::PolicyVersion;
     use serde_json::json;
+
+    /// One file through the download's path: a batch of one.
+    fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+        let mut batch = Batch::new(FileKind::AccountData);
+        batch
+            .stage(path, bytes)
+            .map_err(|source| Error::io(path, source))?;
+        batch
+            .put_in_place()
+            .map_err(|(path, source)| Error::io(path, source))
+    }
 
     pub(in crate::download) fn policy(
         name: &str,

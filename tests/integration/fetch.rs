@@ -301,6 +301,62 @@ fn a_folder_that_is_not_a_pages_folder_is_not_replaced() {
     assert_eq!(server.hits(INDEX_PAGE), 0, "checked before downloading");
 }
 
+/// A kept file that is a symlink would be copied through to its target's content (a private
+/// file elsewhere would land in the pages folder), so the folder is refused before any request.
+#[cfg(unix)]
+#[test]
+fn a_kept_file_that_is_a_symlink_is_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let secret = temp.path().join("secret.txt");
+    std::fs::write(&secret, "private\n").unwrap();
+    let out = temp.path().join("docs");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("MANIFEST.tsv"), "old").unwrap();
+    std::os::unix::fs::symlink(&secret, out.join("README.md")).unwrap();
+    let server = TestServer::start(routes(&[]), 1);
+    let error = fetch_docs(&out, &quick(&server), &|_| {}).unwrap_err();
+    let message = error.to_string();
+    assert!(
+        message.contains("README.md") && message.contains("symbolic link"),
+        "{message}"
+    );
+    assert_eq!(server.hits(INDEX_PAGE), 0, "checked before downloading");
+    assert!(
+        std::fs::symlink_metadata(out.join("README.md"))
+            .unwrap()
+            .is_symlink()
+    );
+    assert_eq!(names_in(&out), ["MANIFEST.tsv", "README.md"]);
+    assert_eq!(names_in(temp.path()), ["docs", "secret.txt"]);
+}
+
+/// An output folder that is a symlink would be replaced by a real folder while the folder it
+/// points to kept its stale pages; it is refused, and so is a dangling link.
+#[cfg(unix)]
+#[test]
+fn an_output_folder_that_is_a_symlink_is_refused() {
+    let temp = tempfile::tempdir().unwrap();
+    let real = temp.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::fs::write(real.join("MANIFEST.tsv"), "old").unwrap();
+    let server = TestServer::start(routes(&[]), 1);
+    for target in [real.clone(), temp.path().join("missing")] {
+        let out = temp.path().join("docs");
+        std::os::unix::fs::symlink(&target, &out).unwrap();
+        let error = fetch_docs(&out, &quick(&server), &|_| {}).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.contains("--output-dir") && message.contains("symbolic link"),
+            "{message}"
+        );
+        assert!(std::fs::symlink_metadata(&out).unwrap().is_symlink());
+        std::fs::remove_file(&out).unwrap();
+    }
+    assert_eq!(server.hits(INDEX_PAGE), 0, "checked before downloading");
+    assert_eq!(names_in(&real), ["MANIFEST.tsv"]);
+    assert_eq!(names_in(temp.path()), ["real"]);
+}
+
 #[test]
 fn cli_fetch_docs_reports_on_stderr_and_retries() {
     let server = TestServer::start(
