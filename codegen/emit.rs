@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::level_formats;
 use super::model::{AccessLevel, NO_STRING, lookup_key};
 use super::scrape::MergedDatabase;
+use super::writer_formats::writer_formats;
 
 /// Interns strings into one blob; each distinct string gets one id.
 #[derive(Default)]
@@ -200,33 +200,23 @@ pub fn generate(
         action_map.entry(*key, index.to_string());
     }
 
-    // The writer's per-level view of each service (see `level_formats`).
-    let mut level_format_starts: Vec<u32> = Vec::new();
-    let mut level_format_records = String::new();
-    let mut level_format_count = 0u32;
-    let mut level_format_actions: Vec<u32> = Vec::new();
-    for levels in level_formats::level_formats(database) {
-        for entries in levels {
-            level_format_starts.push(level_format_count);
-            for entry in entries {
-                let resource_type = entry
-                    .resource_type
-                    .as_deref()
-                    .map_or(NO_STRING, |name| strings.intern(name));
-                let start = level_format_actions.len();
-                level_format_actions.extend(&entry.actions);
-                writeln!(
-                    level_format_records,
-                    "lf({},{resource_type},{start},{}),",
-                    strings.intern(&entry.arn_format),
-                    level_format_actions.len()
-                )
-                .map_err(|e| e.to_string())?;
-                level_format_count += 1;
-            }
-        }
+    // The policy writer's level-independent view of each service (see `writer_formats`).
+    let writer = writer_formats(database);
+    let mut writer_type_records = String::new();
+    let mut writer_type_actions: Vec<u32> = Vec::new();
+    for (type_name, type_actions) in &writer.types {
+        let type_name = type_name
+            .as_deref()
+            .map_or(NO_STRING, |name| strings.intern(name));
+        let start = writer_type_actions.len();
+        writer_type_actions.extend(type_actions);
+        writeln!(
+            writer_type_records,
+            "wt({type_name},{start},{}),",
+            writer_type_actions.len()
+        )
+        .map_err(|e| e.to_string())?;
     }
-    level_format_starts.push(level_format_count);
     // Reports list actions in name order; sorting 17,000 names at run time took milliseconds
     // of every audit, most of them with the other threads waiting.
     qualified_names.sort_unstable();
@@ -271,8 +261,8 @@ pub fn generate(
              ResourceRecord {{ name, arn, condition_keys: (c0, c1) }}\n}}\n\
              const fn c(key: u32, description: u32, value_type: u32) -> ConditionRecord {{\n\
              ConditionRecord {{ key, description, value_type }}\n}}\n\
-             const fn lf(arn_format: u32, resource_type: u32, a0: u32, a1: u32) -> LevelFormatRecord {{\n\
-             LevelFormatRecord {{ arn_format, resource_type, actions: (a0, a1) }}\n}}\n\n"
+             const fn wt(type_name: u32, a0: u32, a1: u32) -> WriterTypeRecord {{\n\
+             WriterTypeRecord {{ type_name, actions: (a0, a1) }}\n}}\n\n"
         ),
     );
     write(
@@ -304,15 +294,15 @@ pub fn generate(
         &lists,
     );
     numbers(
-        "LEVEL_FORMAT_STARTS",
-        "Start in `LEVEL_FORMATS` of the entries of service `s` at level `l` (index `s * 5 + l`, \
-         levels in `AccessLevel::ALL` order); the last entry is the table's length.",
-        &level_format_starts,
+        "ROW_WRITER_TYPES",
+        "Per action row, the resource type whose ARN format the policy writer tries for it, or \
+         `NO_INDEX` (see `codegen/writer_formats.rs`).",
+        &writer.row_types,
     );
     numbers(
-        "LEVEL_FORMAT_ACTIONS",
-        "Action indices of the `LEVEL_FORMATS` entries.",
-        &level_format_actions,
+        "WRITER_TYPE_ACTIONS",
+        "Action indices of the `WRITER_TYPES` entries.",
+        &writer_type_actions,
     );
     numbers(
         "ACTION_NAME_ORDER",
@@ -366,12 +356,12 @@ pub fn generate(
         &conditions,
     );
     records(
-        "LEVEL_FORMATS",
-        "LevelFormatRecord",
-        "Per service and access level, the ARN formats its actions' rows name (see \
-         `codegen/level_formats.rs`).",
-        level_format_count,
-        &level_format_records,
+        "WRITER_TYPES",
+        "WriterTypeRecord",
+        "Per resource type, what the policy writer takes its ARN format for (see \
+         `codegen/writer_formats.rs`).",
+        writer.types.len() as u32,
+        &writer_type_records,
     );
     let _ = write!(
         source,

@@ -14,8 +14,8 @@ mod tables;
 
 pub use model::AccessLevel;
 use model::{
-    ActionRecord, ActionRowRecord, ConditionRecord, LevelFormatRecord, NO_STRING, ResourceRecord,
-    ServiceRecord, lookup_key,
+    ActionRecord, ActionRowRecord, ConditionRecord, NO_INDEX, NO_STRING, ResourceRecord,
+    ServiceRecord, WriterTypeRecord, lookup_key,
 };
 
 /// Facts about the embedded data snapshot.
@@ -125,70 +125,9 @@ impl Service {
             .last()
     }
 
-    /// The ARN formats that rows of its actions at `level` name, in row order, each once, as
-    /// the policy writer tries them (computed at build time, so by the embedded access levels:
-    /// run-time overrides do not apply).
-    ///
-    /// ```
-    /// use policy_sentry::data::{AccessLevel, Service};
-    /// let s3 = Service::find("s3").unwrap();
-    /// let object = s3
-    ///     .builtin_level_formats(AccessLevel::Read)
-    ///     .find(|entry| entry.resource_type_name() == Some("object"))
-    ///     .unwrap();
-    /// assert_eq!(object.arn_format(), "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
-    /// assert!(object.actions().any(|action| action.name() == "GetObject"));
-    /// ```
-    pub fn builtin_level_formats(
-        self,
-        level: AccessLevel,
-    ) -> impl ExactSizeIterator<Item = LevelFormat> + Clone {
-        let slot = self.index as usize * AccessLevel::ALL.len() + level.index();
-        let start = tables::LEVEL_FORMAT_STARTS[slot];
-        let end = tables::LEVEL_FORMAT_STARTS[slot + 1];
-        (start..end).map(|index| LevelFormat { index })
-    }
-}
-
-/// An ARN format of a service at one access level, with the resource type policy_sentry
-/// takes it for (the first of the format's service with that format, in any ASCII case) and
-/// that type's actions at the level; see [`Service::builtin_level_formats`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct LevelFormat {
-    index: u32,
-}
-
-impl std::fmt::Debug for LevelFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "LevelFormat({})", self.arn_format())
-    }
-}
-
-impl LevelFormat {
-    fn record(self) -> &'static LevelFormatRecord {
-        &tables::LEVEL_FORMATS[self.index as usize]
-    }
-
-    /// The ARN format, e.g. `arn:${Partition}:s3:::${BucketName}`.
-    pub fn arn_format(self) -> &'static str {
-        string(self.record().arn_format)
-    }
-
-    /// The name of the resource type the format stands for, if a type has it.
-    pub fn resource_type_name(self) -> Option<&'static str> {
-        match self.record().resource_type {
-            NO_STRING => None,
-            id => Some(string(id)),
-        }
-    }
-
-    /// The actions of the service at the level with a row of that resource type (in any
-    /// ASCII case), in row order, each once; none without a resource type.
-    pub fn actions(self) -> impl ExactSizeIterator<Item = Action> + Clone {
-        let (start, end) = self.record().actions;
-        tables::LEVEL_FORMAT_ACTIONS[start as usize..end as usize]
-            .iter()
-            .map(|index| Action { index: *index })
+    /// The position of one of its resource types in [`Service::resource_types`].
+    pub(crate) fn resource_type_position(self, resource: ResourceType) -> usize {
+        (resource.index - self.record().resources.0) as usize
     }
 }
 
@@ -405,6 +344,17 @@ impl ActionRow {
         self.action.service().resource_type(name)
     }
 
+    /// The resource type of the action's service whose ARN format the policy writer tries
+    /// for this row: the last type with the row's type name, or the first type with the same
+    /// format as that one (so equal formats are tried once); `None` for a row without a type
+    /// of its service.
+    pub(crate) fn writer_type(self) -> Option<ResourceType> {
+        match tables::ROW_WRITER_TYPES[self.index as usize] {
+            NO_INDEX => None,
+            index => Some(ResourceType { index }),
+        }
+    }
+
     /// Whether the page marks the type as required (`*`).
     pub fn required(self) -> bool {
         self.record().required
@@ -453,9 +403,26 @@ impl ResourceType {
         string(self.record().arn)
     }
 
-    /// An id of the ARN format: equal ids are equal formats.
-    pub(crate) fn arn_format_id(self) -> u32 {
-        self.record().arn
+    fn writer_record(self) -> &'static WriterTypeRecord {
+        &tables::WRITER_TYPES[self.index as usize]
+    }
+
+    /// The name of the resource type policy_sentry takes this type's ARN format for: the
+    /// first type, of the service the format names, with that format in any ASCII case.
+    pub(crate) fn writer_type_name(self) -> Option<&'static str> {
+        match self.writer_record().type_name {
+            NO_STRING => None,
+            id => Some(string(id)),
+        }
+    }
+
+    /// The actions of this type's service, at any level, with a row of the type
+    /// [`ResourceType::writer_type_name`] names (in any ASCII case), in page order.
+    pub(crate) fn writer_actions(self) -> impl ExactSizeIterator<Item = Action> + Clone {
+        let (start, end) = self.writer_record().actions;
+        tables::WRITER_TYPE_ACTIONS[start as usize..end as usize]
+            .iter()
+            .map(|index| Action { index: *index })
     }
 
     /// Condition keys that apply to the resource type.

@@ -69,6 +69,9 @@ impl AccessLevel {
 /// Marks an absent optional string (an action without an API documentation link).
 pub const NO_STRING: u32 = u32::MAX;
 
+/// Marks an absent optional index into a table.
+pub const NO_INDEX: u32 = u32::MAX;
+
 /// A half-open range `[start, end)` of indices into one of the flat tables.
 pub type IndexRange = (u32, u32);
 
@@ -124,14 +127,13 @@ pub struct ConditionRecord {
     pub value_type: u32,
 }
 
-/// One ARN format of a service at one access level, as the policy writer tries it: the
-/// format, the resource type it stands for ([`NO_STRING`] for none), and that type's actions
-/// at the level.
+/// What the policy writer takes a resource type's ARN format for: the name of the type
+/// policy_sentry takes it for ([`NO_STRING`] for none), and the actions of the type's service
+/// (at any level) with a row of that type.
 #[derive(Clone, Copy, Debug)]
-pub struct LevelFormatRecord {
-    pub arn_format: u32,
-    pub resource_type: u32,
-    /// Range into the level-format action table.
+pub struct WriterTypeRecord {
+    pub type_name: u32,
+    /// Range into the writer-type action table.
     pub actions: IndexRange,
 }
 

@@ -3,8 +3,8 @@
 #![allow(clippy::too_many_arguments)] // the generated record constructors
 
 use super::model::{
-    AccessLevel, AccessLevel::*, ActionRecord, ActionRowRecord, ConditionRecord, LevelFormatRecord,
-    ResourceRecord, ServiceRecord,
+    AccessLevel, AccessLevel::*, ActionRecord, ActionRowRecord, ConditionRecord, ResourceRecord,
+    ServiceRecord, WriterTypeRecord,
 };
 
 include!(concat!(env!("OUT_DIR"), "/tables.rs"));

@@ -1,17 +1,20 @@
 //! How policy_sentry 0.12.15 finds resource types and their actions for an ARN, and a
 //! per-policy cache of what it looks up: the service an ARN names, the ARN format of an
-//! action row, the ARN formats a service's actions at one access level name (each with the
-//! resource type policy_sentry takes it for) and the actions of a type at a level.
+//! action row, the parsed ARN formats of a service, those that its actions at one access
+//! level name (each with the resource type policy_sentry takes it for) and the actions of a
+//! type at a level.
 //!
-//! Everything here reads access levels through [`Action::access_level`], so run-time
-//! access-level overrides apply without a separate path. Adding statements is
+//! The level-independent part comes from tables the build computed (see
+//! `codegen/writer_formats.rs`); levels are read through [`Action::access_level`], so
+//! run-time access-level overrides apply without a separate path. Adding statements is
 //! [`super::sid_group`]'s job.
 
-use std::collections::{HashMap, HashSet};
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::arn::ArnFormat;
-use crate::data::{AccessLevel, Action, ActionRow, Service};
+use crate::data::{AccessLevel, Action, ActionRow, ResourceType, Service};
 
 /// The service an ARN names, looked up as policy_sentry does: exact prefix, plus the
 /// `catalog` alias of `servicecatalog`.
@@ -39,71 +42,6 @@ pub(super) fn row_format(row: ActionRow) -> &'static str {
         .map_or("*", |resource| resource.arn_format())
 }
 
-/// The name of the first resource type (of the service the format names) with this ARN
-/// format, compared case-insensitively.
-pub(super) fn resource_type_for_format(format: &str) -> Option<&'static str> {
-    let prefix = format.split(':').nth(2)?;
-    service_in_arn(prefix)?
-        .resource_types()
-        .find(|resource| resource.arn_format().eq_ignore_ascii_case(format))
-        .map(|resource| resource.name())
-}
-
-/// Each resource type name's ARN format and its id, by the name's id (the reference maps a
-/// name to the last type so named).
-type FormatsByName = HashMap<u32, (u32, &'static str)>;
-
-fn formats_by_name(service: Service) -> FormatsByName {
-    service
-        .resource_types()
-        .map(|resource| {
-            let format = (resource.arn_format_id(), resource.arn_format());
-            (resource.name_id(), format)
-        })
-        .collect()
-}
-
-/// The distinct ARN formats that rows of the service's actions at `level` name, in row
-/// order, parsed; formats that cannot be matched (`*`, malformed) are left out.
-fn level_formats(
-    service: Service,
-    level: AccessLevel,
-    formats_by_name: &FormatsByName,
-) -> Vec<ArnFormat<'static>> {
-    let mut seen: HashSet<u32> = HashSet::new();
-    let mut formats = Vec::new();
-    for action in service.actions() {
-        if action.access_level() != level {
-            continue;
-        }
-        for row in action.rows() {
-            let Some((id, format)) = formats_by_name.get(&row.resource_type_id()) else {
-                continue;
-            };
-            if seen.insert(*id)
-                && let Some(parsed) = ArnFormat::parse(format)
-            {
-                formats.push(parsed);
-            }
-        }
-    }
-    formats
-}
-
-/// The actions of the service at `level` with a row naming the type in any ASCII case, in
-/// row order, each once.
-fn actions_of_type(service: Service, level: AccessLevel, type_name: &str) -> Vec<Action> {
-    service
-        .actions()
-        .filter(|action| {
-            action.access_level() == level
-                && action
-                    .rows()
-                    .any(|row| row.resource_type_name().eq_ignore_ascii_case(type_name))
-        })
-        .collect()
-}
-
 /// The dependent actions the actions list, in order, each once.
 pub(super) fn dependents_of(actions: &[Action]) -> Vec<&'static str> {
     let mut dependents: Vec<&'static str> = Vec::new();
@@ -124,73 +62,103 @@ pub(super) struct TypeActions {
     pub(super) dependents: Vec<&'static str>,
 }
 
+/// The ARN formats of one service, parsed once per policy.
+#[derive(Debug)]
+pub(super) struct ServiceFormats {
+    service: Service,
+    /// Per resource type (in [`Service::resource_types`] order), its parsed format; `None`
+    /// for `*` and malformed formats.
+    parsed: Box<[Option<ArnFormat<'static>>]>,
+    /// Per level (in [`AccessLevel::ALL`] order), [`ServiceFormats::at_level`].
+    levels: [OnceCell<Box<[ResourceType]>>; 5],
+}
+
+impl ServiceFormats {
+    fn new(service: Service) -> ServiceFormats {
+        ServiceFormats {
+            service,
+            parsed: service
+                .resource_types()
+                .map(|resource| ArnFormat::parse(resource.arn_format()))
+                .collect(),
+            levels: Default::default(),
+        }
+    }
+
+    /// The parsed formats of all the service's resource types.
+    pub(super) fn all(&self) -> impl Iterator<Item = &ArnFormat<'static>> {
+        self.parsed.iter().flatten()
+    }
+
+    /// The distinct ARN formats that rows of the service's actions at `level` name, in row
+    /// order, each with the resource type it was parsed for; formats that cannot be matched
+    /// (`*`, malformed) are left out.
+    pub(super) fn at_level(
+        &self,
+        level: AccessLevel,
+    ) -> impl Iterator<Item = (ResourceType, &ArnFormat<'static>)> {
+        let types = self.levels[level.index()].get_or_init(|| self.types_at_level(level));
+        types.iter().filter_map(|resource| {
+            let parsed = self.parsed[self.service.resource_type_position(*resource)].as_ref()?;
+            Some((*resource, parsed))
+        })
+    }
+
+    fn types_at_level(&self, level: AccessLevel) -> Box<[ResourceType]> {
+        let mut seen = vec![false; self.parsed.len()];
+        let mut types = Vec::new();
+        for action in self.service.actions() {
+            if action.access_level() != level {
+                continue;
+            }
+            for resource in action.rows().filter_map(ActionRow::writer_type) {
+                let position = self.service.resource_type_position(resource);
+                if !seen[position] {
+                    seen[position] = true;
+                    types.push(resource);
+                }
+            }
+        }
+        types.into()
+    }
+}
+
 /// What one policy looks up in the reference, each computed once (a big service has
 /// thousands of rows; a template names a few services many times).
 #[derive(Debug, Default)]
 pub(super) struct ResourceTypes {
-    /// Per service, the parsed formats of all its resource types.
-    type_formats: HashMap<Service, Rc<[ArnFormat<'static>]>>,
-    /// Per service, [`formats_by_name`].
-    formats_by_name: HashMap<Service, FormatsByName>,
-    /// Per service and level, [`level_formats`].
-    level_formats: HashMap<(Service, AccessLevel), Rc<[ArnFormat<'static>]>>,
-    /// [`resource_type_for_format`] of the formats matched so far.
-    type_for_format: HashMap<&'static str, Option<&'static str>>,
-    /// Per service, level and type name, [`actions_of_type`] and their dependents.
-    type_actions: HashMap<(Service, AccessLevel, &'static str), Rc<TypeActions>>,
+    /// Per service, its [`ServiceFormats`].
+    services: HashMap<Service, Rc<ServiceFormats>>,
+    /// Per resource type of a format and level, the actions of the type policy_sentry takes
+    /// the format for, with their dependents.
+    type_actions: HashMap<(ResourceType, AccessLevel), Rc<TypeActions>>,
 }
 
 impl ResourceTypes {
-    /// The parsed ARN formats of the service's resource types.
-    pub(super) fn type_formats(&mut self, service: Service) -> Rc<[ArnFormat<'static>]> {
-        Rc::clone(self.type_formats.entry(service).or_insert_with(|| {
-            service
-                .resource_types()
-                .filter_map(|resource| ArnFormat::parse(resource.arn_format()))
-                .collect()
-        }))
+    /// The service's parsed formats.
+    pub(super) fn formats(&mut self, service: Service) -> Rc<ServiceFormats> {
+        Rc::clone(
+            self.services
+                .entry(service)
+                .or_insert_with(|| Rc::new(ServiceFormats::new(service))),
+        )
     }
 
-    /// The ARN formats the service's rows at `level` name ([`level_formats`]).
-    pub(super) fn level_formats(
-        &mut self,
-        service: Service,
-        level: AccessLevel,
-    ) -> Rc<[ArnFormat<'static>]> {
-        if let Some(formats) = self.level_formats.get(&(service, level)) {
-            return Rc::clone(formats);
-        }
-        let by_name = self
-            .formats_by_name
-            .entry(service)
-            .or_insert_with(|| formats_by_name(service));
-        let formats: Rc<[ArnFormat<'static>]> = level_formats(service, level, by_name).into();
-        self.level_formats
-            .insert((service, level), Rc::clone(&formats));
-        formats
-    }
-
-    /// The resource type policy_sentry takes the format for ([`resource_type_for_format`]).
-    pub(super) fn type_for_format(&mut self, format: &'static str) -> Option<&'static str> {
-        *self
-            .type_for_format
-            .entry(format)
-            .or_insert_with(|| resource_type_for_format(format))
-    }
-
-    /// The actions of the service at `level` that take the type (in any case), with their
-    /// dependents.
+    /// The actions at `level` of the type policy_sentry takes the resource type's format for
+    /// ([`ResourceType::writer_actions`]), with their dependents.
     pub(super) fn type_actions(
         &mut self,
-        service: Service,
+        resource: ResourceType,
         level: AccessLevel,
-        type_name: &'static str,
     ) -> Rc<TypeActions> {
         Rc::clone(
             self.type_actions
-                .entry((service, level, type_name))
+                .entry((resource, level))
                 .or_insert_with(|| {
-                    let actions = actions_of_type(service, level, type_name);
+                    let actions: Vec<Action> = resource
+                        .writer_actions()
+                        .filter(|action| action.access_level() == level)
+                        .collect();
                     Rc::new(TypeActions {
                         dependents: dependents_of(&actions),
                         actions,
@@ -202,37 +170,80 @@ impl ResourceTypes {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
-    /// The run-time entries equal the build-time ones for the embedded levels.
-    #[test]
-    fn level_formats_equal_the_build_time_entries() {
-        let mut entries = 0;
-        for service in Service::all() {
-            for level in AccessLevel::ALL {
-                let run_time: Vec<(&str, Option<&str>, Vec<Action>)> =
-                    level_formats(service, level, &formats_by_name(service))
-                        .into_iter()
-                        .map(|format| {
-                            let type_name = resource_type_for_format(format.text);
-                            let actions = type_name
-                                .map(|name| actions_of_type(service, level, name))
-                                .unwrap_or_default();
-                            (format.text, type_name, actions)
+    /// policy_sentry's rules applied directly: the distinct formats that rows of the
+    /// service's actions at `level` name (a row's type name gives the format of the last type
+    /// so named), each with the first type (in any ASCII case) of the format's service with
+    /// that format and the actions at the level with a row of that type (in any ASCII case).
+    fn by_the_rules(
+        service: Service,
+        level: AccessLevel,
+    ) -> Vec<(&'static str, Option<&'static str>, Vec<Action>)> {
+        let by_name: HashMap<&str, &str> = service
+            .resource_types()
+            .map(|resource| (resource.name(), resource.arn_format()))
+            .collect();
+        let mut seen = HashSet::new();
+        let mut formats = Vec::new();
+        for action in service.actions().filter(|a| a.access_level() == level) {
+            for row in action.rows() {
+                if let Some(format) = by_name.get(row.resource_type_name())
+                    && seen.insert(*format)
+                    && ArnFormat::parse(format).is_some()
+                {
+                    formats.push(*format);
+                }
+            }
+        }
+        formats
+            .into_iter()
+            .map(|format| {
+                let prefix = format.split(':').nth(2).unwrap_or_default();
+                let type_name = service_in_arn(prefix).and_then(|of| {
+                    of.resource_types()
+                        .find(|resource| resource.arn_format().eq_ignore_ascii_case(format))
+                        .map(|resource| resource.name())
+                });
+                let actions = type_name.map_or_else(Vec::new, |name| {
+                    service
+                        .actions()
+                        .filter(|action| {
+                            action.access_level() == level
+                                && action
+                                    .rows()
+                                    .any(|row| row.resource_type_name().eq_ignore_ascii_case(name))
                         })
-                        .collect();
-                let build_time: Vec<(&str, Option<&str>, Vec<Action>)> = service
-                    .builtin_level_formats(level)
-                    .map(|entry| {
-                        (
-                            entry.arn_format(),
-                            entry.resource_type_name(),
-                            entry.actions().collect(),
-                        )
+                        .collect()
+                });
+                (format, type_name, actions)
+            })
+            .collect()
+    }
+
+    /// The build-time tables give what the rules give, for every service and level.
+    #[test]
+    fn level_formats_follow_the_rules() {
+        let mut entries = 0;
+        let mut types = ResourceTypes::default();
+        for service in Service::all() {
+            let formats = types.formats(service);
+            for level in AccessLevel::ALL {
+                let from_tables: Vec<(&str, Option<&str>, Vec<Action>)> = formats
+                    .at_level(level)
+                    .map(|(resource, format)| {
+                        let actions = types.type_actions(resource, level).actions.clone();
+                        (format.text, resource.writer_type_name(), actions)
                     })
                     .collect();
-                assert_eq!(build_time, run_time, "{service:?} at {level:?}");
-                entries += build_time.len();
+                assert_eq!(
+                    by_the_rules(service, level),
+                    from_tables,
+                    "{service:?} at {level:?}"
+                );
+                entries += from_tables.len();
             }
         }
         assert!(entries > 4000, "{entries} entries");

@@ -196,33 +196,29 @@ impl SidGroup {
             return;
         };
         let matcher = parsed.matcher();
-        if let Some(key) = key {
-            let type_formats = self.types.type_formats(service);
-            if !type_formats
-                .iter()
-                .any(|format| matcher.matches_parsed(format))
-            {
-                self.warn(
-                    key,
-                    format!(
-                        "{arn:?} matches no resource type of {}; left out (see `query arn-table --service {}`)",
-                        service.prefix(),
-                        service.prefix()
-                    ),
-                );
-                return;
-            }
+        let formats = self.types.formats(service);
+        if let Some(key) = key
+            && !formats.all().any(|format| matcher.matches_parsed(format))
+        {
+            self.warn(
+                key,
+                format!(
+                    "{arn:?} matches no resource type of {}; left out (see `query arn-table --service {}`)",
+                    service.prefix(),
+                    service.prefix()
+                ),
+            );
+            return;
         }
         // Only the formats of types that have actions at this level are tried.
-        let level_formats = self.types.level_formats(service, level);
-        for format in level_formats.iter() {
+        for (resource, format) in formats.at_level(level) {
             if !matcher.matches_parsed(format) {
                 continue;
             }
-            let Some(type_name) = self.types.type_for_format(format.text) else {
+            let Some(type_name) = resource.writer_type_name() else {
                 continue;
             };
-            let chosen = self.types.type_actions(service, level, type_name);
+            let chosen = self.types.type_actions(resource, level);
             let sid = sid_namespace(prefix, level.as_str(), type_name);
             self.add_type_statement(arn, sid, format.text, &chosen, wanted, key);
         }
