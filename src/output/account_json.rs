@@ -48,7 +48,7 @@ impl AccountReport {
             unrestricted_actions: report.grants.unrestricted.len(),
             unrestrictable_actions: report.grants.unrestrictable.len(),
             unknown_actions,
-            findings: (!policy.excluded).then(|| FindingsJson(&report.findings)),
+            findings: (!policy.excluded).then_some(FindingsJson(&report.findings)),
         }
     }
 
