@@ -9,6 +9,8 @@
 //! This module knows nothing of actions; [`crate::query::arns`] uses it to find the resource
 //! types an ARN belongs to.
 
+use std::sync::OnceLock;
+
 use crate::error::{Error, Result};
 
 /// A parsed ARN: `arn:partition:service:region:account:resource`.
@@ -156,7 +158,9 @@ impl ArnMatcher<'_> {
         if !first.is_empty() && self.first_segment != first && !self.first_segment.contains('*') {
             return false;
         }
-        format.pattern.matches(self.resource.as_bytes())
+        format
+            .pattern()
+            .is_some_and(|pattern| pattern.matches(self.resource.as_bytes()))
     }
 }
 
@@ -175,8 +179,9 @@ pub struct ArnFormat<'a> {
     /// Whether the format's region (account) field is empty.
     no_region: bool,
     no_account: bool,
-    /// The resource part as a pattern of literal bytes and placeholders.
-    pattern: Pattern,
+    /// The resource part as a pattern of literal bytes and placeholders, built on first use:
+    /// most formats an ARN is tried against differ in their first literal and never need it.
+    pattern: OnceLock<Option<Pattern>>,
 }
 
 impl<'a> ArnFormat<'a> {
@@ -213,8 +218,16 @@ impl<'a> ArnFormat<'a> {
             first_literal: if first.contains("${") { "" } else { first },
             no_region: colons[3] == colons[2] + 1,
             no_account: colons[4] == colons[3] + 1,
-            pattern: Pattern::new(service, resource),
+            pattern: OnceLock::new(),
         })
+    }
+
+    /// The resource part as a pattern; `None` (matching no ARN) when it is longer than the
+    /// matcher takes ([`MAX_ELEMENTS`]).
+    fn pattern(&self) -> Option<&Pattern> {
+        self.pattern
+            .get_or_init(|| Pattern::new(self.service, self.resource))
+            .as_ref()
     }
 }
 
@@ -275,6 +288,50 @@ fn is_separator(byte: u8) -> bool {
     matches!(byte, b'/' | b':')
 }
 
+/// The most elements (literal bytes and placeholders) a format's resource part may have, so
+/// that the matcher's state fits in fixed bit sets and reading a byte allocates nothing. The
+/// reference's longest has 95 (a test checks every format of the data fits).
+const MAX_ELEMENTS: usize = 255;
+
+/// A set of element positions `0..=MAX_ELEMENTS`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Positions([u64; 4]);
+
+impl Positions {
+    fn insert(&mut self, position: usize) {
+        self.0[position / 64] |= 1 << (position % 64);
+    }
+
+    fn contains(&self, position: usize) -> bool {
+        self.0[position / 64] >> (position % 64) & 1 == 1
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|&word| word == 0)
+    }
+
+    fn union(self, other: Positions) -> Positions {
+        Positions(std::array::from_fn(|word| self.0[word] | other.0[word]))
+    }
+
+    fn intersects(self, other: Positions) -> bool {
+        self.0.iter().zip(other.0).any(|(&a, b)| a & b != 0)
+    }
+
+    /// The positions in the set, in increasing order.
+    fn iter(self) -> impl Iterator<Item = usize> {
+        self.0.into_iter().enumerate().flat_map(|(word, mut bits)| {
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let bit = bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    word * 64 + bit
+                })
+            })
+        })
+    }
+}
+
 /// The resource part of an ARN format as a small automaton, run over a user ARN's resource
 /// part by keeping the set of elements reached (a Thompson simulation: time linear in the
 /// ARN's length times the format's, no backtracking).
@@ -286,33 +343,28 @@ fn is_separator(byte: u8) -> bool {
 /// every ECS service), never for a literal word (`log-group:*` is no log stream).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Pattern {
-    elements: Vec<Element>,
-    /// For each position (and the end), whether only placeholders and separators follow.
-    no_word_from: Vec<bool>,
+    elements: Box<[Element]>,
+    /// The positions (the end included) followed only by placeholders and separators.
+    no_word_from: Positions,
 }
 
-/// The elements a [`Pattern`] has reached: `at[i]` before element `i` (`at[len]` is the
-/// end), `inside[i]` within placeholder `i` after at least one byte.
+/// The elements a [`Pattern`] has reached: `at` holds `i` when before element `i` (`len`
+/// is the end), `inside` when within placeholder `i` after at least one byte.
+#[derive(Debug, Clone, Copy, Default)]
 struct Reached {
-    at: Vec<bool>,
-    inside: Vec<bool>,
+    at: Positions,
+    inside: Positions,
 }
 
 impl Reached {
-    fn empty(len: usize) -> Reached {
-        Reached {
-            at: vec![false; len + 1],
-            inside: vec![false; len],
-        }
-    }
-
-    fn any(&self) -> bool {
-        self.at.iter().chain(&self.inside).any(|&reached| reached)
+    fn any(&self) -> Positions {
+        self.at.union(self.inside)
     }
 }
 
 impl Pattern {
-    fn new(service: &str, resource: &str) -> Pattern {
+    /// `None` when the resource part has more than [`MAX_ELEMENTS`] elements.
+    fn new(service: &str, resource: &str) -> Option<Pattern> {
         let mut elements = Vec::with_capacity(resource.len());
         let mut rest = resource;
         while let Some(start) = rest.find("${") {
@@ -326,64 +378,64 @@ impl Pattern {
             rest = &rest[start + end + 1..];
         }
         elements.extend(rest.bytes().map(Element::Byte));
-        let mut no_word_from = vec![true; elements.len() + 1];
+        if elements.len() > MAX_ELEMENTS {
+            return None;
+        }
+        let mut no_word_from = Positions::default();
+        no_word_from.insert(elements.len());
         for index in (0..elements.len()).rev() {
             let word = matches!(elements[index], Element::Byte(byte) if !is_separator(byte));
-            no_word_from[index] = !word && no_word_from[index + 1];
+            if word || !no_word_from.contains(index + 1) {
+                break;
+            }
+            no_word_from.insert(index);
         }
-        Pattern {
-            elements,
+        Some(Pattern {
+            elements: elements.into_boxed_slice(),
             no_word_from,
-        }
+        })
     }
 
     /// Whether `text` (a user ARN's resource part) is a name this pattern describes.
     fn matches(&self, text: &[u8]) -> bool {
-        let len = self.elements.len();
-        let mut reached = Reached::empty(len);
-        reached.at[0] = true;
+        let mut reached = Reached::default();
+        reached.at.insert(0);
         let tail_star =
             text.len() >= 2 && text.ends_with(b"*") && is_separator(text[text.len() - 2]);
         for (index, &byte) in text.iter().enumerate() {
-            if tail_star && index == text.len() - 1 && self.rest_is_names(&reached) {
+            if tail_star && index == text.len() - 1 && reached.any().intersects(self.no_word_from) {
                 return true;
             }
             reached = if byte == b'*' {
-                self.star(&reached)
+                self.star(reached)
             } else {
-                self.step(&reached, byte)
+                self.step(reached, byte)
             };
-            if !reached.any() {
+            if reached.any().is_empty() {
                 return false;
             }
         }
-        reached.at[len]
-    }
-
-    /// Whether some reached position is followed by placeholders and separators only.
-    fn rest_is_names(&self, reached: &Reached) -> bool {
-        (0..=self.elements.len()).any(|index| {
-            (reached.at[index] || reached.inside.get(index).copied().unwrap_or(false))
-                && self.no_word_from[index]
-        })
+        reached.at.contains(self.elements.len())
     }
 
     /// The positions reached from `reached` by reading `byte`.
-    fn step(&self, reached: &Reached, byte: u8) -> Reached {
-        let mut next = Reached::empty(self.elements.len());
-        for (index, element) in self.elements.iter().enumerate() {
-            match *element {
-                Element::Byte(literal) => {
-                    if reached.at[index] && literal == byte {
-                        next.at[index + 1] = true;
+    fn step(&self, reached: Reached, byte: u8) -> Reached {
+        let mut next = Reached::default();
+        for index in reached.any().iter() {
+            match self.elements.get(index) {
+                Some(&Element::Byte(literal)) => {
+                    if literal == byte {
+                        next.at.insert(index + 1);
                     }
                 }
-                Element::Name(holds) => {
-                    if (reached.at[index] || reached.inside[index]) && holds.allows(byte) {
-                        next.inside[index] = true;
-                        next.at[index + 1] = true;
+                Some(&Element::Name(holds)) => {
+                    if holds.allows(byte) {
+                        next.inside.insert(index);
+                        next.at.insert(index + 1);
                     }
                 }
+                // The end: nothing follows.
+                None => {}
             }
         }
         next
@@ -391,23 +443,21 @@ impl Pattern {
 
     /// The positions reached from `reached` by a user `*`: any run of bytes that crosses no
     /// literal `/` or `:` (including none).
-    fn star(&self, reached: &Reached) -> Reached {
-        let mut next = Reached {
-            at: reached.at.clone(),
-            inside: reached.inside.clone(),
-        };
+    fn star(&self, reached: Reached) -> Reached {
+        let mut next = reached;
         // Transitions only go forward, so one pass reaches everything.
         for (index, element) in self.elements.iter().enumerate() {
+            let here = next.at.contains(index) || next.inside.contains(index);
             match *element {
                 Element::Byte(literal) => {
-                    if next.at[index] && !is_separator(literal) {
-                        next.at[index + 1] = true;
+                    if next.at.contains(index) && !is_separator(literal) {
+                        next.at.insert(index + 1);
                     }
                 }
                 Element::Name(_) => {
-                    if next.at[index] || next.inside[index] {
-                        next.inside[index] = true;
-                        next.at[index + 1] = true;
+                    if here {
+                        next.inside.insert(index);
+                        next.at.insert(index + 1);
                     }
                 }
             }
@@ -418,13 +468,31 @@ impl Pattern {
 
 #[cfg(test)]
 mod tests {
-    use super::Arn;
+    use super::{Arn, ArnFormat};
 
     const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";
     const OBJECT: &str = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
 
     fn matches(arn: &str, format: &str) -> bool {
         Arn::parse(arn).unwrap().matches_format(format)
+    }
+
+    #[test]
+    fn every_format_of_the_reference_can_be_matched() {
+        for service in crate::data::Service::all() {
+            for resource in service.resource_types() {
+                let format = resource.arn_format();
+                assert!(
+                    format == "*"
+                        || ArnFormat::parse(format)
+                            .is_some_and(|parsed| parsed.pattern().is_some()),
+                    "{format:?} cannot be matched"
+                );
+            }
+        }
+        let name = "x".repeat(256);
+        let too_long = format!("arn:${{Partition}}:s3:::{name}");
+        assert!(!matches(&format!("arn:aws:s3:::{name}"), &too_long));
     }
 
     #[test]
