@@ -237,6 +237,8 @@ impl<'a> ArnFormat<'a> {
 struct Holds {
     slash: bool,
     colon: bool,
+    /// A Lambda alias: never all digits nor `$LATEST` (those name versions).
+    not_a_version: bool,
 }
 
 impl Holds {
@@ -254,7 +256,8 @@ impl Holds {
 /// parameter names, KMS alias names and OIDC provider URLs hold `/`; DynamoDB stream labels
 /// (timestamps), Cognito identity pool ids (`region:uuid`) and CodeBuild build ids
 /// (`project:uuid`) hold `:`. Every other name holds
-/// neither: a log group or Lambda function name never holds `:`.
+/// neither: a log group or Lambda function name never holds `:`. A Lambda alias is never a
+/// version (all digits or `$LATEST`).
 fn placeholder_holds(service: &str, name: &str) -> Holds {
     let slash = name.ends_with("Path")
         || name.contains("WithPath")
@@ -274,7 +277,22 @@ fn placeholder_holds(service: &str, name: &str) -> Holds {
             | ("cognito-identity", "IdentityPoolId")
             | ("codebuild", "BuildId" | "BuildBatchId")
     );
-    Holds { slash, colon }
+    let not_a_version = (service, name) == ("lambda", "Alias");
+    Holds {
+        slash,
+        colon,
+        not_a_version,
+    }
+}
+
+/// Whether the last part of a name is a Lambda version (digits or `$LATEST`), which no
+/// alias name can be.
+fn ends_in_version(text: &[u8]) -> bool {
+    let last = text
+        .rsplit(|&byte| is_separator(byte))
+        .next()
+        .unwrap_or_default();
+    last == b"$LATEST" || (!last.is_empty() && last.iter().all(u8::is_ascii_digit))
 }
 
 /// One element of a [`Pattern`]: a literal byte or a placeholder (one or more bytes).
@@ -346,6 +364,8 @@ struct Pattern {
     elements: Box<[Element]>,
     /// The positions (the end included) followed only by placeholders and separators.
     no_word_from: Positions,
+    /// Whether the pattern ends in a Lambda alias, so a final version number is no match.
+    ends_in_alias: bool,
 }
 
 /// The elements a [`Pattern`] has reached: `at` holds `i` when before element `i` (`len`
@@ -390,9 +410,12 @@ impl Pattern {
             }
             no_word_from.insert(index);
         }
+        let ends_in_alias =
+            matches!(elements.last(), Some(Element::Name(holds)) if holds.not_a_version);
         Some(Pattern {
             elements: elements.into_boxed_slice(),
             no_word_from,
+            ends_in_alias,
         })
     }
 
@@ -415,7 +438,7 @@ impl Pattern {
                 return false;
             }
         }
-        reached.at.contains(self.elements.len())
+        reached.at.contains(self.elements.len()) && !(self.ends_in_alias && ends_in_version(text))
     }
 
     /// The positions reached from `reached` by reading `byte`.
@@ -577,6 +600,12 @@ mod tests {
             function
         ));
         assert!(matches("arn:aws:lambda:us-east-1:1:function:f:prod", alias));
+        assert!(!matches("arn:aws:lambda:us-east-1:1:function:f:7", alias));
+        assert!(!matches(
+            "arn:aws:lambda:us-east-1:1:function:f:$LATEST",
+            alias
+        ));
+        assert!(matches("arn:aws:lambda:us-east-1:1:function:f:*", alias));
         assert!(!matches("arn:aws:lambda:us-east-1:1:function:f", alias));
         let stream_label = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/stream/${StreamLabel}";
         assert!(matches(

@@ -40,9 +40,10 @@ fn all_formats() -> Vec<(&'static str, &'static str)> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
-    /// An ARN made from a format by filling in its placeholders matches that format.
+    /// An ARN made from a format by filling in its placeholders matches that format. (The
+    /// value starts with a letter: a Lambda alias is never all digits.)
     #[test]
-    fn every_format_matches_its_own_arns(value in "[a-z0-9][a-z0-9-]{0,11}") {
+    fn every_format_matches_its_own_arns(value in "[a-z][a-z0-9-]{0,11}") {
         let mut failures = Vec::new();
         for (name, format) in all_formats() {
             let arn = fill(format, &value);

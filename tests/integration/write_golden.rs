@@ -20,7 +20,7 @@ const DEVIATIONS: &[(&str, &str)] = &[
     ),
     (
         "19-lambda-function",
-        "strict ARN matching: `function:f` is no alias or version, `function:f:1` no unqualified function",
+        "strict ARN matching: `function:f` is no alias or version, `function:f:1` a version only",
     ),
     (
         "24-logs-group-stream",
