@@ -37,7 +37,8 @@ enum Expect {
     Usage,
     /// Exit 0 with a warning naming the file; stdout as the reference's when it succeeded.
     Warning,
-    /// Exit 0: a policy where policy_sentry crashes or writes something invalid.
+    /// Exit 0: a policy where policy_sentry crashes or writes something invalid, exactly
+    /// `tests/golden/write/fixed/<case>.json`.
     Fixed,
     /// Exit 0 and the reference's exact output.
     Same,
@@ -90,9 +91,13 @@ fn expectation(name: &str) -> Expect {
 fn every_recorded_error_case() {
     let dir = repo_path("tests/golden/write/errors");
     let cases: Value = serde_json::from_str(&read("tests/golden/write/errors/cases.json")).unwrap();
+    let mut fixed = Vec::new();
     for case in cases.as_array().unwrap() {
         let template = case["template"].as_str().unwrap();
         let name = template.trim_end_matches(".yml");
+        if expectation(name) == Expect::Fixed {
+            fixed.push(format!("{name}.json"));
+        }
         let args: Vec<&str> = case["args"]
             .as_array()
             .unwrap()
@@ -131,7 +136,13 @@ fn every_recorded_error_case() {
                 }
             }
             Expect::Fixed => {
+                // Our exact output, reviewed and explained in `tests/golden/write/fixed/`.
                 assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+                assert!(
+                    run.stdout == read(&format!("tests/golden/write/fixed/{name}.json")),
+                    "{name}: stdout differs from tests/golden/write/fixed/{name}.json:\n{}",
+                    run.stdout
+                );
                 assert_ne!(
                     (reference_exit, reference_stdout),
                     (0, run.stdout.as_str()),
@@ -152,6 +163,17 @@ fn every_recorded_error_case() {
         );
         insta::assert_snapshot!(format!("write-error-{name}"), transcript);
     }
+    let mut recorded: Vec<String> = std::fs::read_dir(repo_path("tests/golden/write/fixed"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|file| file.ends_with(".json"))
+        .collect();
+    recorded.sort();
+    fixed.sort();
+    assert_eq!(
+        recorded, fixed,
+        "tests/golden/write/fixed/ holds one file per Fixed case"
+    );
 }
 
 /// `errors/cases.json` is what `every_recorded_error_case` runs; the `.reference.txt` files
