@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod reference_arn;
+
 /// A path under the crate root.
 pub fn repo_path(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
