@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use scraper::{ElementRef, Html, Selector};
 
-use crate::support::{read, repo_path};
+use crate::support::{file_names, read};
 
 /// One action row of a page as policy_sentry reads it: its name and what its name cell says
 /// about the link (`None`: no anchor, so the previous row's link is kept).
@@ -105,12 +105,8 @@ fn rows_of(html: &str) -> (String, Vec<Row>) {
 pub fn leaked_links() -> &'static BTreeMap<String, String> {
     static LEAKED: OnceLock<BTreeMap<String, String>> = OnceLock::new();
     LEAKED.get_or_init(|| {
-        let mut files: Vec<String> = std::fs::read_dir(repo_path("aws-docs"))
-            .unwrap()
-            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-            .filter(|name| name.starts_with("list_") && name.ends_with(".html"))
-            .collect();
-        files.sort();
+        let mut files = file_names("aws-docs");
+        files.retain(|name| name.starts_with("list_") && name.ends_with(".html"));
         // Parsing is the slow part: two threads, then the rows in file order.
         let half = files.len().div_ceil(2);
         let pages: Vec<(String, Vec<Row>)> = std::thread::scope(|scope| {

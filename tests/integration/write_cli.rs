@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{policy_sentry, read, repo_path};
+use crate::support::{file_names, policy_sentry, read, repo_path};
 
 struct Run {
     stdout: String,
@@ -37,8 +37,7 @@ enum Expect {
     Usage,
     /// Exit 0 with a warning naming the file; stdout as the reference's when it succeeded.
     Warning,
-    /// Exit 0: a policy where policy_sentry crashes or writes something invalid, exactly
-    /// `tests/golden/write/fixed/<case>.json`.
+    /// Exit 0: a valid policy where policy_sentry fails, exactly `fixed/<case>.json`.
     Fixed,
     /// Exit 0 and the reference's exact output.
     Same,
@@ -91,13 +90,9 @@ fn expectation(name: &str) -> Expect {
 fn every_recorded_error_case() {
     let dir = repo_path("tests/golden/write/errors");
     let cases: Value = serde_json::from_str(&read("tests/golden/write/errors/cases.json")).unwrap();
-    let mut fixed = Vec::new();
     for case in cases.as_array().unwrap() {
         let template = case["template"].as_str().unwrap();
         let name = template.trim_end_matches(".yml");
-        if expectation(name) == Expect::Fixed {
-            fixed.push(format!("{name}.json"));
-        }
         let args: Vec<&str> = case["args"]
             .as_array()
             .unwrap()
@@ -136,13 +131,9 @@ fn every_recorded_error_case() {
                 }
             }
             Expect::Fixed => {
-                // Our exact output, reviewed and explained in `tests/golden/write/fixed/`.
                 assert_eq!(run.code, 0, "{name}: {}", run.stderr);
-                assert!(
-                    run.stdout == read(&format!("tests/golden/write/fixed/{name}.json")),
-                    "{name}: stdout differs from tests/golden/write/fixed/{name}.json:\n{}",
-                    run.stdout
-                );
+                let fixed = read(&format!("tests/golden/write/fixed/{name}.json"));
+                assert_eq!(run.stdout, fixed, "{name}: fixed/{name}.json");
                 assert_ne!(
                     (reference_exit, reference_stdout),
                     (0, run.stdout.as_str()),
@@ -163,17 +154,12 @@ fn every_recorded_error_case() {
         );
         insta::assert_snapshot!(format!("write-error-{name}"), transcript);
     }
-    let mut recorded: Vec<String> = std::fs::read_dir(repo_path("tests/golden/write/fixed"))
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|file| file.ends_with(".json"))
-        .collect();
-    recorded.sort();
-    fixed.sort();
-    assert_eq!(
-        recorded, fixed,
-        "tests/golden/write/fixed/ holds one file per Fixed case"
-    );
+    // Each Fixed case read its file above; no other file is there.
+    for file in file_names("tests/golden/write/fixed") {
+        if let Some(name) = file.strip_suffix(".json") {
+            assert_eq!(expectation(name), Expect::Fixed, "fixed/{file}");
+        }
+    }
 }
 
 /// `errors/cases.json` is what `every_recorded_error_case` runs; the `.reference.txt` files
@@ -204,19 +190,16 @@ fn error_cases_file_agrees_with_the_recorded_files() {
         assert_eq!(stdout, case["stdout"].as_str().unwrap(), "{name}");
         listed.push(template.to_owned());
     }
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|file| file.ends_with(".yml"))
+    let files = file_names("tests/golden/write/errors");
+    let on_disk: Vec<String> = files
+        .iter()
+        .filter(|f| f.ends_with(".yml"))
+        .cloned()
         .collect();
-    on_disk.sort();
     assert_eq!(listed, on_disk, "cases.json lists every template, in order");
-    let references = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter(|entry| {
-            let name = entry.as_ref().unwrap().file_name();
-            name.to_string_lossy().ends_with(".reference.txt")
-        })
+    let references = files
+        .iter()
+        .filter(|f| f.ends_with(".reference.txt"))
         .count();
     assert_eq!(references, on_disk.len(), "one .reference.txt per template");
 }
