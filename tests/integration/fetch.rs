@@ -11,7 +11,7 @@ use policy_sentry::fetch::{FetchOptions, INDEX_PAGE, fetch_docs};
 use sha2::{Digest, Sha256};
 
 use crate::http::{Reply, TestServer, index_page};
-use crate::support::{as_served, policy_sentry, read, repo_path};
+use crate::support::{as_served, file_names, policy_sentry, read, repo_path};
 
 const FIXTURES: [&str; 3] = ["list_alpha.html", "list_alphav2.html", "list_beta.html"];
 
@@ -477,12 +477,8 @@ fn cli_initialize_fetch_downloads_into_the_config_folder() {
 #[ignore = "measurement: serves and fetches all 457 vendored pages"]
 fn fetch_all_vendored_pages() {
     let as_served_pages = std::env::var_os("FETCH_AS_SERVED").is_some();
-    let mut files: Vec<String> = std::fs::read_dir(repo_path("aws-docs"))
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|name| name.starts_with("list_") && name.ends_with(".html"))
-        .collect();
-    files.sort();
+    let mut files = file_names("aws-docs");
+    files.retain(|name| name.starts_with("list_") && name.ends_with(".html"));
     let mut routes = HashMap::new();
     for file in &files {
         let page = read(&format!("aws-docs/{file}"));

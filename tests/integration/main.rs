@@ -12,6 +12,7 @@ mod download;
 mod fetch;
 mod hostile;
 mod http;
+mod leaked_links;
 mod lifecycle_cli;
 mod overrides;
 mod query_golden;

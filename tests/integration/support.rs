@@ -2,9 +2,23 @@
 
 use std::path::PathBuf;
 
+pub mod reference_arn;
+
 /// A path under the crate root.
 pub fn repo_path(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+/// The names of the files in a folder under the crate root, sorted.
+pub fn file_names(relative: &str) -> Vec<String> {
+    let path = repo_path(relative);
+    let entries =
+        std::fs::read_dir(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let mut names: Vec<String> = entries
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    names
 }
 
 /// Reads a file under the crate root as text.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{policy_sentry, read, repo_path};
+use crate::support::{file_names, policy_sentry, read, repo_path};
 
 struct Run {
     stdout: String,
@@ -37,7 +37,7 @@ enum Expect {
     Usage,
     /// Exit 0 with a warning naming the file; stdout as the reference's when it succeeded.
     Warning,
-    /// Exit 0: a policy where policy_sentry crashes or writes something invalid.
+    /// Exit 0: a valid policy where policy_sentry fails, exactly `fixed/<case>.json`.
     Fixed,
     /// Exit 0 and the reference's exact output.
     Same,
@@ -132,6 +132,8 @@ fn every_recorded_error_case() {
             }
             Expect::Fixed => {
                 assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+                let fixed = read(&format!("tests/golden/write/fixed/{name}.json"));
+                assert_eq!(run.stdout, fixed, "{name}: fixed/{name}.json");
                 assert_ne!(
                     (reference_exit, reference_stdout),
                     (0, run.stdout.as_str()),
@@ -151,6 +153,12 @@ fn every_recorded_error_case() {
             run.stderr
         );
         insta::assert_snapshot!(format!("write-error-{name}"), transcript);
+    }
+    // Each Fixed case read its file above; no other file is there.
+    for file in file_names("tests/golden/write/fixed") {
+        if let Some(name) = file.strip_suffix(".json") {
+            assert_eq!(expectation(name), Expect::Fixed, "fixed/{file}");
+        }
     }
 }
 
@@ -182,19 +190,16 @@ fn error_cases_file_agrees_with_the_recorded_files() {
         assert_eq!(stdout, case["stdout"].as_str().unwrap(), "{name}");
         listed.push(template.to_owned());
     }
-    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .filter(|file| file.ends_with(".yml"))
+    let files = file_names("tests/golden/write/errors");
+    let on_disk: Vec<String> = files
+        .iter()
+        .filter(|f| f.ends_with(".yml"))
+        .cloned()
         .collect();
-    on_disk.sort();
     assert_eq!(listed, on_disk, "cases.json lists every template, in order");
-    let references = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter(|entry| {
-            let name = entry.as_ref().unwrap().file_name();
-            name.to_string_lossy().ends_with(".reference.txt")
-        })
+    let references = files
+        .iter()
+        .filter(|f| f.ends_with(".reference.txt"))
         .count();
     assert_eq!(references, on_disk.len(), "one .reference.txt per template");
 }

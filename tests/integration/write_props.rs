@@ -11,11 +11,10 @@
 //!   actions on `*` (`wildcard-only`, `skip-resource-constraints`);
 //! - `--minimize` grants exactly what the plain policy grants (but for policy_sentry's
 //!   prefix flaw), and YAML reads back as the JSON policy;
-//! - resource types are decided by a simple reference matcher here, not the library's.
+//! - resource types are decided by the simple reference matcher of
+//!   `support::reference_arn`, not the library's.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-
-use regex::Regex;
 
 use proptest::prelude::*;
 
@@ -24,6 +23,8 @@ use policy_sentry::data::{AccessLevel, Action, Service};
 use policy_sentry::write::{
     CrudTemplate, Effect, PolicyDocument, PolicyFormat, Template, write_policy,
 };
+
+use crate::support::reference_arn::reference_matches;
 
 /// ARN formats whose service part names a known service (or the `catalog` alias).
 fn usable_formats() -> Vec<&'static str> {
@@ -276,64 +277,6 @@ fn check_deny(template: &CrudTemplate, policy: &PolicyDocument) -> Result<(), Te
         }
     }
     Ok(())
-}
-
-/// A deliberately simple reference matcher, independent of the library's: the format's
-/// resource part as a regex where each `${…}` is a run of characters without `/` or `:`,
-/// except the names AWS lets hold `/` (paths, S3 object keys, ECR repositories, log groups
-/// and streams, secrets, SSM parameters, KMS aliases, OIDC providers) or `:` (DynamoDB stream
-/// labels, Cognito identity pools, CodeBuild builds). The ARNs tested here are made from
-/// formats with plain values, so no wildcard rules are needed.
-fn reference_matches(arn: &Arn<'_>, format: &str) -> bool {
-    let Ok(parsed) = Arn::parse(format) else {
-        return false;
-    };
-    if parsed.service != arn.service {
-        return false;
-    }
-    let mut pattern = String::from("^");
-    let mut rest = parsed.resource;
-    while let Some(start) = rest.find("${") {
-        pattern.push_str(&regex::escape(&rest[..start]));
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        let name = &rest[start + 2..start + end];
-        let slash = name.ends_with("Path")
-            || name.contains("WithPath")
-            || name.contains("WithoutLeadingSlash")
-            || [
-                "ObjectName",
-                "RepositoryName",
-                "LogGroupName",
-                "LogStreamName",
-                "SecretId",
-                "OidcProviderName",
-                "Alias",
-            ]
-            .contains(&name)
-                && [
-                    "s3",
-                    "ecr",
-                    "ecr-public",
-                    "logs",
-                    "secretsmanager",
-                    "iam",
-                    "kms",
-                ]
-                .contains(&parsed.service);
-        let colon = ["StreamLabel", "IdentityPoolId", "BuildId", "BuildBatchId"].contains(&name);
-        pattern.push_str(match (slash, colon) {
-            (true, true) => "[^\\n]+",
-            (true, false) => "[^:]+",
-            (false, true) => "[^/]+",
-            (false, false) => "[^/:]+",
-        });
-        rest = &rest[start + end + 1..];
-    }
-    pattern.push_str(&regex::escape(rest));
-    pattern.push('$');
-    Regex::new(&pattern).is_ok_and(|regex| regex.is_match(arn.resource))
 }
 
 /// What the patterns of a minimized statement grant, among all actions (lowercase).
