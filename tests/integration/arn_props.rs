@@ -82,6 +82,12 @@ fn random_arn(format: &str, values: &[Value]) -> String {
             _ => {
                 let (slash, colon) = holds(service, name);
                 let (head, tail) = next.next().unwrap();
+                // A Lambda alias is never all digits (that is a version).
+                if (service, name) == ("lambda", "Alias")
+                    && head.bytes().all(|b| b.is_ascii_digit())
+                {
+                    out.push('a');
+                }
                 out.push_str(head);
                 for (separator, word) in tail {
                     match (separator, slash, colon) {
