@@ -28,7 +28,7 @@ use crate::data::scrape::{
 };
 use crate::date::{Date, rfc3339};
 use crate::error::{Error, Result};
-use crate::fs::{FileKind, write_atomically};
+use crate::fs::{FileKind, sync_folder, write_atomically};
 
 /// The index page of the Service Authorization Reference, relative to the base URL.
 pub const INDEX_PAGE: &str = "reference_policies_actions-resources-contextkeys.html";
@@ -552,6 +552,9 @@ impl Staging {
             Ok(_) => true,
             Err(_) => false,
         };
+        // The pages' names inside the staging folder, then the rename in its parent, reach
+        // the disk before the fetch reports success.
+        sync_folder(&self.path).map_err(|source| Error::io(&self.path, source))?;
         if replaced {
             let mut old = self.path.clone().into_os_string();
             old.push(".old");
@@ -568,6 +571,9 @@ impl Staging {
                 .map_err(|source| Error::io(output_dir, source))?;
         }
         self.committed = true;
+        if let Some(parent) = self.path.parent() {
+            sync_folder(parent).map_err(|source| Error::io(parent, source))?;
+        }
         Ok(replaced)
     }
 }

@@ -127,17 +127,21 @@ impl Serialize for CategoryJson<'_> {
                 map.serialize_entry("methods", &methods)?;
             }
             Category::ServiceWildcard => {
-                let services: Vec<&str> = findings
-                    .service_wildcard
-                    .iter()
-                    .map(|s| s.prefix())
-                    .collect();
-                map.serialize_entry("services", &services)?;
+                map.serialize_entry("services", &wildcard_services(findings))?;
             }
             _ => {}
         }
         map.end()
     }
+}
+
+/// The prefixes of the services granted with a service-wide wildcard.
+fn wildcard_services(findings: &Findings) -> Vec<&'static str> {
+    findings
+        .service_wildcard
+        .iter()
+        .map(|service| service.prefix())
+        .collect()
 }
 
 /// One category of [`findings_summary`]: severity, count, and the escalation
@@ -161,12 +165,7 @@ impl Serialize for CategorySummaryJson<'_> {
                 map.serialize_entry("methods", &methods)?;
             }
             Category::ServiceWildcard => {
-                let services: Vec<&str> = findings
-                    .service_wildcard
-                    .iter()
-                    .map(|s| s.prefix())
-                    .collect();
-                map.serialize_entry("services", &services)?;
+                map.serialize_entry("services", &wildcard_services(findings))?;
             }
             _ => {}
         }
