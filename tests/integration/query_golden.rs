@@ -456,10 +456,11 @@ fn query_outputs_equal_the_reference() {
         }
         compared += 1;
     }
-    // 140 recorded cases: 103 compared, 11 reference errors, 7 improved, 19 empty results.
+    // 143 recorded cases: 106 compared (3 of them actions whose row has no link, which the
+    // reference gives a leaked link), 11 reference errors, 7 improved, 19 empty results.
     assert_eq!(
         (compared, errors),
-        (103, 11),
+        (106, 11),
         "cases compared, reference errors"
     );
     // Every entry of both tables is a recorded case (the keys are unique).

@@ -185,6 +185,11 @@ CASES = [
     (S + ["--fmt", "xml"], False),  # click choice error
     # ---------------- verbose flag (log goes to stderr) ----------------
     (A + ["--service", "s3", "--name", "getobject", "-v", "DEBUG"], False),
+    # ---------------- leaked links: a row without a link, which the reference gives the
+    # previous row's link (tests/golden/data/leaked-links.json) ----------------
+    (A + ["--service", "elastic-inference", "--name", "Connect"], False),
+    (A + ["--service", "cognito-sync", "--name", "QueryRecords"], False),
+    (A + ["--service", "codestar", "--name", "VerifyServiceRole"], False),
 ]
 
 
