@@ -20,5 +20,6 @@ mod readme;
 mod scrape;
 mod support;
 mod write_cli;
+mod write_fixed;
 mod write_golden;
 mod write_props;
