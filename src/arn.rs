@@ -446,19 +446,15 @@ impl Pattern {
         let mut next = Reached::default();
         for index in reached.any().iter() {
             match self.elements.get(index) {
-                Some(&Element::Byte(literal)) => {
-                    if literal == byte {
-                        next.at.insert(index + 1);
-                    }
+                Some(&Element::Byte(literal)) if literal == byte => {
+                    next.at.insert(index + 1);
                 }
-                Some(&Element::Name(holds)) => {
-                    if holds.allows(byte) {
-                        next.inside.insert(index);
-                        next.at.insert(index + 1);
-                    }
+                Some(&Element::Name(holds)) if holds.allows(byte) => {
+                    next.inside.insert(index);
+                    next.at.insert(index + 1);
                 }
-                // The end: nothing follows.
-                None => {}
+                // No way on, or the end: nothing follows.
+                _ => {}
             }
         }
         next
