@@ -146,6 +146,33 @@ mod tests {
     }
 
     #[test]
+    fn managed_policies_in_any_partition_and_without_a_default_version() {
+        let details = AuthorizationDetails::parse(
+            r#"{"Policies": [
+                {"PolicyName": "ReadOnlyAccess", "Arn": "arn:aws-cn:iam::aws:policy/ReadOnlyAccess",
+                 "DefaultVersionId": "v2", "PolicyVersionList": [
+                    {"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}},
+                    {"VersionId": "v2", "IsDefaultVersion": true, "Document": {"Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}}}]},
+                {"PolicyName": "mine", "Arn": "arn:aws:iam::111111111111:policy/mine",
+                 "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false, "Document": {"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}}}]}
+            ]}"#,
+            "t",
+        )
+        .unwrap();
+        let report = audit_account(&details, &Exclusions::default(), &Config::default());
+        let [aws, mine] = report.policies.as_slice() else {
+            panic!("{:?}", report.policies)
+        };
+        assert_eq!(aws.kind, PolicyKind::AwsManaged);
+        assert_eq!(mine.kind, PolicyKind::CustomerManaged);
+        // The default version is read, not the first.
+        let allowed = &report.documents[aws.document].report.grants.allowed;
+        assert_eq!(allowed.len(), 1, "s3:GetObject only");
+        // No default version: an unreadable document, never version 1 in its place.
+        assert!(report.documents[mine.document].error.is_some());
+    }
+
+    #[test]
     fn bad_documents_are_reported_not_fatal() {
         let details = AuthorizationDetails::parse(
             r#"{"UserDetailList": [{"UserName": "u", "UserPolicyList": [{"PolicyName": "bad", "PolicyDocument": {"Statement": 3}}]}]}"#,

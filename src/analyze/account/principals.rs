@@ -15,7 +15,8 @@ use crate::account_file::{
 use crate::analyze::exclusions::Matchers;
 use crate::analyze::report::Findings;
 
-/// The document of a policy the file gives none for: analysed as an unreadable document.
+/// The document of a policy the file gives none for (an inline policy without one, a managed
+/// policy with no default version): analysed as an unreadable document.
 static NO_DOCUMENT: Value = Value::Null;
 
 /// The account's policies and principals, and the documents they refer to.
@@ -50,7 +51,7 @@ pub(super) fn collect<'a>(details: &'a AuthorizationDetails, matchers: &Matchers
     for policy in &details.policies {
         let arn = text(&policy.arn);
         let entry = managed_entry(policy, matchers);
-        let document = entries.occurrence(default_version_document(policy));
+        let document = entries.occurrence(policy.default_document().unwrap_or(&NO_DOCUMENT));
         entries.policies.push(PolicyEntry { document, ..entry });
         managed.insert(arn, entries.policies.len() - 1);
     }
@@ -159,7 +160,7 @@ fn managed_entry(policy: &ManagedPolicyDetail, matchers: &Matchers) -> PolicyEnt
         text(&policy.arn),
         text(&policy.path),
     );
-    let kind = if arn.starts_with("arn:aws:iam::aws:") {
+    let kind = if policy.is_aws_managed() {
         PolicyKind::AwsManaged
     } else {
         PolicyKind::CustomerManaged
@@ -174,19 +175,6 @@ fn managed_entry(policy: &ManagedPolicyDetail, matchers: &Matchers) -> PolicyEnt
         document: 0,
         attached_to: Vec::new(),
     }
-}
-
-/// The document of the version that is flagged default or named by `DefaultVersionId`,
-/// else of the first version.
-fn default_version_document(policy: &ManagedPolicyDetail) -> &Value {
-    let default_id = text(&policy.default_version_id);
-    let versions = &policy.policy_version_list;
-    versions
-        .iter()
-        .find(|v| v.is_default_version || text(&v.version_id) == default_id)
-        .or(versions.first())
-        .and_then(|version| version.document.as_ref())
-        .unwrap_or(&NO_DOCUMENT)
 }
 
 /// Gives each user the policies of its groups (the groups' direct policies, via the group).

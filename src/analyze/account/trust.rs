@@ -53,7 +53,7 @@ pub fn analyze_trust(
             continue;
         };
         for aws in principal.values("AWS") {
-            if aws == "*" || aws == "arn:aws:iam::*:root" {
+            if aws == "*" || is_every_accounts_root(aws) {
                 if !statement.has_condition() {
                     push(&mut out.any_principal, aws);
                 }
@@ -72,7 +72,10 @@ pub fn analyze_trust(
             }
         }
         for service in principal.values("Service") {
-            if let Some(name) = service.strip_suffix(".amazonaws.com")
+            // China regions name service principals `….amazonaws.com.cn`.
+            if let Some(name) = service
+                .strip_suffix(".amazonaws.com")
+                .or_else(|| service.strip_suffix(".amazonaws.com.cn"))
                 && COMPUTE_SERVICE_PRINCIPALS.iter().any(|(s, _)| *s == name)
             {
                 push(&mut out.compute_services, name);
@@ -81,6 +84,12 @@ pub fn analyze_trust(
     }
     out
 }
+/// `arn:PARTITION:iam::*:root`: the root of every account, in any partition.
+fn is_every_accounts_root(principal: &str) -> bool {
+    let parts: Vec<&str> = principal.split(':').collect();
+    matches!(parts.as_slice(), ["arn", _, "iam", "", "*", "root"])
+}
+
 /// The trust findings of each distinct trust document (by index into `documents`); documents
 /// that are not valid policies have none.
 pub(super) fn trust_findings(
@@ -102,4 +111,22 @@ pub(super) fn trust_findings(
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_partition_counts() {
+        let trust = PolicyDocument::parse(
+            r#"{"Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"AWS": "arn:aws-cn:iam::*:root", "Service": "ec2.amazonaws.com.cn"}}]}"#,
+        )
+        .unwrap();
+        let findings = analyze_trust(&trust, Some("123456789012"), &Exclusions::default());
+        assert_eq!(findings.any_principal, ["arn:aws-cn:iam::*:root"]);
+        assert_eq!(findings.compute_services, ["ec2"]);
+        assert!(findings.cross_account.is_empty());
+    }
 }
