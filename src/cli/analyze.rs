@@ -485,7 +485,7 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
             let written = text::write_account_summary(&report, &mut summary);
             (
                 written.map(|()| summary),
-                report.max_severity(),
+                report.gate_severity(),
                 account_warnings(&report),
             )
         },
@@ -497,16 +497,6 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
         eprintln!("wrote {}", path?.display());
     }
     let summary = summary.map_err(io_error)?;
-    // An unreadable document may hold any finding: for --fail-on it counts as the worst.
-    let unreadable = report
-        .policies
-        .iter()
-        .any(|policy| !policy.excluded && report.documents[policy.document].error.is_some());
-    let max_severity = if unreadable {
-        Some(Severity::Critical)
-    } else {
-        max_severity
-    };
     Ok((summary, max_severity))
 }
 

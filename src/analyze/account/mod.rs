@@ -181,5 +181,8 @@ mod tests {
         .unwrap();
         let report = audit_account(&details, &Exclusions::default(), &Config::default());
         assert!(report.documents[0].error.is_some());
+        // No finding, but the unreadable document fails any --fail-on gate.
+        assert_eq!(report.max_severity(), None);
+        assert_eq!(report.gate_severity(), Some(Severity::Critical));
     }
 }

@@ -161,6 +161,21 @@ impl AccountReport {
         });
         policies.chain(principals).max()
     }
+
+    /// The severity a `--fail-on` gate compares with: [`AccountReport::max_severity`], or
+    /// critical when a document that is not excluded could not be read (it may hold any
+    /// finding, so it never passes silently).
+    pub fn gate_severity(&self) -> Option<Severity> {
+        let unreadable = self
+            .policies
+            .iter()
+            .any(|policy| !policy.excluded && self.documents[policy.document].error.is_some());
+        if unreadable {
+            Some(Severity::Critical)
+        } else {
+            self.max_severity()
+        }
+    }
 }
 
 impl AccountReport {
