@@ -162,12 +162,14 @@ impl Batch {
 }
 
 /// Syncs a closed file's data, through a fresh descriptor (a sync covers the file, not the
-/// descriptor that wrote it; Windows needs write access to flush).
+/// descriptor that wrote it). Read-only on Unix, so a file given a read-only mode can be
+/// synced; Windows needs write access to flush.
 fn sync_file(path: &Path) -> io::Result<()> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(path)?
-        .sync_all()
+    #[cfg(unix)]
+    let file = std::fs::File::open(path)?;
+    #[cfg(not(unix))]
+    let file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.sync_all()
 }
 
 /// Syncs a folder, so the names renamed into it last. Unix only: Windows cannot open a folder
