@@ -474,6 +474,15 @@ pub struct PolicyReport {
     pub findings: Findings,
 }
 
+impl PolicyReport {
+    /// The unknown action patterns, sorted.
+    pub fn sorted_unknown_actions(&self) -> Vec<&str> {
+        let mut unknown: Vec<&str> = self.unknown_actions.iter().map(String::as_str).collect();
+        unknown.sort_unstable();
+        unknown
+    }
+}
+
 /// Analyses a policy under a configuration.
 ///
 /// ```

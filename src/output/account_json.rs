@@ -29,9 +29,6 @@ impl AccountReport {
     fn policy_json<'a>(&'a self, policy: &'a PolicyEntry) -> PolicyJson<'a> {
         let document = &self.documents[policy.document];
         let report = &document.report;
-        let mut unknown_actions: Vec<&str> =
-            report.unknown_actions.iter().map(String::as_str).collect();
-        unknown_actions.sort_unstable();
         PolicyJson {
             policy: &policy.name,
             kind: policy.kind.as_str(),
@@ -47,7 +44,7 @@ impl AccountReport {
             allowed_actions: report.grants.allowed.len(),
             unrestricted_actions: report.grants.unrestricted.len(),
             unrestrictable_actions: report.grants.unrestrictable.len(),
-            unknown_actions,
+            unknown_actions: report.sorted_unknown_actions(),
             findings: (!policy.excluded).then_some(FindingsJson(&report.findings)),
         }
     }
@@ -82,20 +79,26 @@ impl AccountReport {
     /// their actions) and `principals` (each with its policies, the counts of its policies'
     /// combined findings, escalation methods, and trust findings).
     pub fn to_json(&self) -> Value {
-        serde_json::to_value(self.json_stream()).unwrap_or(Value::Null)
-    }
-
-    /// [`AccountReport::to_json`] as a value to serialise, built one policy or principal at a
-    /// time, so writing a large report does not hold it all in memory.
-    pub fn json_stream(&self) -> impl serde::Serialize + '_ {
-        JsonStream(self)
+        let policies: Vec<PolicyJson> = self.policies.iter().map(|p| self.policy_json(p)).collect();
+        let principals: Vec<PrincipalJson> = self
+            .principals
+            .iter()
+            .map(|principal| self.principal_json(principal))
+            .collect();
+        json!({
+            "account_id": self.account_id,
+            "summary": self.summary_json(),
+            "policies": policies,
+            "principals": principals,
+        })
     }
 }
 
 impl AccountReport {
     /// Writes [`AccountReport::to_json`] as 4-space-indented JSON (the `report.json` of
     /// `analyze account`), byte for byte what [`super::json::write_pretty`] gives for
-    /// it, with policies and principals rendered in parallel on the current rayon pool.
+    /// it, with policies and principals rendered in parallel on the current rayon pool (so a
+    /// large report is never held whole in memory).
     pub fn write_json(&self, out: &mut (impl std::io::Write + Send)) -> std::io::Result<()> {
         use super::json::{write_pretty_array_parallel, write_pretty_nested};
         out.write_all(b"{\n    \"account_id\": ")?;
@@ -112,29 +115,6 @@ impl AccountReport {
             out,
         )?;
         out.write_all(b"\n}\n")
-    }
-}
-
-struct JsonStream<'a>(&'a AccountReport);
-
-/// A list serialised one element at a time.
-struct Lazy<'a, T, R>(
-    &'a [T],
-    &'a AccountReport,
-    fn(&'a AccountReport, &'a T) -> R,
-);
-
-impl<'a, T, R: serde::Serialize> serde::Serialize for Lazy<'a, T, R> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for item in self.0 {
-            seq.serialize_element(&(self.2)(self.1, item))?;
-        }
-        seq.end()
     }
 }
 
@@ -178,8 +158,8 @@ struct HeldPolicyJson<'a> {
     excluded: bool,
 }
 
-/// A principal's combined findings as [`super::report_json::findings_summary`] gives them, plus the
-/// trust findings of a role.
+/// A principal's combined findings (per category: severity, count, escalation methods or
+/// wildcard services), plus the trust findings of a role.
 struct PrincipalFindingsJson<'a>(&'a PrincipalEntry);
 
 impl serde::Serialize for PrincipalFindingsJson<'_> {
@@ -203,47 +183,5 @@ impl serde::Serialize for PrincipalFindingsJson<'_> {
             }
         }
         map.end()
-    }
-}
-
-impl serde::Serialize for JsonStream<'_> {
-    fn serialize<S: serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let report = self.0;
-        let mut map = serializer.serialize_map(Some(4))?;
-        map.serialize_entry("account_id", &report.account_id)?;
-        map.serialize_entry("summary", &report.summary_json())?;
-        map.serialize_entry(
-            "policies",
-            &Lazy(&report.policies, report, AccountReport::policy_json),
-        )?;
-        map.serialize_entry(
-            "principals",
-            &Lazy(&report.principals, report, AccountReport::principal_json),
-        )?;
-        map.end()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::analyze::account::{AuthorizationDetails, audit_account};
-    use crate::analyze::exclusions::Exclusions;
-    use crate::analyze::report::Config;
-
-    #[test]
-    fn streamed_json_equals_the_value() {
-        let details = AuthorizationDetails::parse(
-            r#"{"UserDetailList": [{"UserName": "u", "Arn": "arn:aws:iam::111111111111:user/u",
-                "UserPolicyList": [{"PolicyName": "p", "PolicyDocument": {"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}}}]}]}"#,
-            "t",
-        )
-        .unwrap();
-        let report = audit_account(&details, &Exclusions::default(), &Config::default());
-        let streamed = serde_json::to_value(report.json_stream()).unwrap();
-        assert_eq!(streamed, report.to_json());
     }
 }

@@ -28,15 +28,13 @@ pub fn policy_report(report: &PolicyReport, policy: &str) -> Value {
             ),
         );
     }
-    let mut unknown = report.unknown_actions.clone();
-    unknown.sort_unstable();
     json!({
         "policy": policy,
         "allowed_actions": report.grants.allowed.sorted_names(),
         "unrestricted_actions": report.grants.unrestricted.sorted_names(),
         "unrestrictable_actions": report.grants.unrestrictable.sorted_names(),
         "actions_by_access_level": by_level,
-        "unknown_actions": unknown,
+        "unknown_actions": report.sorted_unknown_actions(),
         "findings": findings(&report.findings),
     })
 }
@@ -45,17 +43,6 @@ pub fn policy_report(report: &PolicyReport, policy: &str) -> Value {
 /// PrivilegeEscalation also lists `methods`, ServiceWildcard `services`.
 pub fn findings(findings: &Findings) -> Value {
     serde_json::to_value(FindingsJson(findings)).unwrap_or(Value::Null)
-}
-
-/// The findings as compact JSON: per category `severity` and `count`, plus the method
-/// names of PrivilegeEscalation and the services of ServiceWildcard (used per principal in
-/// account reports, where the actions are listed per policy).
-pub fn findings_summary(findings: &Findings) -> Value {
-    let entries = Category::POLICY.into_iter().map(|category| {
-        let entry = serde_json::to_value(CategorySummaryJson(findings, category));
-        (category.name().to_owned(), entry.unwrap_or(Value::Null))
-    });
-    Value::Object(entries.collect())
 }
 
 /// Findings as they serialise to JSON: see [`findings`].
@@ -144,8 +131,8 @@ fn wildcard_services(findings: &Findings) -> Vec<&'static str> {
         .collect()
 }
 
-/// One category of [`findings_summary`]: severity, count, and the escalation
-/// methods or wildcard services, serialised without building a value.
+/// One category of a principal's findings in account reports: severity, count, and the
+/// escalation methods or wildcard services, serialised without building a value.
 #[derive(Debug, Clone, Copy)]
 pub struct CategorySummaryJson<'a>(pub &'a Findings, pub Category);
 
