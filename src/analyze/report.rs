@@ -565,8 +565,9 @@ fn add_service_wildcards(actions: &ActionClause, out: &mut Vec<Service>) {
             Service::all().collect()
         } else if let Some((service, "*")) = pattern.split_once(':') {
             if service.contains(['*', '?']) {
+                let glob = crate::glob::CaselessGlob::new(service);
                 Service::all()
-                    .filter(|s| crate::glob::caseless_matches(service, s.prefix()))
+                    .filter(|s| glob.matches(s.prefix()))
                     .collect()
             } else {
                 Service::find(service).into_iter().collect()

@@ -214,10 +214,11 @@ fn action_table_all(
 ) -> Result<Value, CliError> {
     if let Some(name) = &args.name {
         let mut details = Vec::new();
+        let glob = policy_sentry::glob::CaselessGlob::new(name);
         for service in Service::all() {
             let matched = service
                 .actions()
-                .filter(|action| policy_sentry::glob::caseless_matches(name, action.name()));
+                .filter(|action| glob.matches(action.name()));
             for action in matched {
                 details.extend(actions::action_details(action));
             }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::data::overrides::AccessLevels;
 use crate::data::{AccessLevel, Action, Service};
 use crate::error::{Error, Result, suggest};
-use crate::glob::caseless_matches;
+use crate::glob::CaselessGlob;
 use crate::query::service;
 
 /// One entry of an action's details: the action on one of its resource types (or on `*`).
@@ -68,9 +68,10 @@ pub fn actions_matching_name(prefix: &str, pattern: &str) -> Result<Vec<Action>>
     if !pattern.contains(['*', '?']) {
         return Ok(vec![action(service.prefix(), pattern)?]);
     }
+    let glob = CaselessGlob::new(pattern);
     let matched: Vec<Action> = service
         .actions()
-        .filter(|action| caseless_matches(pattern, action.name()))
+        .filter(|action| glob.matches(action.name()))
         .collect();
     if matched.is_empty() {
         return Err(Error::UnknownAction {
