@@ -126,7 +126,7 @@ fn write_one(
             .policy
             .render(format, &mut bytes)
             .map_err(|source| Error::io(&path, source))?;
-        if !written_paths.insert(path.clone()) {
+        if written_paths.contains(&path) || outputs.iter().any(|(seen, _)| *seen == path) {
             return Err(Error::template(
                 "",
                 format!(
@@ -137,6 +137,8 @@ fn write_one(
         }
         outputs.push((path, bytes));
     }
+    // Claimed only now: a file that fails part-way writes nothing and claims no path.
+    written_paths.extend(outputs.iter().map(|(path, _)| path.clone()));
     for (path, bytes) in &outputs {
         write_atomically(path, bytes, FileKind::Document)
             .map_err(|source| Error::io(path, source))?;

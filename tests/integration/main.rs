@@ -22,4 +22,5 @@ mod support;
 mod write_cli;
 mod write_fixed;
 mod write_golden;
+mod write_policy_dir;
 mod write_props;
