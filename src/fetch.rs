@@ -100,6 +100,8 @@ pub struct FetchReport {
     pub retries: usize,
     /// The date written to `SNAPSHOT`.
     pub snapshot_date: String,
+    /// Set when the new folder is in place but the replaced one could not be removed.
+    pub leftover: Option<String>,
 }
 
 /// One downloaded page.
@@ -166,7 +168,7 @@ pub fn fetch_docs(
         format!("{snapshot_date}\n").as_bytes(),
     )?;
     write(&staging.path().join(MANIFEST_FILE), manifest.as_bytes())?;
-    let replaced = staging.commit(output_dir)?;
+    let (replaced, leftover) = staging.commit(output_dir)?;
 
     Ok(FetchReport {
         output_dir: output_dir.to_owned(),
@@ -182,6 +184,7 @@ pub fn fetch_docs(
         replaced,
         retries: retries.into_inner(),
         snapshot_date,
+        leftover,
     })
 }
 
@@ -539,8 +542,10 @@ impl Staging {
         &self.path
     }
 
-    /// Renames the staging folder to `output_dir`, replacing it if it exists.
-    fn commit(mut self, output_dir: &Path) -> Result<bool> {
+    /// Renames the staging folder to `output_dir`, replacing it if it exists. Returns whether
+    /// it replaced a folder, and a warning if the replaced one could not be removed.
+    fn commit(mut self, output_dir: &Path) -> Result<(bool, Option<String>)> {
+        let mut leftover = None;
         // Checked again: a link put in place during the download is not replaced either.
         let replaced = match std::fs::symlink_metadata(output_dir) {
             Ok(metadata) if metadata.is_symlink() => {
@@ -565,7 +570,13 @@ impl Staging {
                 let _ = std::fs::rename(&old, output_dir);
                 return Err(Error::io(output_dir, source));
             }
-            std::fs::remove_dir_all(&old).map_err(|source| Error::io(&old, source))?;
+            // The new folder is in place: a leftover old one is reported, not an error.
+            if let Err(error) = std::fs::remove_dir_all(&old) {
+                leftover = Some(format!(
+                    "the replaced folder could not be removed ({error}); delete {} by hand",
+                    old.display()
+                ));
+            }
         } else {
             std::fs::rename(&self.path, output_dir)
                 .map_err(|source| Error::io(output_dir, source))?;
@@ -574,7 +585,7 @@ impl Staging {
         if let Some(parent) = self.path.parent() {
             sync_folder(parent).map_err(|source| Error::io(parent, source))?;
         }
-        Ok(replaced)
+        Ok((replaced, leftover))
     }
 }
 

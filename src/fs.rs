@@ -1,7 +1,8 @@
 //! Replacing files atomically: readers see the old content or the new, never a partial file,
 //! and a symlink planted at the destination is replaced, not written through. Policies,
-//! templates, config files and account reports are written through [`write_atomically`] or
-//! [`PendingFile`], downloads through a [`Batch`]; this module owns nothing else.
+//! templates, config files, account reports and fetched pages are written through
+//! [`write_atomically`] or [`PendingFile`], an account's downloaded policies through a
+//! [`Batch`]; this module owns nothing else.
 //!
 //! The bytes go to a temporary file created beside the destination under a fresh random name
 //! with `O_CREAT | O_EXCL` (tempfile's `NamedTempFile`), so nothing planted can be opened in

@@ -213,6 +213,13 @@ fn io_error(source: std::io::Error) -> CliError {
 }
 
 /// Renders policy reports; `single` prints one JSON object instead of a list.
+fn html_is_for_accounts() -> CliError {
+    CliError::Usage(
+        "--fmt html is for account audits (analyze account); use text, json, csv, markdown or sarif"
+            .into(),
+    )
+}
+
 fn render_policies(
     reports: &[(String, PolicyReport)],
     fmt: ReportFormat,
@@ -239,11 +246,7 @@ fn render_policies(
         ReportFormat::Csv => csv::write_policies(reports, out)?,
         ReportFormat::Markdown => markdown::write_policies(reports, out).map_err(io_error)?,
         ReportFormat::Sarif => sarif::write(&sarif::policies(reports), out).map_err(io_error)?,
-        ReportFormat::Html => {
-            return Err(CliError::Usage(
-                "--fmt html is for account audits (analyze account); use text, json, csv, markdown or sarif".into(),
-            ));
-        }
+        ReportFormat::Html => return Err(html_is_for_accounts()),
     }
     Ok(())
 }
@@ -265,7 +268,7 @@ fn analyze_files(
 ) -> Result<Exit, CliError> {
     let fmt = default_format(fmt);
     if fmt == ReportFormat::Html {
-        return render_policies(&[], fmt, single, out).map(|_| Exit::Usage);
+        return Err(html_is_for_accounts());
     }
     let compiled = Rules::new(&config(rules)?);
     let mut reports = Vec::new();

@@ -100,6 +100,9 @@ pub fn fetch_into(output_dir: &Path, args: &FetchArgs) -> Result<FetchReport, Cl
             retries => format!(", {retries} request(s) retried"),
         }
     );
+    if let Some(leftover) = &report.leftover {
+        eprintln!("warning: {leftover}");
+    }
     if !report.kept.is_empty() {
         eprintln!("kept from the old folder: {}", report.kept.join(", "));
     }

@@ -259,8 +259,8 @@ fn trust_row(principal: &PrincipalEntry, category: Category) -> Option<String> {
     ))
 }
 
-/// Writes the report, rendering its rows and sections on the current rayon pool and
-/// writing them in order as they are ready ([`super::ordered::write_ordered`]).
+/// Writes the report, rendering its rows and sections on the current rayon pool a block at a
+/// time and writing them in order ([`super::ordered::write_ordered`]).
 pub fn write_account(report: &AccountReport, out: &mut (impl Write + Send)) -> io::Result<()> {
     let account = report.account_id.as_deref().unwrap_or("(unknown account)");
     let mut html = String::new();
