@@ -148,7 +148,7 @@ impl PolicyDocument {
 
     /// Parses a policy from JSON text; errors name `source` with line and column.
     pub fn parse_named(text: &str, source: &str) -> Result<PolicyDocument> {
-        serde_json::from_str(text).map_err(|error| policy_error(source, &error))
+        serde_json::from_str(text).map_err(|error| Error::invalid_json(source, &error))
     }
 
     /// Reads and parses a policy file.
@@ -169,11 +169,6 @@ impl PolicyDocument {
             message: error.to_string(),
         })
     }
-}
-
-/// Turns a serde_json error into an error naming the source and position.
-pub(crate) fn policy_error(source: &str, error: &serde_json::Error) -> Error {
-    Error::invalid_json(source, error)
 }
 
 /// A string or a list of strings, as most policy elements may be written.
