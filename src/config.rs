@@ -110,7 +110,7 @@ pub fn default_config_dir() -> Option<PathBuf> {
 pub fn example_overrides() -> Result<String> {
     let note = format!(
         "not in the embedded AWS data of {}",
-        snapshot::SNAPSHOT_DATE
+        snapshot::current().date
     );
     let (body, _) = comment_out_unknown_actions(OVERRIDES_FILE, VENDORED, &note)?;
     Ok(format!(

@@ -84,6 +84,24 @@ fn write_text(info: &DataInfo, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(out, "actions:        {}", info.actions)?;
     writeln!(out, "resource types: {}", info.resource_types)?;
     writeln!(out, "condition keys: {}", info.condition_keys)?;
+    // Pinned, the output is what it was before other snapshots were embedded.
+    if !info.pinned {
+        for (position, snapshot) in info.snapshots.iter().enumerate() {
+            writeln!(
+                out,
+                "{:16}{}{} from {}, licence {}: {} services, {} actions, {} resource types, {} condition keys",
+                if position == 0 { "embedded:" } else { "" },
+                snapshot.date,
+                if snapshot.default { " (default)" } else { "" },
+                snapshot.source,
+                snapshot.licence,
+                snapshot.services,
+                snapshot.actions,
+                snapshot.resource_types,
+                snapshot.condition_keys
+            )?;
+        }
+    }
     if let Some(overrides) = &info.access_level_overrides {
         writeln!(
             out,

@@ -57,7 +57,7 @@ pub fn write_files(
 pub fn closing_note(config_dir: &Path) {
     eprintln!(
         "No database to build: the AWS Service Authorization Reference of {} is compiled into this binary.",
-        snapshot::SNAPSHOT_DATE
+        snapshot::current().date
     );
     eprintln!(
         "Use the overrides with --access-level-overrides-file {} (or POLICY_SENTRY_ACCESS_OVERRIDES).",

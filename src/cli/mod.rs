@@ -28,7 +28,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use policy_sentry::data::overrides::{self, AccessLevelOverlay};
-use policy_sentry::data::snapshot;
+use policy_sentry::data::snapshot::{self, SnapshotInfo};
 use policy_sentry::error::Error;
 
 /// Exit codes: documented in the README.
@@ -72,6 +72,11 @@ pub struct Cli {
     /// $POLICY_SENTRY_ACCESS_OVERRIDES.
     #[arg(long, global = true, value_name = "FILE")]
     pub access_level_overrides_file: Option<PathBuf>,
+    /// The embedded data snapshot to read (YYYY-MM-DD), e.g. 2024-07-15 to keep generated
+    /// policies stable across upgrades; default: the newest. `data-info` lists them.
+    // Hidden: a visible global flag would change every command's help.
+    #[arg(long, global = true, value_name = "DATE", env = SNAPSHOT_ENV, hide = true)]
+    pub data_snapshot: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -85,6 +90,8 @@ pub enum Verbosity {
     Info,
     Debug,
 }
+/// The environment variable naming the data snapshot when `--data-snapshot` is not given.
+pub const SNAPSHOT_ENV: &str = "POLICY_SENTRY_DATA_SNAPSHOT";
 /// The environment variable naming an overrides file when the flag is not given.
 pub const OVERRIDES_ENV: &str = "POLICY_SENTRY_ACCESS_OVERRIDES";
 
@@ -145,18 +152,45 @@ impl Command {
     }
 }
 
-/// The `--version` text: the crate version and the embedded data snapshot.
+/// The `--version` text: the crate version and the data snapshot the environment selects
+/// (clap prints it before `--data-snapshot` is read), naming the default when it is another.
 pub fn long_version() -> String {
-    format!(
-        "{} (AWS Service Authorization Reference of {}: {} pages, {} services, {} actions, {} resource types, {} condition keys)",
-        env!("CARGO_PKG_VERSION"),
-        snapshot::SNAPSHOT_DATE,
-        snapshot::PAGE_COUNT,
-        snapshot::SERVICE_COUNT,
-        snapshot::ACTION_COUNT,
-        snapshot::RESOURCE_TYPE_COUNT,
-        snapshot::CONDITION_KEY_COUNT,
-    )
+    let shown = std::env::var(SNAPSHOT_ENV)
+        .ok()
+        .and_then(|date| snapshot::find(&date))
+        .unwrap_or_else(snapshot::default);
+    describe_snapshot(&shown)
+}
+
+/// The crate version and a snapshot's facts; the default's date when it is another.
+fn describe_snapshot(shown: &SnapshotInfo) -> String {
+    let facts = format!(
+        "{} services, {} actions, {} resource types, {} condition keys",
+        shown.services, shown.actions, shown.resource_types, shown.condition_keys
+    );
+    // The pages keep the wording of the versions that embedded only them.
+    let mut text = if shown.source == "AWS pages" {
+        format!(
+            "{} (AWS Service Authorization Reference of {}: {} pages, {facts})",
+            env!("CARGO_PKG_VERSION"),
+            shown.date,
+            shown.pages,
+        )
+    } else {
+        format!(
+            "{} (AWS Service Authorization Reference of {}, from {}: {facts})",
+            env!("CARGO_PKG_VERSION"),
+            shown.date,
+            shown.source,
+        )
+    };
+    if !shown.default {
+        text.push_str(&format!(
+            "; default data snapshot {}",
+            snapshot::default().date
+        ));
+    }
+    text
 }
 
 /// The clap command with the data snapshot in its version text.
@@ -197,7 +231,7 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
     match cli.verbose {
         Some(level) if level >= Verbosity::Info => vec![format!(
             "using the embedded IAM reference: {}",
-            long_version()
+            describe_snapshot(&snapshot::current())
         )],
         _ => Vec::new(),
     }
@@ -207,6 +241,11 @@ pub fn diagnostics(cli: &Cli) -> Vec<String> {
 /// failure.
 pub fn main<R: Runner>() -> ExitCode {
     let args = parse();
+    // Before the diagnostics, which name the snapshot in use.
+    if let Err(error) = select_snapshot(&args) {
+        eprintln!("error: {error}");
+        return error.exit().into();
+    }
     // A command run in another process (the companion) prints them there.
     if !(R::ELSEWHERE && args.command.runs_in_companion()) {
         for line in diagnostics(&args) {
@@ -232,6 +271,8 @@ pub fn main<R: Runner>() -> ExitCode {
 
 /// Runs a parsed command, writing its result to `out`.
 pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> {
+    // Before anything reads the data (the overrides name actions).
+    select_snapshot(&cli)?;
     if cli.command.uses_access_levels() {
         install_overrides(cli.access_level_overrides_file.as_deref())?;
     }
@@ -258,6 +299,14 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::DataDiff(Deferred(args)) => CompanionCommand::DataDiff(args),
     };
     R::run(companion_command, overrides_file, out)
+}
+
+/// Selects the snapshot `--data-snapshot` or its variable names; none named, the default.
+fn select_snapshot(cli: &Cli) -> Result<(), CliError> {
+    match cli.data_snapshot.as_deref().filter(|date| !date.is_empty()) {
+        Some(date) => snapshot::select(date).map_err(|error| CliError::Usage(error.to_string())),
+        None => Ok(()),
+    }
 }
 
 /// Loads the overrides file named by the flag, else by the environment, and installs it.

@@ -1,10 +1,11 @@
-//! Facts about the embedded data: its snapshot date and age, page count, and counts per
-//! service. `data-info` prints them. This module does not print or warn; [`DataInfo::is_stale`]
+//! Facts about the embedded data: its snapshot date and age, page count, counts per
+//! service, and the other embedded snapshots. `data-info` prints them. This module does not print or warn; [`DataInfo::is_stale`]
 //! tells the caller when to.
 
 use serde::Serialize;
 
-use super::{Service, overrides, snapshot};
+use super::snapshot::{self, SnapshotInfo};
+use super::{Service, overrides};
 use crate::date::Date;
 
 /// After this many days the snapshot counts as stale.
@@ -46,19 +47,25 @@ pub struct DataInfo {
     pub access_level_overrides: Option<OverridesInfo>,
     /// In the reference's service order.
     pub per_service: Vec<ServiceCounts>,
+    /// Whether the snapshot was selected (`--data-snapshot`) rather than the default.
+    pub pinned: bool,
+    /// Every embedded snapshot, oldest first.
+    pub snapshots: Vec<SnapshotInfo>,
 }
 
 impl DataInfo {
     /// The facts, with the age counted up to `today`.
     ///
     /// ```
-    /// use policy_sentry::{data::info::DataInfo, date::Date};
+    /// use policy_sentry::{data::info::DataInfo, data::snapshot, date::Date};
+    /// snapshot::select("2024-07-15").unwrap();
     /// let info = DataInfo::collect(Date::parse("2024-07-25").unwrap());
     /// assert_eq!(info.snapshot_date, "2024-07-15");
     /// assert_eq!(info.age_days, Some(10));
     /// assert_eq!(info.services, info.per_service.len());
     /// ```
     pub fn collect(today: Date) -> DataInfo {
+        let current = snapshot::current();
         let per_service = Service::all()
             .map(|service| ServiceCounts {
                 prefix: service.prefix(),
@@ -69,19 +76,21 @@ impl DataInfo {
             })
             .collect();
         DataInfo {
-            snapshot_date: snapshot::SNAPSHOT_DATE,
-            age_days: Date::parse(snapshot::SNAPSHOT_DATE).map(|date| today.days_since(date)),
-            pages: snapshot::PAGE_COUNT,
-            services: snapshot::SERVICE_COUNT,
-            actions: snapshot::ACTION_COUNT,
-            resource_types: snapshot::RESOURCE_TYPE_COUNT,
-            condition_keys: snapshot::CONDITION_KEY_COUNT,
+            snapshot_date: current.date,
+            age_days: Date::parse(current.date).map(|date| today.days_since(date)),
+            pages: current.pages,
+            services: current.services,
+            actions: current.actions,
+            resource_types: current.resource_types,
+            condition_keys: current.condition_keys,
             access_level_overrides: overrides::installed().map(|overlay| OverridesInfo {
                 file: overlay.source().to_owned(),
                 actions_listed: overlay.len(),
                 actions_changed: overlay.changes().count(),
             }),
             per_service,
+            pinned: snapshot::is_pinned(),
+            snapshots: snapshot::all(),
         }
     }
 

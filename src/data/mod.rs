@@ -2,7 +2,8 @@
 //!
 //! Lookups go through perfect-hash maps keyed by a hash of the lowercase name, then check the
 //! name itself, so they are case-insensitive and never return a near miss. This module does
-//! not filter or format: see [`crate::query`].
+//! not filter or format: see [`crate::query`]. Which embedded snapshot they read is
+//! [`snapshot`]'s business.
 
 pub mod diff;
 pub mod info;
@@ -25,22 +26,19 @@ use model::{
     ServiceRecord, WriterTypeRecord, lookup_key,
 };
 
-/// Facts about the embedded data snapshot.
-pub mod snapshot {
-    pub use super::tables::{
-        ACTION_COUNT, CONDITION_KEY_COUNT, PAGE_COUNT, RESOURCE_TYPE_COUNT, SERVICE_COUNT,
-        SNAPSHOT_DATE,
-    };
-}
+pub mod snapshot;
+
+use snapshot::tables;
 
 fn string(id: u32) -> &'static str {
-    let start = tables::STRING_OFFSETS[id as usize] as usize;
-    let end = tables::STRING_OFFSETS[id as usize + 1] as usize;
-    &tables::STRING_BLOB[start..end]
+    let tables = tables();
+    let start = tables.string_offsets[id as usize] as usize;
+    let end = tables.string_offsets[id as usize + 1] as usize;
+    &tables.string_blob[start..end]
 }
 
 fn strings(range: (u32, u32)) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-    tables::STRING_LISTS[range.0 as usize..range.1 as usize]
+    tables().string_lists[range.0 as usize..range.1 as usize]
         .iter()
         .map(|id| string(*id))
 }
@@ -61,7 +59,7 @@ impl Service {
     /// Looks a service up by prefix, case-insensitively. The `catalog` alias is not applied
     /// here; see [`crate::query::services::service`].
     pub fn find(prefix: &str) -> Option<Service> {
-        let index = *tables::SERVICE_INDEX.get(&lookup_key(&[prefix]))?;
+        let index = *tables().service_index.get(&lookup_key(&[prefix]))?;
         let service = Service { index };
         service
             .prefix()
@@ -71,11 +69,11 @@ impl Service {
 
     /// Every service, in the reference's order (first page's file name order).
     pub fn all() -> impl ExactSizeIterator<Item = Service> + Clone {
-        (0..tables::SERVICES.len() as u16).map(|index| Service { index })
+        (0..tables().services.len() as u16).map(|index| Service { index })
     }
 
     fn record(self) -> &'static ServiceRecord {
-        &tables::SERVICES[self.index as usize]
+        &tables().services[self.index as usize]
     }
 
     /// The service prefix, e.g. `s3`.
@@ -113,7 +111,9 @@ impl Service {
 
     /// Looks one of its actions up by name, case-insensitively.
     pub fn action(self, name: &str) -> Option<Action> {
-        let index = *tables::ACTION_INDEX.get(&lookup_key(&[self.prefix(), name]))?;
+        let index = *tables()
+            .action_index
+            .get(&lookup_key(&[self.prefix(), name]))?;
         let action = Action { index };
         (action.service() == self && action.name().eq_ignore_ascii_case(name)).then_some(action)
     }
@@ -161,7 +161,7 @@ impl Action {
     pub fn find(qualified_name: &str) -> Option<Action> {
         let (prefix, name) = qualified_name.split_once(':')?;
         // The key of `prefix:action` is the hash of the whole lowercased name.
-        let index = *tables::ACTION_INDEX.get(&lookup_key(&[qualified_name]))?;
+        let index = *tables().action_index.get(&lookup_key(&[qualified_name]))?;
         let action = Action { index };
         (action.name().eq_ignore_ascii_case(name)
             && action.service().prefix().eq_ignore_ascii_case(prefix))
@@ -170,7 +170,7 @@ impl Action {
 
     /// Every action of every service.
     pub fn all() -> impl ExactSizeIterator<Item = Action> + Clone {
-        (0..tables::ACTIONS.len() as u32).map(|index| Action { index })
+        (0..tables().actions.len() as u32).map(|index| Action { index })
     }
 
     /// Every action, in `prefix:Name` byte order (the order of their [`Display`] strings).
@@ -184,19 +184,20 @@ impl Action {
     /// assert!(names.is_sorted());
     /// ```
     pub fn all_by_name() -> impl ExactSizeIterator<Item = Action> + Clone {
-        tables::ACTION_NAME_ORDER
+        tables()
+            .action_name_order
             .iter()
             .map(|index| Action { index: *index })
     }
 
     /// Its position in [`Action::all_by_name`]: a sort key for name order.
     pub fn name_rank(self) -> usize {
-        tables::ACTION_NAME_RANK[self.index as usize] as usize
+        tables().action_name_rank[self.index as usize] as usize
     }
 
     /// The number of actions in the embedded reference.
     pub fn count() -> usize {
-        tables::ACTIONS.len()
+        tables().actions.len()
     }
 
     /// Its dense index in `0..Action::count()`, in service and page order: a key for bit sets
@@ -207,13 +208,13 @@ impl Action {
 
     /// The action with that dense index, if there is one.
     pub fn from_index(index: usize) -> Option<Action> {
-        (index < tables::ACTIONS.len()).then_some(Action {
+        (index < tables().actions.len()).then_some(Action {
             index: index as u32,
         })
     }
 
     fn record(self) -> &'static ActionRecord {
-        &tables::ACTIONS[self.index as usize]
+        &tables().actions[self.index as usize]
     }
 
     /// The service the action belongs to.
@@ -323,7 +324,7 @@ impl std::fmt::Debug for ActionRow {
 
 impl ActionRow {
     fn record(self) -> &'static ActionRowRecord {
-        &tables::ACTION_ROWS[self.index as usize]
+        &tables().action_rows[self.index as usize]
     }
 
     /// The action this row belongs to.
@@ -356,7 +357,7 @@ impl ActionRow {
     /// format as that one (so equal formats are tried once); `None` for a row without a type
     /// of its service.
     pub(crate) fn writer_type(self) -> Option<ResourceType> {
-        match tables::ROW_WRITER_TYPES[self.index as usize] {
+        match tables().row_writer_types[self.index as usize] {
             NO_INDEX => None,
             index => Some(ResourceType { index }),
         }
@@ -392,7 +393,7 @@ impl std::fmt::Debug for ResourceType {
 
 impl ResourceType {
     fn record(self) -> &'static ResourceRecord {
-        &tables::RESOURCES[self.index as usize]
+        &tables().resources[self.index as usize]
     }
 
     /// The name, e.g. `bucket`.
@@ -411,7 +412,7 @@ impl ResourceType {
     }
 
     fn writer_record(self) -> &'static WriterTypeRecord {
-        &tables::WRITER_TYPES[self.index as usize]
+        &tables().writer_types[self.index as usize]
     }
 
     /// The name of the resource type policy_sentry takes this type's ARN format for: the
@@ -427,7 +428,7 @@ impl ResourceType {
     /// [`ResourceType::writer_type_name`] names (in any ASCII case), in page order.
     pub(crate) fn writer_actions(self) -> impl ExactSizeIterator<Item = Action> + Clone {
         let (start, end) = self.writer_record().actions;
-        tables::WRITER_TYPE_ACTIONS[start as usize..end as usize]
+        tables().writer_type_actions[start as usize..end as usize]
             .iter()
             .map(|index| Action { index: *index })
     }
@@ -452,7 +453,7 @@ impl std::fmt::Debug for ConditionKey {
 
 impl ConditionKey {
     fn record(self) -> &'static ConditionRecord {
-        &tables::CONDITIONS[self.index as usize]
+        &tables().conditions[self.index as usize]
     }
 
     /// The key, e.g. `s3:prefix`.

@@ -41,7 +41,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use indexmap::IndexMap;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::{AccessLevel, Action, Service, tables};
+use super::{AccessLevel, Action, Service};
 pub use crate::error::OverridesProblem;
 use crate::error::{Error, Result, suggest};
 
@@ -182,7 +182,7 @@ impl AccessLevelOverlay {
                 problems,
             });
         }
-        let mut levels = vec![None; tables::ACTIONS.len()].into_boxed_slice();
+        let mut levels = vec![None; super::Action::count()].into_boxed_slice();
         let mut listed = 0;
         for levels_of_service in config.values() {
             // The first level listing an action wins, as in policy_sentry; a later service

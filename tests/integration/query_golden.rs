@@ -348,6 +348,7 @@ fn deliberate_difference(case: &Case) -> Option<&'static str> {
 
 #[test]
 fn query_outputs_equal_the_reference() {
+    crate::support::pin();
     let cases: Vec<Case> = serde_json::from_str(&read("tests/golden/query/cases.json")).unwrap();
     assert!(cases.len() >= 60, "only {} cases", cases.len());
     let (mut compared, mut errors, mut improved, mut empty) = (0, 0, 0, 0);

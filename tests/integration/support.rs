@@ -63,6 +63,23 @@ pub fn hermetic(command: &mut std::process::Command) -> &mut std::process::Comma
         .env("COLUMNS", "100")
         .env_remove("POLICY_SENTRY_ACCESS_OVERRIDES")
         .env_remove(TODAY_VARIABLE)
+        .env(SNAPSHOT_VARIABLE, COMPATIBLE_DATE)
+}
+
+/// The variable that pins the binary's data snapshot. The tests compare with policy_sentry
+/// 0.12.15 and the outputs recorded before newer data was embedded, so the binary runs on the
+/// 2024-07-15 pages (a test of another snapshot sets it again).
+pub const SNAPSHOT_VARIABLE: &str = "POLICY_SENTRY_DATA_SNAPSHOT";
+
+pub use policy_sentry::data::snapshot::COMPATIBLE_DATE;
+
+/// Selects the 2024-07-15 pages for the library in this process, as [`hermetic`] does for the
+/// binary. Every test (and proptest strategy) that reads the embedded data through the library
+/// calls it first: the selection is process-wide and fixed by the first read, so a test that
+/// forgot would make the others fail here, loudly, rather than compare other data.
+pub fn pin() {
+    policy_sentry::data::snapshot::select(COMPATIBLE_DATE)
+        .unwrap_or_else(|error| panic!("a test read the data before pinning it: {error}"));
 }
 
 /// The test hook `data-info` reads for "today" (`src/cli/data_info.rs`).
