@@ -31,6 +31,7 @@ fn fill(format: &str, value: &str) -> String {
 }
 
 fn all_formats() -> Vec<(&'static str, &'static str)> {
+    crate::support::pin();
     Service::all()
         .flat_map(|service| service.resource_types())
         .map(|resource| (resource.name(), resource.arn_format()))
@@ -115,6 +116,7 @@ proptest! {
         (_, format) in prop::sample::select(all_formats()),
         values in prop::collection::vec(value_strategy(), 1..5),
     ) {
+        crate::support::pin();
         let text = random_arn(format, &values);
         let arn = Arn::parse(&text).unwrap();
         prop_assert!(reference_matches(&arn, format), "generator: {} is no ARN of {}", text, format);

@@ -490,6 +490,7 @@ fn args(line: &str) -> Vec<String> {
 /// the reference, so none of them rests on our output alone.
 #[test]
 fn improved_outputs_agree_with_the_reference_data() {
+    crate::support::pin();
     let s3: Value = serde_json::from_str(&read("tests/golden/data/service-s3.json")).unwrap();
     let privileges = s3["privileges"].as_object().unwrap();
     let reference_actions: Vec<String> =
