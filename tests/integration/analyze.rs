@@ -36,7 +36,6 @@ fn statements(value: &Value) -> Vec<Value> {
 /// Where it empties a list (Deny statements, `NotAction`), we expand; that is checked too.
 #[test]
 fn expansion_equals_policy_sentry() {
-    crate::support::pin();
     for (name, policy) in fixtures() {
         let golden: Value =
             serde_json::from_str(&read(&format!("tests/golden/analyze/expand/{name}.json")))
@@ -186,7 +185,6 @@ fn adjust_ours(
 
 #[test]
 fn findings_agree_with_cloudsplaining() {
-    crate::support::pin();
     let mut disagreements = Vec::new();
     for (name, policy) in fixtures() {
         for flag_all in [false, true] {
@@ -245,7 +243,6 @@ fn brute_force(pattern: &str) -> ActionSet {
 /// Patterns made from real action names: a random action's name with a random stretch
 /// replaced by `*`, random characters by `?`, random case.
 fn pattern() -> impl Strategy<Value = String> {
-    crate::support::pin();
     let count = Action::count();
     (0..count, any::<u64>(), 0usize..4).prop_map(move |(index, seed, shape)| {
         let action = Action::from_index(index).unwrap();
@@ -297,7 +294,6 @@ proptest! {
     /// Expansion of a glob equals brute-force matching over every action.
     #[test]
     fn expansion_equals_brute_force(pattern in pattern()) {
-        crate::support::pin();
         let expanded = expand(&[pattern.as_str()]).actions;
         prop_assert_eq!(expanded, brute_force(&pattern), "{}", pattern);
     }
@@ -305,7 +301,6 @@ proptest! {
     /// Expanding a list is the union of expanding each pattern.
     #[test]
     fn expansion_is_a_union(a in pattern(), b in pattern()) {
-        crate::support::pin();
         let mut union = expand(&[a.as_str()]).actions;
         union.union_with(&expand(&[b.as_str()]).actions);
         prop_assert_eq!(expand(&[a.as_str(), b.as_str()]).actions, union);
@@ -318,7 +313,6 @@ mod generate_account;
 
 #[test]
 fn the_parallel_json_report_equals_the_plain_one() {
-    crate::support::pin();
     use policy_sentry::analyze::account::{AuthorizationDetails, audit_account};
     use policy_sentry::analyze::exclusions::Exclusions;
     // More policies and principals than one block of the parallel writer.
@@ -341,7 +335,6 @@ fn the_parallel_json_report_equals_the_plain_one() {
 
 #[test]
 fn the_html_report_is_the_same_with_any_number_of_threads() {
-    crate::support::pin();
     use policy_sentry::analyze::account::{AuthorizationDetails, audit_account};
     use policy_sentry::analyze::exclusions::Exclusions;
     let text = generate_account::generate(300, 300, 10, 300).to_string();

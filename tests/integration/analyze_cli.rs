@@ -27,7 +27,6 @@ fn run(args: &[&str]) -> Run {
 
 #[test]
 fn policy_file_json_has_the_documented_keys() {
-    crate::support::pin();
     let run = run(&[
         "analyze",
         "policy-file",
@@ -74,7 +73,6 @@ fn policy_file_json_has_the_documented_keys() {
 
 #[test]
 fn text_summary_and_unknown_action_warnings() {
-    crate::support::pin();
     let run = run(&[
         "analyze",
         "policy-file",
@@ -97,7 +95,6 @@ fn text_summary_and_unknown_action_warnings() {
 
 #[test]
 fn fail_on_sets_the_exit_code() {
-    crate::support::pin();
     let policy = "examples/policies/wildcards.json";
     let args = |level: &'static str| {
         [
@@ -131,7 +128,6 @@ fn fail_on_sets_the_exit_code() {
 
 #[test]
 fn bad_input_is_an_error_with_position() {
-    crate::support::pin();
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
     std::fs::write(
@@ -160,7 +156,6 @@ fn bad_input_is_an_error_with_position() {
 
 #[test]
 fn policy_dir_reports_every_file_and_keeps_going() {
-    crate::support::pin();
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         repo_path("examples/policies/credentials.json"),
@@ -189,7 +184,6 @@ fn policy_dir_reports_every_file_and_keeps_going() {
 
 #[test]
 fn policy_dir_sarif_is_valid_2_1_0() {
-    crate::support::pin();
     let run = run(&[
         "analyze",
         "policy-dir",
@@ -236,7 +230,6 @@ fn policy_dir_sarif_is_valid_2_1_0() {
 
 #[test]
 fn csv_and_markdown_of_policies() {
-    crate::support::pin();
     let run = run(&[
         "analyze",
         "policy-dir",
@@ -275,7 +268,6 @@ fn csv_and_markdown_of_policies() {
 
 #[test]
 fn expand_policy_prints_documented_actions() {
-    crate::support::pin();
     let run = run(&[
         "expand-policy",
         "--policy",
@@ -294,7 +286,6 @@ fn expand_policy_prints_documented_actions() {
 
 #[test]
 fn create_exclusions_file_writes_the_defaults_once() {
-    crate::support::pin();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("exclusions.yml");
     let path = file.to_str().unwrap();
@@ -316,7 +307,6 @@ fn create_exclusions_file_writes_the_defaults_once() {
 #[cfg(unix)]
 #[test]
 fn create_exclusions_file_force_replaces_a_symlink_instead_of_writing_through_it() {
-    crate::support::pin();
     let dir = tempfile::tempdir().unwrap();
     let victim = dir.path().join("victim");
     std::fs::write(&victim, "precious").unwrap();
@@ -333,7 +323,6 @@ fn create_exclusions_file_force_replaces_a_symlink_instead_of_writing_through_it
 
 #[test]
 fn downloaded_policies_reads_the_seed_layout() {
-    crate::support::pin();
     let dir = tempfile::tempdir().unwrap();
     for (kind, name) in [
         ("customer-managed", "credentials"),
@@ -376,7 +365,6 @@ fn downloaded_policies_reads_the_seed_layout() {
 
 #[test]
 fn closed_pipe_is_success_for_large_outputs() {
-    crate::support::pin();
     for args in [
         "expand-policy --policy examples/policies/admin.json",
         "analyze policy-dir --input-dir examples/policies --fmt json",

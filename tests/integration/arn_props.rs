@@ -31,7 +31,6 @@ fn fill(format: &str, value: &str) -> String {
 }
 
 fn all_formats() -> Vec<(&'static str, &'static str)> {
-    crate::support::pin();
     Service::all()
         .flat_map(|service| service.resource_types())
         .map(|resource| (resource.name(), resource.arn_format()))
@@ -116,7 +115,6 @@ proptest! {
         (_, format) in prop::sample::select(all_formats()),
         values in prop::collection::vec(value_strategy(), 1..5),
     ) {
-        crate::support::pin();
         let text = random_arn(format, &values);
         let arn = Arn::parse(&text).unwrap();
         prop_assert!(reference_matches(&arn, format), "generator: {} is no ARN of {}", text, format);
@@ -138,7 +136,6 @@ proptest! {
     /// value starts with a letter: a Lambda alias is never all digits.)
     #[test]
     fn every_format_matches_its_own_arns(value in "[a-z][a-z0-9-]{0,11}") {
-        crate::support::pin();
         let mut failures = Vec::new();
         for (name, format) in all_formats() {
             let arn = fill(format, &value);
@@ -153,7 +150,6 @@ proptest! {
     /// Matching never panics, whatever the input.
     #[test]
     fn matching_never_panics(resource in "[a-z*/:${}]{1,20}") {
-        crate::support::pin();
         let arn = format!("arn:aws:s3:::{resource}");
         if let Ok(parsed) = Arn::parse(&arn) {
             for (_, format) in all_formats().iter().take(200) {

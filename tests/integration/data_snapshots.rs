@@ -162,7 +162,6 @@ fn version_names_the_default_snapshot() {
 
 #[test]
 fn the_library_refuses_a_second_snapshot() {
-    crate::support::pin();
     let error = snapshot::select(NEWEST).unwrap_err();
     assert_eq!(
         error.to_string(),

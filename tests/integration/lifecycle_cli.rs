@@ -53,7 +53,6 @@ fn age_days() -> i64 {
 
 #[test]
 fn data_info_text_and_json() {
-    crate::support::pin();
     let text = run_with(&["data-info"], &[(TODAY_VARIABLE, TODAY)]);
     assert_eq!(text.code, 0);
     let age = age_days();
@@ -133,7 +132,6 @@ fn data_info_text_and_json() {
 
 #[test]
 fn data_info_names_the_overrides_in_use() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let file = temp.path().join("o.yml");
     std::fs::write(&file, "s3:\n  Write: [getobject, putobject]\n").unwrap();
@@ -187,7 +185,6 @@ fn changed_docs(dir: &Path) {
 
 #[test]
 fn data_diff_reports_what_changed() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     changed_docs(temp.path());
     let run = run(&[
@@ -246,7 +243,6 @@ fn data_diff_reports_what_changed() {
 
 #[test]
 fn data_diff_of_the_vendored_pages_finds_nothing() {
-    crate::support::pin();
     // Scraping at run time gives what build.rs compiled in.
     let run = run(&[
         "data-diff",
@@ -262,7 +258,6 @@ fn data_diff_of_the_vendored_pages_finds_nothing() {
 
 #[test]
 fn data_diff_errors_name_the_folder_or_page() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let missing = temp.path().join("missing");
     let run1 = run(&["data-diff", "--docs-dir", path(&missing)]);
@@ -314,7 +309,6 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[test]
 fn the_html_parser_http_client_and_aws_sdk_stay_out_of_the_main_binary() {
-    crate::support::pin();
     // Their static data would be relocated at every start of every query (see cli::companion).
     let main = std::fs::read(assert_cmd::cargo::cargo_bin("policy_sentry")).unwrap();
     let companion = std::fs::read(assert_cmd::cargo::cargo_bin("policy_sentry-aws")).unwrap();
@@ -339,7 +333,6 @@ fn the_html_parser_http_client_and_aws_sdk_stay_out_of_the_main_binary() {
 
 #[test]
 fn the_companion_takes_the_same_command_line() {
-    crate::support::pin();
     let companion = || {
         let mut command =
             std::process::Command::new(assert_cmd::cargo::cargo_bin("policy_sentry-aws"));
@@ -376,7 +369,6 @@ fn the_companion_takes_the_same_command_line() {
 
 #[test]
 fn a_missing_companion_is_a_clear_error() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let alone = temp
         .path()

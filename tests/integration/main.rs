@@ -1,5 +1,16 @@
 //! The one integration-test binary: modules per area.
 
+/// Every test here compares with policy_sentry 0.12.15 or with outputs recorded from the
+/// 2024-07-15 pages, so the library reads that snapshot in this whole process, selected
+/// before any test runs (the selection is process-wide and fixed by the first read; the
+/// binary under test is pinned the same way by `support::hermetic`). Safe before `main`: it
+/// only sets atomics.
+#[ctor::ctor(unsafe)]
+fn pin_the_data_snapshot() {
+    policy_sentry::data::snapshot::select(policy_sentry::data::snapshot::COMPATIBLE_DATE)
+        .expect("the 2024-07-15 pages are embedded");
+}
+
 mod account;
 mod analyze;
 mod analyze_cli;

@@ -29,7 +29,6 @@ fn problems(yaml: &str) -> (String, Vec<(usize, usize, String)>) {
 
 #[test]
 fn an_override_changes_exactly_the_listed_actions() {
-    crate::support::pin();
     let overlay = AccessLevelOverlay::parse(
         "o.yml",
         "s3:\n  Write:\n    - getobject\n  permissions-management:\n    - ListBucket\n",
@@ -65,7 +64,6 @@ fn an_override_changes_exactly_the_listed_actions() {
 
 #[test]
 fn the_first_level_listing_an_action_wins_as_in_policy_sentry() {
-    crate::support::pin();
     let overlay = AccessLevelOverlay::parse(
         "o.yml",
         "s3:\n  Tagging: [getobject]\n  Write: [getobject, putobject]\n",
@@ -83,7 +81,6 @@ fn the_first_level_listing_an_action_wins_as_in_policy_sentry() {
 
 #[test]
 fn empty_and_null_entries_are_accepted() {
-    crate::support::pin();
     for yaml in ["", "# nothing\n", "s3:\n", "s3:\n  Write:\n", "{}"] {
         let overlay = AccessLevelOverlay::parse("o.yml", yaml).unwrap();
         assert!(overlay.is_empty(), "{yaml:?}");
@@ -92,7 +89,6 @@ fn empty_and_null_entries_are_accepted() {
 
 #[test]
 fn unknown_names_are_errors_naming_the_line() {
-    crate::support::pin();
     let (message, list) = problems("s3:\n  Write:\n    - getobject\n    - getobjekt\n");
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].0, list[0].1), (4, 7));
@@ -127,7 +123,6 @@ fn unknown_names_are_errors_naming_the_line() {
 
 #[test]
 fn every_unknown_action_is_reported() {
-    crate::support::pin();
     let (message, list) = problems(
         "s3:\n  Write:\n    - nope1\n    - getobject\n    - nope2\nec2:\n  Read: [nope3]\n",
     );
@@ -141,7 +136,6 @@ fn every_unknown_action_is_reported() {
 
 #[test]
 fn the_vendored_file_names_16_actions_aws_has_removed() {
-    crate::support::pin();
     // Which is why `initialize` comments them out in the copy it writes.
     let (_, list) = problems(VENDORED);
     assert_eq!(list.len(), 16, "{list:?}");
@@ -170,7 +164,6 @@ fn the_vendored_file_names_16_actions_aws_has_removed() {
 
 #[test]
 fn qualified_names_of_the_same_service_are_accepted() {
-    crate::support::pin();
     let overlay = AccessLevelOverlay::parse("o.yml", "s3:\n  Write: [s3:GetObject]\n").unwrap();
     assert_eq!(
         overlay.level(action("s3:GetObject")),

@@ -348,7 +348,6 @@ fn deliberate_difference(case: &Case) -> Option<&'static str> {
 
 #[test]
 fn query_outputs_equal_the_reference() {
-    crate::support::pin();
     let cases: Vec<Case> = serde_json::from_str(&read("tests/golden/query/cases.json")).unwrap();
     assert!(cases.len() >= 60, "only {} cases", cases.len());
     let (mut compared, mut errors, mut improved, mut empty) = (0, 0, 0, 0);
@@ -490,7 +489,6 @@ fn args(line: &str) -> Vec<String> {
 /// the reference, so none of them rests on our output alone.
 #[test]
 fn improved_outputs_agree_with_the_reference_data() {
-    crate::support::pin();
     let s3: Value = serde_json::from_str(&read("tests/golden/data/service-s3.json")).unwrap();
     let privileges = s3["privileges"].as_object().unwrap();
     let reference_actions: Vec<String> =

@@ -13,7 +13,6 @@ fn page(name: &str) -> policy_sentry::data::scrape::ScrapedPage {
 
 #[test]
 fn title_prefix_and_permission_only_names() {
-    crate::support::pin();
     let alpha = page("list_alpha.html");
     assert_eq!(alpha.service_name, "Alpha Service");
     assert_eq!(alpha.prefix, "alpha");
@@ -31,7 +30,6 @@ fn title_prefix_and_permission_only_names() {
 
 #[test]
 fn rowspan_rows_are_read_and_five_cell_scenario_rows_skipped() {
-    crate::support::pin();
     let alpha = page("list_alpha.html");
     let create = &alpha.actions["CreateWidget"];
     let types: Vec<&str> = create.rows.keys().map(String::as_str).collect();
@@ -51,7 +49,6 @@ fn rowspan_rows_are_read_and_five_cell_scenario_rows_skipped() {
 
 #[test]
 fn resource_and_condition_tables() {
-    crate::support::pin();
     let alpha = page("list_alpha.html");
     let widget = &alpha.resources["widget"];
     assert_eq!(
@@ -66,7 +63,6 @@ fn resource_and_condition_tables() {
 
 #[test]
 fn pages_without_resource_or_condition_tables_are_read_and_noted() {
-    crate::support::pin();
     let beta = page("list_beta.html");
     assert!(beta.resources.is_empty());
     assert!(beta.conditions.is_empty());
@@ -79,7 +75,6 @@ fn pages_without_resource_or_condition_tables_are_read_and_noted() {
 
 #[test]
 fn pages_sharing_a_prefix_merge_with_the_later_page_winning() {
-    crate::support::pin();
     let pages = vec![page("list_alphav2.html"), page("list_alpha.html")];
     let (database, report) = merge_pages(pages, &AccessLevelOverrides::new()).unwrap();
     let alpha = &database.services["alpha"];
@@ -112,7 +107,6 @@ fn pages_sharing_a_prefix_merge_with_the_later_page_winning() {
 
 #[test]
 fn overrides_change_access_levels_only_where_they_differ() {
-    crate::support::pin();
     let overrides =
         parse_overrides("overrides.yml", &read("tests/fixtures/pages/overrides.yml")).unwrap();
     let (database, _) = merge_pages(vec![page("list_alpha.html")], &overrides).unwrap();
@@ -127,7 +121,6 @@ fn overrides_change_access_levels_only_where_they_differ() {
 
 #[test]
 fn bad_override_levels_are_errors() {
-    crate::support::pin();
     let error = parse_overrides("o.yml", "alpha:\n  Admin:\n    - x\n").unwrap_err();
     assert_eq!(error.file, "o.yml");
     assert!(error.problem.contains("Admin"), "{error}");
@@ -135,7 +128,6 @@ fn bad_override_levels_are_errors() {
 
 #[test]
 fn whitespace_collapsed_pages_give_identical_data() {
-    crate::support::pin();
     for name in ["list_alpha.html", "list_alphav2.html", "list_beta.html"] {
         let pretty = read(&format!("tests/fixtures/pages/{name}"));
         let mut collapsed = String::new();
@@ -161,7 +153,6 @@ fn whitespace_collapsed_pages_give_identical_data() {
 
 #[test]
 fn unreadable_pages_fail_naming_the_page_and_what_is_missing() {
-    crate::support::pin();
     let no_main = scrape_page("list_x.html", "<html><body><h1>x</h1></body></html>").unwrap_err();
     assert_eq!(no_main.file, "list_x.html");
     assert!(no_main.problem.contains("main-content"), "{no_main}");
@@ -203,7 +194,6 @@ fn unreadable_pages_fail_naming_the_page_and_what_is_missing() {
 
 #[test]
 fn a_folder_is_scraped_in_file_name_order() {
-    crate::support::pin();
     let (database, report) = scrape_directory(
         &repo_path("tests/fixtures/pages"),
         Some(&repo_path("tests/fixtures/pages/overrides.yml")),
@@ -217,7 +207,6 @@ fn a_folder_is_scraped_in_file_name_order() {
 
 #[test]
 fn as_served_fixture_pages_give_identical_data() {
-    crate::support::pin();
     for name in ["list_alpha.html", "list_alphav2.html", "list_beta.html"] {
         let pretty = read(&format!("tests/fixtures/pages/{name}"));
         let served = as_served(&pretty);
@@ -231,7 +220,6 @@ fn as_served_fixture_pages_give_identical_data() {
 
 #[test]
 fn attribute_order_and_quoting_do_not_matter() {
-    crate::support::pin();
     let pretty = read("tests/fixtures/pages/list_alpha.html");
     let one = pretty
         .replace(
@@ -262,7 +250,6 @@ fn attribute_order_and_quoting_do_not_matter() {
 /// `$<span>{FilterKey}</span>`), s3 and ec2 (rowspans, many resource types).
 #[test]
 fn whole_real_pages_as_served_give_identical_data() {
-    crate::support::pin();
     for name in [
         "list_awscloud9.html",
         "list_amazonconnect.html",
@@ -285,7 +272,6 @@ fn whole_real_pages_as_served_give_identical_data() {
 
 #[test]
 fn text_split_by_inline_tags_reads_as_the_reference_reads_it() {
-    crate::support::pin();
     // policy_sentry's data keeps the spaces prettify() put around inline tags.
     let connect = scrape_page(
         "list_amazonconnect.html",

@@ -73,15 +73,6 @@ pub const SNAPSHOT_VARIABLE: &str = "POLICY_SENTRY_DATA_SNAPSHOT";
 
 pub use policy_sentry::data::snapshot::COMPATIBLE_DATE;
 
-/// Selects the 2024-07-15 pages for the library in this process, as [`hermetic`] does for the
-/// binary. Every test (and proptest strategy) that reads the embedded data through the library
-/// calls it first: the selection is process-wide and fixed by the first read, so a test that
-/// forgot would make the others fail here, loudly, rather than compare other data.
-pub fn pin() {
-    policy_sentry::data::snapshot::select(COMPATIBLE_DATE)
-        .unwrap_or_else(|error| panic!("a test read the data before pinning it: {error}"));
-}
-
 /// The test hook `data-info` reads for "today" (`src/cli/data_info.rs`).
 pub const TODAY_VARIABLE: &str = "POLICY_SENTRY_TODAY";
 

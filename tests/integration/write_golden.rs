@@ -147,7 +147,6 @@ fn expected(case: &Case) -> String {
 
 #[test]
 fn there_are_enough_recorded_cases() {
-    crate::support::pin();
     let cases = cases();
     let templates: std::collections::BTreeSet<&str> =
         cases.iter().map(|case| case.template.as_str()).collect();
@@ -164,7 +163,6 @@ fn there_are_enough_recorded_cases() {
 
 #[test]
 fn cli_output_matches_the_reference() {
-    crate::support::pin();
     let dir = repo_path("tests/golden/write");
     let mut mismatches = Vec::new();
     for case in cases() {
@@ -234,7 +232,6 @@ fn options(args: &[String]) -> (PolicyFormat, Option<usize>) {
 
 #[test]
 fn library_output_matches_the_reference() {
-    crate::support::pin();
     let dir = repo_path("tests/golden/write");
     for case in cases() {
         let text = std::fs::read_to_string(dir.join(&case.template)).unwrap();
@@ -252,7 +249,6 @@ fn library_output_matches_the_reference() {
 
 #[test]
 fn deviations_really_differ_and_are_documented() {
-    crate::support::pin();
     let dir = repo_path("tests/golden/write");
     let notes = read("tests/golden/write/deviations/README.md");
     for (stem, _) in DEVIATIONS {
@@ -278,7 +274,6 @@ fn deviations_really_differ_and_are_documented() {
 
 #[test]
 fn create_template_writes_the_reference_templates() {
-    crate::support::pin();
     for (kind, golden) in [
         ("crud", "tests/golden/write/template-crud.yml.golden"),
         ("actions", "tests/golden/write/template-actions.yml.golden"),

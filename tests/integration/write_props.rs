@@ -76,7 +76,6 @@ fn fill(format: &str, names: &[String]) -> String {
 }
 
 fn arn_strategy() -> impl Strategy<Value = String> {
-    crate::support::pin();
     let formats = usable_formats();
     (
         prop::sample::select(formats),
@@ -93,7 +92,6 @@ fn wildcard_only_actions() -> Vec<String> {
 }
 
 fn template_strategy() -> impl Strategy<Value = CrudTemplate> {
-    crate::support::pin();
     (
         prop::collection::vec(
             (arn_strategy(), prop::collection::vec(0..5usize, 1..3)),
@@ -314,14 +312,12 @@ proptest! {
 
     #[test]
     fn crud_policies_grant_no_more_than_asked(template in template_strategy()) {
-        crate::support::pin();
         let written = write_policy(&Template::Crud(template.clone()), None).unwrap();
         check_invariant(&template, &written.policy)?;
     }
 
     #[test]
     fn deny_policies_deny_only_what_was_asked(template in template_strategy()) {
-        crate::support::pin();
         let template = CrudTemplate { effect: Effect::Deny, ..template };
         let written = write_policy(&Template::Crud(template.clone()), None).unwrap();
         check_deny(&template, &written.policy)?;
@@ -329,7 +325,6 @@ proptest! {
 
     #[test]
     fn minimize_grants_nothing_more(template in template_strategy(), min_chars in 0..8usize) {
-        crate::support::pin();
         let template = Template::Crud(template);
         let plain = write_policy(&template, None).unwrap().policy;
         let minimized = write_policy(&template, Some(min_chars)).unwrap().policy;
@@ -363,7 +358,6 @@ proptest! {
 
     #[test]
     fn yaml_reads_back_as_the_policy(template in template_strategy()) {
-        crate::support::pin();
         let policy = write_policy(&Template::Crud(template), Some(0)).unwrap().policy;
         let yaml = policy.to_string_in(PolicyFormat::Yaml);
         let back: PolicyDocument = serde_norway::from_str(&yaml).unwrap();

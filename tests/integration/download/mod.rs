@@ -128,7 +128,6 @@ fn all_files(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn downloads_every_document_as_created() {
-    crate::support::pin();
     let Some(moto) = Moto::start("downloads_every_document_as_created", &[]) else {
         return;
     };
@@ -293,7 +292,6 @@ fn downloads_every_document_as_created() {
 
 #[test]
 fn pages_are_followed_to_the_end() {
-    crate::support::pin();
     let Some(moto) = Moto::start("pages_are_followed_to_the_end", &[]) else {
         return;
     };
@@ -350,7 +348,6 @@ fn pages_are_followed_to_the_end() {
 
 #[test]
 fn aws_managed_policies_on_request() {
-    crate::support::pin();
     let Some(moto) = Moto::start(
         "aws_managed_policies_on_request",
         &[("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")],
@@ -432,7 +429,6 @@ fn aws_managed_policies_on_request() {
 
 #[test]
 fn no_secret_in_any_output() {
-    crate::support::pin();
     let Some(moto) = Moto::start("no_secret_in_any_output", &[]) else {
         return;
     };
@@ -509,7 +505,6 @@ fn no_secret_in_any_output() {
 
 #[test]
 fn usage_errors_fail_before_any_request() {
-    crate::support::pin();
     let home = tempfile::tempdir().unwrap();
     // A regression that sent a request would meet a refused loopback port, not AWS.
     let nowhere = crate::support::RefusingPort::new();
@@ -552,7 +547,6 @@ fn usage_errors_fail_before_any_request() {
 
 #[test]
 fn help_text() {
-    crate::support::pin();
     let output = policy_sentry()
         .args(["download-policies", "--help"])
         .output()

@@ -11,7 +11,6 @@ use crate::support::policy_sentry;
 #[cfg(unix)]
 #[test]
 fn initialize_does_not_write_through_a_planted_symlink() {
-    crate::support::pin();
     // The old code wrote `<file>.tmp` under that fixed name with fs::write, which follows a
     // symlink planted there.
     let temp = tempfile::tempdir().unwrap();
@@ -33,7 +32,6 @@ fn initialize_does_not_write_through_a_planted_symlink() {
 
 #[test]
 fn initialize_writes_the_example_files_and_says_so() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("config");
     let overrides = dir.join("access-level-overrides.yml");
@@ -108,7 +106,6 @@ fn read_file(path: &Path) -> String {
 
 #[test]
 fn initialize_defaults_to_the_home_folder() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let home = path(temp.path());
     let run = run_with(&["initialize"], &[("HOME", home), ("USERPROFILE", home)]);
@@ -135,7 +132,6 @@ fn initialize_defaults_to_the_home_folder() {
 
 #[test]
 fn initialize_installs_a_given_overrides_file_after_checking_it() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("config");
     let mine = temp.path().join("mine.yml");

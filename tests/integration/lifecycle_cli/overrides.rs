@@ -31,7 +31,6 @@ fn expected_with_get_object_as_write(level: AccessLevel) -> Vec<String> {
 
 #[test]
 fn an_override_changes_query_results_exactly_as_it_says() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let file = temp.path().join("overrides.yml");
     std::fs::write(&file, "s3:\n    Write:\n        - getobject\n").unwrap();
@@ -148,7 +147,6 @@ fn an_override_changes_query_results_exactly_as_it_says() {
 
 #[test]
 fn a_template_policy_changes_exactly_as_the_override_says() {
-    crate::support::pin();
     // Golden files recorded from policy_sentry 0.12.15 (tests/golden/write/overrides/README.md).
     let dir = crate::support::repo_path("tests/golden/write/overrides");
     let template = dir.join("crud.yml");
@@ -181,7 +179,6 @@ fn a_template_policy_changes_exactly_as_the_override_says() {
 
 #[test]
 fn the_flag_wins_over_the_environment() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let to_write = temp.path().join("w.yml");
     let to_tagging = temp.path().join("t.yml");
@@ -206,7 +203,6 @@ fn the_flag_wins_over_the_environment() {
 
 #[test]
 fn bad_overrides_files_are_errors_naming_file_and_line() {
-    crate::support::pin();
     let temp = tempfile::tempdir().unwrap();
     let file = temp.path().join("o.yml");
     let cases = [
