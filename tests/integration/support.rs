@@ -45,6 +45,24 @@ pub fn skip_without(tool: &str, test: &str, why: &str) {
 /// The `policy_sentry` binary built for these tests, in an environment of the tests' own:
 /// help text wrapped at a fixed width whatever the terminal, and none of the variables the
 /// binary reads at run time inherited from the shell.
+/// A finished run of the binary: its output as text, and its exit code (-1 for a signal).
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(output: std::process::Output) -> Run {
+        Run {
+            stdout: String::from_utf8(output.stdout).unwrap(),
+            stderr: String::from_utf8(output.stderr).unwrap(),
+            code: output.status.code().unwrap_or(-1),
+        }
+    }
+}
+
 pub fn policy_sentry() -> assert_cmd::Command {
     assert_cmd::Command::from_std(policy_sentry_std())
 }

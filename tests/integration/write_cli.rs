@@ -6,13 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{file_names, policy_sentry, read, repo_path};
-
-pub(crate) struct Run {
-    pub(crate) stdout: String,
-    pub(crate) stderr: String,
-    pub(crate) code: i32,
-}
+use crate::support::{Run, file_names, policy_sentry, read, repo_path};
 
 pub(crate) fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
     let mut command = policy_sentry();
@@ -21,11 +15,7 @@ pub(crate) fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
         command.write_stdin(stdin);
     }
     let output = command.output().unwrap();
-    Run {
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-        code: output.status.code().unwrap_or(-1),
-    }
+    Run::from(output)
 }
 
 /// How this implementation answers a case policy_sentry fails on (or answers oddly).
