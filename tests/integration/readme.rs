@@ -110,11 +110,9 @@ fn run_block(block: &[Step], dir: &Path) -> Vec<String> {
         .env("HOME", &home)
         .env("COLUMNS", "100")
         .env("LC_ALL", "C.UTF-8")
-        // The examples were recorded on the 2024-07-15 pages, as the other tests run.
-        .env(
-            crate::support::SNAPSHOT_VARIABLE,
-            crate::support::COMPATIBLE_DATE,
-        )
+        // A fixed "today" (a test hook), so `data-info`'s age and staleness warning do not
+        // change with the date; the examples show the default data snapshot.
+        .env(crate::support::TODAY_VARIABLE, "2026-12-01")
         .output()
         .expect("bash runs");
     let text = String::from_utf8(output.stdout).expect("UTF-8 output");
