@@ -72,11 +72,10 @@ pub struct Cli {
     /// $POLICY_SENTRY_ACCESS_OVERRIDES.
     #[arg(long, global = true, value_name = "FILE")]
     pub access_level_overrides_file: Option<PathBuf>,
-    /// The embedded data snapshot to read (YYYY-MM-DD), e.g. 2024-07-15 to keep generated
-    /// policies stable across upgrades; default: $POLICY_SENTRY_DATA_SNAPSHOT, else the newest.
-    /// `data-info` lists them.
-    // Hidden: a visible global flag would change every command's help.
-    #[arg(long, global = true, value_name = "DATE", hide = true)]
+    /// The embedded data snapshot to read (YYYY-MM-DD; `data-info` lists them), e.g.
+    /// 2024-07-15 to keep policies stable across upgrades; default:
+    /// $POLICY_SENTRY_DATA_SNAPSHOT, else the newest.
+    #[arg(long, global = true, value_name = "DATE")]
     pub data_snapshot: Option<String>,
     #[command(subcommand)]
     pub command: Command,
