@@ -2,7 +2,6 @@
 //! the page and leave the old folder alone.
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::time::Duration;
 
 use policy_sentry::date::Date;
@@ -11,7 +10,7 @@ use policy_sentry::fetch::{FetchOptions, INDEX_PAGE, fetch_docs};
 use sha2::{Digest, Sha256};
 
 use crate::http::{Reply, TestServer, index_page};
-use crate::support::{as_served, file_names, policy_sentry, read, repo_path};
+use crate::support::{as_served, file_names, names_in, policy_sentry, read, repo_path};
 
 const FIXTURES: [&str; 3] = ["list_alpha.html", "list_alphav2.html", "list_beta.html"];
 
@@ -43,15 +42,6 @@ fn quick(server: &TestServer) -> FetchOptions {
         retry_delay: Duration::from_millis(10),
         timeout: Duration::from_secs(20),
     }
-}
-
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    names
 }
 
 fn sha256(bytes: &[u8]) -> String {

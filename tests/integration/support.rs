@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub mod reference_arn;
 
@@ -11,9 +11,13 @@ pub fn repo_path(relative: &str) -> PathBuf {
 
 /// The names of the files in a folder under the crate root, sorted.
 pub fn file_names(relative: &str) -> Vec<String> {
-    let path = repo_path(relative);
+    names_in(&repo_path(relative))
+}
+
+/// The names in a folder, sorted.
+pub fn names_in(dir: &Path) -> Vec<String> {
     let entries =
-        std::fs::read_dir(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+        std::fs::read_dir(dir).unwrap_or_else(|error| panic!("{}: {error}", dir.display()));
     let mut names: Vec<String> = entries
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .collect();

@@ -1,19 +1,8 @@
 //! `write-policy-dir` on the command line: every good template written, the bad ones
 //! reported, names never claimed twice.
 
-use std::path::Path;
-
-use crate::support::{read, repo_path};
+use crate::support::{names_in, read, repo_path};
 use crate::write_cli::{golden, run_in};
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn write_policy_dir_writes_every_good_template_and_reports_the_bad() {
@@ -49,7 +38,7 @@ fn write_policy_dir_writes_every_good_template_and_reports_the_bad() {
     assert_eq!(run.stdout, "");
     let output = dir.path().join("out");
     assert_eq!(
-        files(&output),
+        names_in(&output),
         [
             "16-kms-key-exclude-delete.json",
             "44-actions-with-dependents.json",
@@ -107,7 +96,7 @@ fn write_policy_dir_writes_every_good_template_and_reports_the_bad() {
         )
         .stdout
     );
-    assert_eq!(files(&output).len(), 8, "{:?}", files(&output));
+    assert_eq!(names_in(&output).len(), 8, "{:?}", names_in(&output));
 }
 
 #[test]
@@ -166,5 +155,5 @@ fn write_policy_dir_a_failed_file_claims_no_name() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(!run.stderr.contains("already written"), "{}", run.stderr);
     assert!(run.stderr.contains("NoSuchAction"), "{}", run.stderr);
-    assert_eq!(files(&dir.path().join("out")), ["a.z.json"]);
+    assert_eq!(names_in(&dir.path().join("out")), ["a.z.json"]);
 }
