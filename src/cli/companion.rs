@@ -1,5 +1,5 @@
 //! The commands that run in the companion binary `policy_sentry-aws`: those that read AWS
-//! HTML pages (`fetch-docs`, `data-diff`, `initialize --fetch`) and the one that calls the AWS
+//! HTML pages (`fetch-docs`, `data-diff --docs-dir`, `initialize --fetch`) and the one that calls the AWS
 //! API (`download-policies`). `policy_sentry` executes the companion with the same arguments.
 //!
 //! The HTML parser, the HTTP client and the AWS SDK bring about 54,000 pointers of static data
@@ -89,7 +89,7 @@ impl Runner for Exec {
             .with_file_name(format!("{COMPANION}{}", std::env::consts::EXE_SUFFIX));
         if !companion.is_file() {
             return Err(CliError::Usage(format!(
-                "fetch-docs, data-diff, initialize --fetch and download-policies run in {COMPANION}, which is not beside this program ({}); \
+                "fetch-docs, data-diff --docs-dir, initialize --fetch and download-policies run in {COMPANION}, which is not beside this program ({}); \
                  `cargo install --path .` installs both",
                 companion.display()
             )));

@@ -6,6 +6,7 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 
 use policy_sentry::data::info::{DataInfo, STALE_AFTER_DAYS};
+use policy_sentry::data::snapshot;
 use policy_sentry::date::Date;
 use policy_sentry::error::Error;
 use policy_sentry::output::text::counted;
@@ -54,9 +55,19 @@ fn today() -> Result<Date, CliError> {
 pub fn run(args: DataInfoArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     let info = DataInfo::collect(today()?);
     if info.is_stale() {
+        let newest = snapshot::default();
+        let advice = if newest.date > info.snapshot_date {
+            format!(
+                "newer data is embedded: {} (the default without --data-snapshot); \
+                 `policy_sentry data-diff --from {} --to {} --policy FILE` shows what it changes for a policy",
+                newest.date, info.snapshot_date, newest.date
+            )
+        } else {
+            "refresh it with `policy_sentry fetch-docs --output-dir DIR` and build with POLICY_SENTRY_AWS_DOCS=DIR"
+                .to_owned()
+        };
         eprintln!(
-            "warning: the embedded AWS pages are from {}, {} days ago (more than {STALE_AFTER_DAYS}); \
-             refresh them with `policy_sentry fetch-docs --output-dir DIR` and build with POLICY_SENTRY_AWS_DOCS=DIR",
+            "warning: the data in use is from {}, {} days ago (more than {STALE_AFTER_DAYS}); {advice}",
             info.snapshot_date,
             info.age_days.unwrap_or_default()
         );

@@ -114,8 +114,9 @@ pub enum Command {
     FetchDocs(Deferred<fetch_docs::FetchDocsArgs>),
     /// Show the embedded data: snapshot date and age, pages, counts per service.
     DataInfo(Deferred<data_info::DataInfoArgs>),
-    /// Compare another folder of AWS pages with the embedded data: services and actions
-    /// added or removed, changed access levels and resource types.
+    /// Compare embedded data snapshots, or one and a folder of AWS pages: services, actions,
+    /// access levels, resource types, ARN formats and condition keys; and what that changes
+    /// for given policies and templates.
     DataDiff(Deferred<data_diff::DataDiffArgs>),
     /// Analyse IAM policies and whole accounts for risky permissions.
     #[command(subcommand)]
@@ -146,7 +147,8 @@ impl Command {
             #[cfg(feature = "download")]
             Command::DownloadPolicies(_) => true,
             Command::Initialize(Deferred(args)) => args.fetch,
-            Command::FetchDocs(_) | Command::DataDiff(_) => true,
+            Command::FetchDocs(_) => true,
+            Command::DataDiff(Deferred(args)) => args.needs_companion(),
             _ => false,
         }
     }
@@ -291,6 +293,9 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
             return initialize::run(args, overrides_file);
         }
         Command::DataInfo(Deferred(args)) => return data_info::run(args, out),
+        Command::DataDiff(Deferred(args)) if !args.needs_companion() => {
+            return data_diff::run_embedded(args, out);
+        }
         Command::Completions(Deferred(args)) => return completions::run(args, out),
         #[cfg(feature = "download")]
         Command::DownloadPolicies(Deferred(args)) => CompanionCommand::DownloadPolicies(args),

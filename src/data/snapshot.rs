@@ -103,17 +103,7 @@ pub fn is_pinned() -> bool {
 /// assert!(snapshot::select(&snapshot::default().date).is_err() || snapshot::all().len() == 1);
 /// ```
 pub fn select(date: &str) -> Result<(), SnapshotError> {
-    let index = index_of(date).ok_or_else(|| SnapshotError::Unknown {
-        requested: date.to_owned(),
-        embedded: all()
-            .iter()
-            .map(|snapshot| match snapshot.default {
-                true => format!("{} (default)", snapshot.date),
-                false => snapshot.date.to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    })?;
+    let index = index_of(date).ok_or_else(|| unknown(date))?;
     let wanted = index as u8;
     match SELECTED.compare_exchange(UNSET, wanted, Ordering::Relaxed, Ordering::Relaxed) {
         Ok(_) => {}
@@ -127,6 +117,28 @@ pub fn select(date: &str) -> Result<(), SnapshotError> {
     }
     PINNED.store(true, Ordering::Relaxed);
     Ok(())
+}
+
+fn unknown(date: &str) -> SnapshotError {
+    SnapshotError::Unknown {
+        requested: date.to_owned(),
+        embedded: all()
+            .iter()
+            .map(|snapshot| match snapshot.default {
+                true => format!("{} (default)", snapshot.date),
+                false => snapshot.date.to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// The tables of the snapshot of `date`, whichever this process selected (for comparing
+/// snapshots: everything else reads the selected one).
+pub(crate) fn tables_of(date: &str) -> Result<&'static Tables, SnapshotError> {
+    index_of(date)
+        .map(|index| SNAPSHOTS[index])
+        .ok_or_else(|| unknown(date))
 }
 
 /// The snapshot unit tests read unless they select another: the compatible one.

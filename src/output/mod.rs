@@ -4,6 +4,7 @@
 
 pub mod account_json;
 pub mod csv;
+pub mod data_diff;
 pub mod html;
 pub mod iam_definition;
 pub mod json;

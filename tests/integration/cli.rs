@@ -327,8 +327,26 @@ fn data_info_warns_only_after_a_year() {
     let (code, age, stderr) = at("2025-07-16");
     assert_eq!((code, age), (Some(0), Some(366)));
     assert!(
-        stderr.starts_with("warning: the embedded AWS pages are from 2024-07-15, 366 days ago"),
+        stderr.starts_with("warning: the data in use is from 2024-07-15, 366 days ago"),
         "{stderr}"
+    );
+    // The newest snapshot has nothing newer to point at: refreshing is the advice.
+    let newest = policy_sentry()
+        .args([
+            "--data-snapshot",
+            "2026-10-27",
+            "data-info",
+            "--fmt",
+            "json",
+        ])
+        .env(TODAY_VARIABLE, "2027-10-28")
+        .output()
+        .unwrap();
+    assert_eq!(newest.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(newest.stderr).unwrap(),
+        "warning: the data in use is from 2026-10-27, 366 days ago (more than 365); \
+         refresh it with `policy_sentry fetch-docs --output-dir DIR` and build with POLICY_SENTRY_AWS_DOCS=DIR\n"
     );
     let bad = policy_sentry()
         .arg("data-info")

@@ -86,8 +86,9 @@ fn data_info_text_and_json() {
     assert_eq!(
         text.stderr,
         format!(
-            "warning: the embedded AWS pages are from 2024-07-15, {age} days ago (more than 365); \
-             refresh them with `policy_sentry fetch-docs --output-dir DIR` and build with POLICY_SENTRY_AWS_DOCS=DIR\n"
+            "warning: the data in use is from 2024-07-15, {age} days ago (more than 365); \
+             newer data is embedded: 2026-10-27 (the default without --data-snapshot); \
+             `policy_sentry data-diff --from 2024-07-15 --to 2026-10-27 --policy FILE` shows what it changes for a policy\n"
         )
     );
 
@@ -198,6 +199,8 @@ fn data_diff_reports_what_changed() {
     assert_eq!(
         diff,
         json!({
+            "from": "2024-07-15",
+            "to": temp.path().display().to_string(),
             "pages": 2,
             "services_added": [{"prefix": "alpha", "name": "Alpha Service", "actions": 3}],
             "services_removed": null,
@@ -209,6 +212,12 @@ fn data_diff_reports_what_changed() {
             "resource_types_changed": [
                 {"action": "cloud9:ActivateEC2Remote", "added": ["environment"], "removed": ["environment*"]}
             ],
+            "resource_types_added": [],
+            "resource_types_removed": [],
+            "arn_formats_changed": [],
+            "condition_keys_added": [],
+            "condition_keys_removed": [],
+            "condition_key_types_changed": [],
         })
     );
 
@@ -228,7 +237,10 @@ fn data_diff_reports_what_changed() {
                 && (line.ends_with(" actions)") || line.ends_with(" action)")))
         })
         .collect();
-    insta::assert_snapshot!("data-diff-text", kept.join("\n"));
+    let kept = kept
+        .join("\n")
+        .replace(&temp.path().display().to_string(), "<dir>");
+    insta::assert_snapshot!("data-diff-text", kept);
 }
 
 #[test]
@@ -242,7 +254,10 @@ fn data_diff_of_the_vendored_pages_finds_nothing() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
-        "pages read: 457\nno differences from the embedded data\n"
+        format!(
+            "from 2024-07-15 to {}\nfiles read: 457\nno differences\n",
+            crate::support::repo_path("aws-docs").display()
+        )
     );
 }
 
@@ -371,13 +386,23 @@ fn a_missing_companion_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.starts_with("error: fetch-docs, data-diff, initialize --fetch and download-policies run in policy_sentry-aws, which is not beside this program ("),
+        stderr.starts_with("error: fetch-docs, data-diff --docs-dir, initialize --fetch and download-policies run in policy_sentry-aws, which is not beside this program ("),
         "{stderr}"
     );
-    // Everything else works without it.
+    // Everything else works without it, comparing embedded snapshots included.
     let output = crate::support::hermetic(&mut std::process::Command::new(&alone))
         .args(["data-info", "--fmt", "json"])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
+    let output = crate::support::hermetic(&mut std::process::Command::new(&alone))
+        .args(["data-diff", "--to", "2026-10-27", "--fmt", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let diff: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        (&diff["from"], &diff["to"]),
+        (&json!("2024-07-15"), &json!("2026-10-27"))
+    );
 }

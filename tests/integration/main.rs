@@ -18,6 +18,7 @@ mod arn_oracle;
 mod arn_props;
 mod cli;
 mod data;
+mod data_diff;
 mod data_snapshots;
 #[cfg(feature = "download")]
 mod download;
