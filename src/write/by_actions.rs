@@ -55,16 +55,16 @@ impl SidGroup {
         .filter(|dependent| !supplied.iter().any(|text| text == dependent))
         .collect();
         let mut wanted: CaselessSet = CaselessSet::default();
-        for action in supplied
-            .iter()
-            .map(String::as_str)
-            .chain(dependents.iter().copied())
-        {
-            wanted.insert(action.to_owned());
+        // A supplied text names the action it resolved to, if any (or, as `catalog:X`, none).
+        for text in supplied {
+            wanted.insert(text.to_owned());
+        }
+        for dependent in &dependents {
+            wanted.insert_naming_action((*dependent).to_owned());
         }
         // The documented names too, so `catalog:X` keeps `servicecatalog:X`.
         for action in resolved {
-            wanted.insert(action.qualified_name());
+            wanted.insert_action(*action);
         }
         let mut without_resource: Vec<String> = Vec::new();
         // Adding the same format at the same level again changes nothing.

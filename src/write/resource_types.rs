@@ -13,6 +13,8 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use fnv::FnvBuildHasher;
+
 use crate::arn::ArnFormat;
 use crate::data::{AccessLevel, Action, ActionRow, ResourceType, Service};
 
@@ -128,10 +130,10 @@ impl ServiceFormats {
 #[derive(Debug, Default)]
 pub(super) struct ResourceTypes {
     /// Per service, its [`ServiceFormats`].
-    services: HashMap<Service, Rc<ServiceFormats>>,
+    services: HashMap<Service, Rc<ServiceFormats>, FnvBuildHasher>,
     /// Per resource type of a format and level, the actions of the type policy_sentry takes
     /// the format for, with their dependents.
-    type_actions: HashMap<(ResourceType, AccessLevel), Rc<TypeActions>>,
+    type_actions: HashMap<(ResourceType, AccessLevel), Rc<TypeActions>, FnvBuildHasher>,
 }
 
 impl ResourceTypes {
