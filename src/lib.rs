@@ -68,6 +68,7 @@ pub mod fs;
 pub mod glob;
 pub mod output;
 pub mod query;
+pub mod resource_pattern;
 pub mod write;
 
 pub use error::{Error, Result};

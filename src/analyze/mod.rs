@@ -15,6 +15,7 @@
 //! # Ok::<(), policy_sentry::Error>(())
 //! ```
 
+pub mod access_check;
 pub mod account;
 pub mod exclusions;
 pub mod expand;

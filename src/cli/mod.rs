@@ -2,6 +2,7 @@
 //! subcommand. Nothing here decides IAM semantics; it parses, validates, calls and prints.
 
 mod analyze;
+mod check;
 pub mod companion;
 mod completions;
 mod create_template;
@@ -121,6 +122,9 @@ pub enum Command {
     /// Analyse IAM policies and whole accounts for risky permissions.
     #[command(subcommand)]
     Analyze(Deferred<analyze::AnalyzeCommand>),
+    /// Yes-or-no policy checks for CI (exit 1 on "yes"): access-not-granted.
+    #[command(subcommand)]
+    Check(Deferred<check::CheckCommand>),
     /// Print a policy with its wildcard actions expanded to the documented actions.
     ExpandPolicy(Deferred<analyze::ExpandPolicyArgs>),
     /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
@@ -286,6 +290,7 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::CreateTemplate(Deferred(args)) => return create_template::run(args, out),
         Command::Analyze(Deferred(command)) => return analyze::run(command, out),
         Command::ExpandPolicy(Deferred(args)) => return analyze::expand_policy(args, out),
+        Command::Check(Deferred(command)) => return check::run(command, out),
         Command::CreateExclusionsFile(Deferred(args)) => {
             return analyze::create_exclusions_file(args);
         }

@@ -38,6 +38,8 @@ fn help_texts() {
         vec!["analyze", "account", "--help"],
         vec!["analyze", "downloaded-policies", "--help"],
         vec!["expand-policy", "--help"],
+        vec!["check", "--help"],
+        vec!["check", "access-not-granted", "--help"],
         vec!["create-exclusions-file", "--help"],
     ] {
         let run = run(&args);

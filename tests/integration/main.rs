@@ -16,6 +16,7 @@ mod analyze;
 mod analyze_cli;
 mod arn_oracle;
 mod arn_props;
+mod check;
 mod cli;
 mod data;
 mod data_diff;

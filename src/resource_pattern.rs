@@ -1,0 +1,170 @@
+//! IAM resource patterns (`arn:aws:s3:::prod-*`, `*`): case-sensitive globs where `*` matches
+//! any run of characters and `?` one character. Policy review asks two questions of a pair:
+//! can one resource match both ([`overlap`]), and does every resource one matches match the
+//! other ([`surely_contains`], answered conservatively). Matching one ARN against a pattern
+//! is [`wildmatch`]'s job.
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// `*` at this position: any character, staying put.
+    Star,
+    /// `?`: any one character.
+    Any,
+    Literal(char),
+}
+
+fn steps(pattern: &str) -> Vec<Step> {
+    pattern
+        .chars()
+        .map(|ch| match ch {
+            '*' => Step::Star,
+            '?' => Step::Any,
+            ch => Step::Literal(ch),
+        })
+        .collect()
+}
+
+/// Position pairs [`overlap`] walks at most; beyond, it answers "may overlap". Real ARNs are
+/// a few hundred characters; a hostile pair of 100,000-character patterns would otherwise
+/// take 10^10 steps.
+pub const MAX_PAIRS: usize = 4_000_000;
+
+/// Whether some resource matches both patterns (also true, the safe answer, for patterns
+/// whose lengths multiply to more than [`MAX_PAIRS`]).
+///
+/// The two patterns are read as automata over positions; a walk of position pairs finds
+/// whether both can end together. Each pair is visited once, so the time is at most the
+/// product of the lengths.
+///
+/// ```
+/// use policy_sentry::resource_pattern::overlap;
+/// assert!(overlap("arn:aws:s3:::prod-*", "arn:aws:s3:::*-data"));
+/// assert!(overlap("*", "arn:aws:iam::111122223333:role/app"));
+/// assert!(!overlap("arn:aws:s3:::prod-*", "arn:aws:s3:::test-*"));
+/// assert!(!overlap("arn:aws:s3:::a?", "arn:aws:s3:::a"));
+/// ```
+pub fn overlap(a: &str, b: &str) -> bool {
+    let (a, b) = (steps(a), steps(b));
+    let width = b.len() + 1;
+    let Some(pairs) = (a.len() + 1).checked_mul(width).filter(|n| *n <= MAX_PAIRS) else {
+        return true;
+    };
+    let mut seen = vec![false; pairs];
+    let mut queue = vec![(0, 0)];
+    while let Some((i, j)) = queue.pop() {
+        if std::mem::replace(&mut seen[i * width + j], true) {
+            continue;
+        }
+        // A star may match nothing.
+        if a.get(i) == Some(&Step::Star) {
+            queue.push((i + 1, j));
+        }
+        if b.get(j) == Some(&Step::Star) {
+            queue.push((i, j + 1));
+        }
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) else {
+            continue;
+        };
+        // Both read one character they can agree on.
+        let agree = match (x, y) {
+            (Step::Literal(p), Step::Literal(q)) => p == q,
+            _ => true,
+        };
+        if agree {
+            let next_i = if x == Step::Star { i } else { i + 1 };
+            let next_j = if y == Step::Star { j } else { j + 1 };
+            queue.push((next_i, next_j));
+        }
+    }
+    false
+}
+
+/// Whether every resource `inner` matches is matched by `outer`, when that is plain to see:
+/// `outer` is all stars, or matches `inner` read literally while `inner` has no wildcard, or
+/// is a literal prefix and a star that `inner` starts with. Otherwise false, even when the
+/// answer is yes: callers use it to decide that a Deny covers a resource, where "no" is the
+/// safe mistake.
+///
+/// ```
+/// use policy_sentry::resource_pattern::surely_contains;
+/// assert!(surely_contains("*", "arn:aws:s3:::b/*"));
+/// assert!(surely_contains("arn:aws:s3:::prod-*", "arn:aws:s3:::prod-data/*"));
+/// assert!(surely_contains("arn:aws:s3:::b?", "arn:aws:s3:::b1"));
+/// assert!(!surely_contains("arn:aws:s3:::b?", "arn:aws:s3:::b*"));
+/// ```
+pub fn surely_contains(outer: &str, inner: &str) -> bool {
+    if outer.chars().all(|ch| ch == '*') {
+        return !outer.is_empty() || inner.is_empty();
+    }
+    if !inner.contains(['*', '?']) {
+        return wildmatch::WildMatch::new(outer).matches(inner);
+    }
+    match outer.strip_suffix('*') {
+        Some(prefix) if !prefix.contains(['*', '?']) => inner.starts_with(prefix),
+        _ => outer == inner,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every string over the alphabet up to `length` characters.
+    fn strings(alphabet: &[char], length: usize) -> Vec<String> {
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..length {
+            let mut next = Vec::new();
+            for text in &last {
+                for ch in alphabet {
+                    next.push(format!("{text}{ch}"));
+                }
+            }
+            all.extend(next.iter().cloned());
+            last = next;
+        }
+        all
+    }
+
+    proptest! {
+        /// Against brute force over short strings: two patterns of at most 4 characters over
+        /// `ab*?` overlap exactly when some string of at most 8 characters over `abc` matches
+        /// both (a witness needs at most the two patterns' characters).
+        #[test]
+        fn overlap_agrees_with_brute_force(a in "[ab*?]{0,4}", b in "[ab*?]{0,4}") {
+            let (glob_a, glob_b) = (wildmatch::WildMatch::new(&a), wildmatch::WildMatch::new(&b));
+            let witness = strings(&['a', 'b', 'c'], 8)
+                .into_iter()
+                .any(|text| glob_a.matches(&text) && glob_b.matches(&text));
+            prop_assert_eq!(overlap(&a, &b), witness, "{:?} {:?}", a, b);
+        }
+
+        /// Never claims a containment that a string contradicts.
+        #[test]
+        fn surely_contains_is_never_wrong(outer in "[ab*?]{0,4}", inner in "[ab*?]{0,4}") {
+            if surely_contains(&outer, &inner) {
+                let (outer_glob, inner_glob) =
+                    (wildmatch::WildMatch::new(&outer), wildmatch::WildMatch::new(&inner));
+                for text in strings(&['a', 'b', 'c'], 6) {
+                    prop_assert!(!inner_glob.matches(&text) || outer_glob.matches(&text),
+                        "{:?} ⊇ {:?} but {:?}", outer, inner, text);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_patterns_stay_bounded() {
+        let a = "*a".repeat(500);
+        let b = "a*".repeat(500);
+        assert!(overlap(&a, &b));
+        assert!(!overlap(&format!("{a}b"), &"a".repeat(900)));
+        // Past the bound: "may overlap", at once.
+        let huge = "x".repeat(100_000);
+        assert!(overlap(&huge, &"y".repeat(100_000)));
+    }
+}
