@@ -19,6 +19,7 @@ pub mod access_check;
 pub mod account;
 pub mod exclusions;
 pub mod expand;
+pub mod explain;
 pub mod policy;
 pub mod report;
 pub mod risk;

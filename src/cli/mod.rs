@@ -11,6 +11,7 @@ mod data_info;
 mod deferred;
 #[cfg(feature = "download")]
 mod download_policies;
+mod explain;
 mod fetch_docs;
 mod initialize;
 mod json_files;
@@ -125,6 +126,9 @@ pub enum Command {
     /// Yes-or-no policy checks for CI (exit 1 on "yes"): access-not-granted.
     #[command(subcommand)]
     Check(Deferred<check::CheckCommand>),
+    /// Why a policy allows an action: the statements and patterns that grant it, the Denies
+    /// that take it away, its access level, resource types and risks.
+    Explain(Deferred<explain::ExplainArgs>),
     /// Print a policy with its wildcard actions expanded to the documented actions.
     ExpandPolicy(Deferred<analyze::ExpandPolicyArgs>),
     /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
@@ -291,6 +295,7 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::Analyze(Deferred(command)) => return analyze::run(command, out),
         Command::ExpandPolicy(Deferred(args)) => return analyze::expand_policy(args, out),
         Command::Check(Deferred(command)) => return check::run(command, out),
+        Command::Explain(Deferred(args)) => return explain::run(args, out),
         Command::CreateExclusionsFile(Deferred(args)) => {
             return analyze::create_exclusions_file(args);
         }

@@ -5,6 +5,7 @@
 pub mod account_json;
 pub mod csv;
 pub mod data_diff;
+pub mod explain;
 pub mod html;
 pub mod iam_definition;
 pub mod json;

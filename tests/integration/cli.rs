@@ -39,6 +39,7 @@ fn help_texts() {
         vec!["analyze", "downloaded-policies", "--help"],
         vec!["expand-policy", "--help"],
         vec!["check", "--help"],
+        vec!["explain", "--help"],
         vec!["check", "access-not-granted", "--help"],
         vec!["create-exclusions-file", "--help"],
     ] {

@@ -23,6 +23,7 @@ mod data_diff;
 mod data_snapshots;
 #[cfg(feature = "download")]
 mod download;
+mod explain;
 mod fetch;
 mod hostile;
 mod http;
