@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::expand::{pattern_matches, statement_actions};
 use super::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
-use super::report::{Category, Config, analyze};
+use super::report::{Config, analyze};
 use crate::data::Action;
 use crate::resource_pattern::surely_contains;
 
@@ -178,7 +178,7 @@ pub fn explain(policy: &PolicyDocument, actions: &[Action]) -> Vec<Explanation> 
                     })
                     .collect(),
                 risks: match allowed {
-                    true => risks(&report.findings, action),
+                    true => report.findings.risks_of(action),
                     false => Vec::new(),
                 },
                 granted_by,
@@ -186,34 +186,4 @@ pub fn explain(policy: &PolicyDocument, actions: &[Action]) -> Vec<Explanation> 
             }
         })
         .collect()
-}
-
-fn risks(findings: &super::report::Findings, action: Action) -> Vec<String> {
-    let name = action.to_string();
-    let mut risks = Vec::new();
-    for category in Category::POLICY {
-        match category {
-            Category::PrivilegeEscalation => {
-                for method in &findings.privilege_escalation {
-                    if method.actions.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
-                        risks.push(format!("{} ({})", category.name(), method.name));
-                    }
-                }
-            }
-            Category::ServiceWildcard => {
-                if findings.service_wildcard.contains(&action.service()) {
-                    risks.push(category.name().to_owned());
-                }
-            }
-            _ => {
-                if findings
-                    .action_set(category)
-                    .is_some_and(|set| set.contains(action))
-                {
-                    risks.push(category.name().to_owned());
-                }
-            }
-        }
-    }
-    risks
 }

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod access_check;
+pub mod access_diff;
 pub mod account;
 pub mod exclusions;
 pub mod expand;

@@ -448,6 +448,38 @@ impl Findings {
         }
     }
 
+    /// The categories whose findings include the action, in report order; escalation
+    /// methods by name, e.g. `PrivilegeEscalation (CreateAccessKey)`.
+    pub fn risks_of(&self, action: Action) -> Vec<String> {
+        let name = action.to_string();
+        let mut risks = Vec::new();
+        for category in Category::POLICY {
+            match category {
+                Category::PrivilegeEscalation => {
+                    for method in &self.privilege_escalation {
+                        if method.actions.iter().any(|a| a.eq_ignore_ascii_case(&name)) {
+                            risks.push(format!("{} ({})", category.name(), method.name));
+                        }
+                    }
+                }
+                Category::ServiceWildcard => {
+                    if self.service_wildcard.contains(&action.service()) {
+                        risks.push(category.name().to_owned());
+                    }
+                }
+                _ => {
+                    if self
+                        .action_set(category)
+                        .is_some_and(|set| set.contains(action))
+                    {
+                        risks.push(category.name().to_owned());
+                    }
+                }
+            }
+        }
+        risks
+    }
+
     /// The categories with findings, in report order.
     pub fn categories(&self) -> impl Iterator<Item = Category> + '_ {
         Category::POLICY

@@ -31,6 +31,10 @@ pub enum CheckCommand {
     /// counts; a Deny removes access only when it has no condition and plainly covers every
     /// resource asked about.
     AccessNotGranted(AccessNotGrantedArgs),
+    /// Exit 1 when the new policies allow anything the base ones did not (or may: what cannot
+    /// be shown old counts), naming each grant and why; directories pair files by relative
+    /// path.
+    NoNewAccess(super::policy_diff::NoNewAccessArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +64,7 @@ struct PolicyGrants {
 pub fn run(command: CheckCommand, out: &mut impl Write) -> Result<Exit, CliError> {
     match command {
         CheckCommand::AccessNotGranted(args) => access_not_granted(args, out),
+        CheckCommand::NoNewAccess(args) => super::policy_diff::run_no_new_access(args, out),
     }
 }
 

@@ -15,6 +15,7 @@ mod explain;
 mod fetch_docs;
 mod initialize;
 mod json_files;
+mod policy_diff;
 mod query;
 mod stdout;
 mod write_policy;
@@ -123,7 +124,9 @@ pub enum Command {
     /// Analyse IAM policies and whole accounts for risky permissions.
     #[command(subcommand)]
     Analyze(Deferred<analyze::AnalyzeCommand>),
-    /// Yes-or-no policy checks for CI (exit 1 on "yes"): access-not-granted.
+    /// What one policy allows that another does not, both ways.
+    Diff(Deferred<policy_diff::DiffArgs>),
+    /// Yes-or-no policy checks for CI (exit 1 on "yes"): access-not-granted, no-new-access.
     #[command(subcommand)]
     Check(Deferred<check::CheckCommand>),
     /// Why a policy allows an action: the statements and patterns that grant it, the Denies
@@ -295,6 +298,7 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::Analyze(Deferred(command)) => return analyze::run(command, out),
         Command::ExpandPolicy(Deferred(args)) => return analyze::expand_policy(args, out),
         Command::Check(Deferred(command)) => return check::run(command, out),
+        Command::Diff(Deferred(args)) => return policy_diff::run_diff(args, out),
         Command::Explain(Deferred(args)) => return explain::run(args, out),
         Command::CreateExclusionsFile(Deferred(args)) => {
             return analyze::create_exclusions_file(args);

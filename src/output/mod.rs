@@ -2,6 +2,7 @@
 //! [`crate::write::PolicyFormat`] for policies ([`policy`]). Every data renderer writes a [`serde_json::Value`] into an `impl Write`, so the
 //! CLI, tests and library users share one code path per format.
 
+pub mod access_diff;
 pub mod account_json;
 pub mod csv;
 pub mod data_diff;

@@ -40,6 +40,8 @@ fn help_texts() {
         vec!["expand-policy", "--help"],
         vec!["check", "--help"],
         vec!["explain", "--help"],
+        vec!["diff", "--help"],
+        vec!["check", "no-new-access", "--help"],
         vec!["check", "access-not-granted", "--help"],
         vec!["create-exclusions-file", "--help"],
     ] {

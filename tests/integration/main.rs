@@ -30,6 +30,7 @@ mod http;
 mod leaked_links;
 mod lifecycle_cli;
 mod overrides;
+mod policy_diff;
 mod query_golden;
 mod readme;
 mod scrape;

@@ -1,0 +1,486 @@
+//! `diff` and `check no-new-access`: pairs of policies whose answer is known, a property test
+//! over random policies, and the commands' output.
+
+use policy_sentry::analyze::PolicyDocument;
+use policy_sentry::analyze::access_diff::{Newness, new_access};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+use crate::support::{Run, policy_sentry};
+
+fn policy(statements: Value) -> PolicyDocument {
+    PolicyDocument::parse(&json!({"Version": "2012-10-17", "Statement": statements}).to_string())
+        .unwrap()
+}
+
+fn allow(action: &str, resource: &str) -> Value {
+    json!({"Effect": "Allow", "Action": action, "Resource": resource})
+}
+
+fn with_condition(mut statement: Value, condition: Value) -> Value {
+    statement["Condition"] = condition;
+    statement
+}
+
+const IP: fn() -> Value = || json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}});
+const TLS: fn() -> Value = || json!({"Bool": {"aws:SecureTransport": "true"}});
+
+/// (what, old statements, new statements, whether the new policy allows something new).
+fn pairs() -> Vec<(&'static str, Value, Value, bool)> {
+    let b = "arn:aws:s3:::b/*";
+    let logs = "arn:aws:s3:::b/logs/*";
+    vec![
+        (
+            "identical",
+            json!([allow("s3:GetObject", b)]),
+            json!([allow("s3:GetObject", b)]),
+            false,
+        ),
+        (
+            "an added action",
+            json!([allow("s3:GetObject", b)]),
+            json!([allow("s3:GetObject", b), allow("s3:PutObject", b)]),
+            true,
+        ),
+        (
+            "a narrower resource",
+            json!([allow("s3:GetObject", b)]),
+            json!([allow("s3:GetObject", logs)]),
+            false,
+        ),
+        (
+            "a wider resource",
+            json!([allow("s3:GetObject", logs)]),
+            json!([allow("s3:GetObject", b)]),
+            true,
+        ),
+        (
+            "another bucket",
+            json!([allow("s3:GetObject", b)]),
+            json!([allow("s3:GetObject", "arn:aws:s3:::c/*")]),
+            true,
+        ),
+        (
+            "resources are case-sensitive",
+            json!([allow("s3:GetObject", "arn:aws:s3:::B/*")]),
+            json!([allow("s3:GetObject", b)]),
+            true,
+        ),
+        (
+            "actions are not",
+            json!([allow("S3:getobject", b)]),
+            json!([allow("s3:GetObject", b)]),
+            false,
+        ),
+        (
+            "a condition added",
+            json!([allow("s3:GetObject", b)]),
+            json!([with_condition(allow("s3:GetObject", b), IP())]),
+            false,
+        ),
+        (
+            "a condition removed",
+            json!([with_condition(allow("s3:GetObject", b), IP())]),
+            json!([allow("s3:GetObject", b)]),
+            true,
+        ),
+        (
+            "another condition",
+            json!([with_condition(allow("s3:GetObject", b), IP())]),
+            json!([with_condition(allow("s3:GetObject", b), TLS())]),
+            true,
+        ),
+        (
+            "one more condition",
+            json!([with_condition(allow("s3:GetObject", b), IP())]),
+            json!([with_condition(
+                allow("s3:GetObject", b),
+                json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}, "Bool": {"aws:SecureTransport": "true"}})
+            )]),
+            false,
+        ),
+        (
+            "condition values in another order",
+            json!([with_condition(
+                allow("s3:GetObject", b),
+                json!({"StringEquals": {"aws:PrincipalTag/team": ["a", "b"]}})
+            )]),
+            json!([with_condition(
+                allow("s3:GetObject", b),
+                json!({"StringEquals": {"aws:PrincipalTag/team": ["b", "a"]}})
+            )]),
+            false,
+        ),
+        (
+            "condition keys in another case",
+            json!([with_condition(allow("s3:GetObject", b), IP())]),
+            json!([with_condition(
+                allow("s3:GetObject", b),
+                json!({"IpAddress": {"aws:sourceip": "10.0.0.0/8"}})
+            )]),
+            false,
+        ),
+        (
+            "a service wildcard narrowed",
+            json!([allow("s3:*", "*")]),
+            json!([allow("s3:GetObject", b)]),
+            false,
+        ),
+        (
+            "a pattern narrowed",
+            json!([allow("s3:Get*", b)]),
+            json!([allow("s3:GetObject", b)]),
+            false,
+        ),
+        (
+            "a pattern widened",
+            json!([allow("s3:GetObject", b)]),
+            json!([allow("s3:Get*", b)]),
+            true,
+        ),
+        (
+            "NotAction covers others",
+            json!([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]),
+            json!([allow("s3:GetObject", b)]),
+            false,
+        ),
+        (
+            "NotAction excluded it",
+            json!([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]),
+            json!([allow("iam:PassRole", "*")]),
+            true,
+        ),
+        (
+            "a Deny dropped",
+            json!([allow("*", "*"), {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]),
+            json!([allow("*", "*")]),
+            true,
+        ),
+        (
+            "a Deny kept",
+            json!([allow("*", "*"), {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]),
+            json!([allow("*", "*"), {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]),
+            false,
+        ),
+        (
+            "a Deny added",
+            json!([allow("s3:*", "*")]),
+            json!([allow("s3:*", "*"), {"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}]),
+            false,
+        ),
+        (
+            "a new grant removed by its own Deny",
+            json!([]),
+            json!([allow("iam:*", "*"), {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]),
+            false,
+        ),
+        (
+            "a conditional Deny removes nothing for sure",
+            json!([]),
+            json!([
+                allow("iam:PassRole", "*"),
+                with_condition(
+                    json!({"Effect": "Deny", "Action": "iam:*", "Resource": "*"}),
+                    TLS()
+                )
+            ]),
+            true,
+        ),
+        (
+            "NotResource inside *",
+            json!([allow("s3:*", "*")]),
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"}]),
+            false,
+        ),
+        (
+            "NotResource widened to *",
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"}]),
+            json!([allow("s3:*", "*")]),
+            true,
+        ),
+        (
+            "NotResource excluding less",
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"]}]),
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::a/*"}]),
+            true,
+        ),
+        (
+            "NotResource excluding more",
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::a/*"}]),
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"]}]),
+            false,
+        ),
+        (
+            "a resource outside a NotResource",
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::secret/*"}]),
+            json!([allow("s3:GetObject", b)]),
+            false,
+        ),
+        (
+            "a resource inside a NotResource",
+            json!([{"Effect": "Allow", "Action": "s3:*", "NotResource": "arn:aws:s3:::b/*"}]),
+            json!([allow("s3:GetObject", logs)]),
+            true,
+        ),
+        (
+            "two old statements, one new",
+            json!([
+                allow("s3:GetObject", b),
+                allow("s3:GetObject", "arn:aws:s3:::c/*")
+            ]),
+            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [b, "arn:aws:s3:::c/*"]}]),
+            false,
+        ),
+        // Containment of `log?` over `logs/*` is not plain to see: "may be new", never "no new access".
+        (
+            "undecided containment counts",
+            json!([allow("s3:GetObject", "arn:aws:s3:::b/log?/*")]),
+            json!([allow("s3:GetObject", "arn:aws:s3:::b/logs/*")]),
+            true,
+        ),
+        (
+            "an empty new policy",
+            json!([allow("s3:GetObject", b)]),
+            json!([]),
+            false,
+        ),
+        (
+            "everything from nothing",
+            json!([]),
+            json!([allow("*", "*")]),
+            true,
+        ),
+    ]
+}
+
+#[test]
+fn known_pairs() {
+    let pairs = pairs();
+    assert!(pairs.len() >= 30);
+    for (what, old, new, expected) in pairs {
+        let found = new_access(&policy(old), &policy(new));
+        assert_eq!(!found.is_empty(), expected, "{what}: {found:#?}");
+    }
+}
+
+#[test]
+fn newness_says_whether_the_base_granted_the_action_anywhere() {
+    let old = policy(json!([allow("s3:GetObject", "arn:aws:s3:::a/*")]));
+    let new = policy(json!([
+        allow("s3:GetObject", "arn:aws:s3:::b/*"),
+        allow("s3:PutObject", "arn:aws:s3:::a/*")
+    ]));
+    let found = new_access(&old, &new);
+    let summary: Vec<(&str, &str, Newness)> = found
+        .iter()
+        .map(|a| (a.action.as_str(), a.resource.as_str(), a.newness))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("s3:GetObject", "arn:aws:s3:::b/*", Newness::MayBeNew),
+            ("s3:PutObject", "arn:aws:s3:::a/*", Newness::New),
+        ]
+    );
+    assert_eq!(
+        found[0].reason,
+        "the base grants it only on arn:aws:s3:::a/*"
+    );
+}
+
+const ACTIONS: &[&str] = &[
+    "s3:GetObject",
+    "s3:Get*",
+    "s3:PutObject",
+    "s3:*",
+    "iam:PassRole",
+    "iam:Get*",
+    "*",
+];
+const RESOURCES: &[&str] = &[
+    "*",
+    "arn:aws:s3:::b/*",
+    "arn:aws:s3:::b/logs/*",
+    "arn:aws:s3:::c",
+    "arn:aws:iam::1:role/x",
+];
+
+prop_compose! {
+    fn statement()(
+        deny in prop::bool::weighted(0.2),
+        actions in prop::sample::subsequence(ACTIONS, 1..3),
+        resources in prop::sample::subsequence(RESOURCES, 1..3),
+        condition in prop::option::weighted(0.3, 0..2usize),
+    ) -> Value {
+        let mut statement = json!({
+            "Effect": if deny { "Deny" } else { "Allow" },
+            "Action": actions,
+            "Resource": resources,
+        });
+        if let Some(which) = condition {
+            statement["Condition"] = if which == 0 { IP() } else { TLS() };
+        }
+        statement
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A policy grants nothing new over itself, nor when one of its own statements is added
+    /// again; a statement granting an action it never names always is new.
+    /// (Each case runs the whole expansion: 64 cases keep the debug build under a second.)
+    #[test]
+    fn nothing_new_unless_something_is_added(statements in prop::collection::vec(statement(), 1..5), pick in 0..5usize) {
+        let base = policy(Value::Array(statements.clone()));
+        prop_assert!(new_access(&base, &base).is_empty());
+        let mut again = statements.clone();
+        again.push(statements[pick % statements.len()].clone());
+        prop_assert!(new_access(&base, &policy(Value::Array(again))).is_empty());
+        // Only `*` (allowed or denied) names kms:Decrypt in these policies.
+        let names_kms = statements.iter().any(|s| s["Action"].as_array().unwrap().contains(&json!("*")));
+        let mut more = statements.clone();
+        more.push(allow("kms:Decrypt", "*"));
+        let found = new_access(&base, &policy(Value::Array(more)));
+        if !names_kms {
+            prop_assert!(found.iter().any(|a| a.action == "kms:Decrypt" && a.newness == Newness::New));
+        }
+    }
+}
+
+#[test]
+fn the_commands_report_and_exit() {
+    let temp = tempfile::tempdir().unwrap();
+    let (base, new) = (temp.path().join("base"), temp.path().join("new"));
+    for dir in [&base, &new] {
+        std::fs::create_dir(dir).unwrap();
+    }
+    let write = |path: std::path::PathBuf, statements: Value| {
+        std::fs::write(
+            path,
+            json!({"Version": "2012-10-17", "Statement": statements}).to_string(),
+        )
+        .unwrap();
+    };
+    write(
+        base.join("same.json"),
+        json!([allow("s3:GetObject", "arn:aws:s3:::b/*")]),
+    );
+    write(
+        new.join("same.json"),
+        json!([allow("s3:GetObject", "arn:aws:s3:::b/logs/*")]),
+    );
+    write(base.join("gone.json"), json!([allow("s3:GetObject", "*")]));
+    write(
+        new.join("added.json"),
+        json!([{"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]),
+    );
+    let run = |args: &[&str]| Run::from(policy_sentry().args(args).output().unwrap());
+    let (base_s, new_s) = (base.to_str().unwrap(), new.to_str().unwrap());
+
+    let check = run(&["check", "no-new-access", "--base", base_s, "--new", new_s]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let lines: Vec<&str> = check.stdout.lines().collect();
+    assert_eq!(lines[0], "added.json (added): 1 new or possibly new grants");
+    assert_eq!(lines[1], "  iam:");
+    assert!(
+        lines[2].starts_with("    + iam:PassRole (Permissions management) on *, statement 0 \"Pass\": new: the base grants it nowhere; risks: "),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(
+        &lines[3..],
+        [
+            "gone.json: removed",
+            "same.json: no new access",
+            "new access in 1 of 3 policies"
+        ]
+    );
+
+    let json_run = run(&[
+        "check",
+        "no-new-access",
+        "--base",
+        base_s,
+        "--new",
+        new_s,
+        "--fmt",
+        "json",
+    ]);
+    let results: Value = serde_json::from_str(&json_run.stdout).unwrap();
+    let statuses: Vec<(&str, &str, usize)> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["file"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+                r["new_access"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("added.json", "added", 1),
+            ("gone.json", "removed", 0),
+            ("same.json", "changed", 0)
+        ]
+    );
+
+    let same = run(&[
+        "check",
+        "no-new-access",
+        "--base",
+        &format!("{base_s}/same.json"),
+        "--new",
+        &format!("{new_s}/same.json"),
+    ]);
+    assert_eq!(
+        (same.code, same.stdout.as_str()),
+        (0, "same.json: no new access\nno new access\n")
+    );
+    let mixed = run(&[
+        "check",
+        "no-new-access",
+        "--base",
+        base_s,
+        "--new",
+        &format!("{new_s}/same.json"),
+    ]);
+    assert_eq!(mixed.code, 2);
+    assert!(
+        mixed
+            .stderr
+            .contains("must both be files or both directories"),
+        "{}",
+        mixed.stderr
+    );
+
+    let diff = run(&[
+        "diff",
+        &format!("{base_s}/same.json"),
+        &format!("{new_s}/same.json"),
+    ]);
+    assert_eq!(diff.code, 0);
+    assert_eq!(
+        diff.stdout,
+        "added (0):\nremoved (1):\n  s3:\n    - s3:GetObject (Read) on arn:aws:s3:::b/*, statement 0: may be removed: \
+         the new policy grants it only on arn:aws:s3:::b/logs/*; risks: DataExfiltration\n"
+    );
+    let markdown = run(&[
+        "diff",
+        &format!("{base_s}/same.json"),
+        &format!("{new_s}/same.json"),
+        "--fmt",
+        "markdown",
+    ]);
+    assert!(
+        markdown
+            .stdout
+            .starts_with("### Added access (0)\n\nNone.\n\n### Removed access (1)\n\n| action |"),
+        "{}",
+        markdown.stdout
+    );
+}
