@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use policy_sentry::error::Error;
+use policy_sentry::write::size::{SizeLimit, policy_size, write_within};
 use policy_sentry::write::{PolicyFormat, Template, write_policy};
 
 use super::{CliError, Exit};
@@ -65,6 +66,11 @@ pub struct WritePolicyArgs {
     pub input_file: Option<PathBuf>,
     #[command(flatten)]
     pub minimize: MinimizeArgs,
+    /// Fit the policy in a size limit (characters as AWS counts them: managed 6144,
+    /// role-inline 10240, user-inline 2048, group-inline 5120, or a number): minimized only as
+    /// far as needed, else split into several policies, printed as a JSON array.
+    #[arg(long, value_name = "LIMIT", conflicts_with_all = ["minimize", "minimize_flag"])]
+    pub max_size: Option<SizeLimit>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FmtArg::Json)]
     pub fmt: FmtArg,
@@ -85,6 +91,9 @@ pub fn run(args: WritePolicyArgs, out: &mut impl Write) -> Result<Exit, CliError
         }
     };
     let template = Template::from_yaml(&text).map_err(|error| error.in_file(&name))?;
+    if let Some(limit) = args.max_size {
+        return write_fitted(&name, &template, limit.chars(), args.fmt, out);
+    }
     let written =
         write_policy(&template, args.minimize.value()).map_err(|error| error.in_file(&name))?;
     print_warnings(&name, &written.warnings);
@@ -92,6 +101,66 @@ pub fn run(args: WritePolicyArgs, out: &mut impl Write) -> Result<Exit, CliError
         .policy
         .render(args.fmt.into(), out)
         .map_err(|source| Error::io("<stdout>", source))?;
+    Ok(Exit::Ok)
+}
+
+/// `--max-size`: the policy within `limit` characters, or the parts it is split into (a JSON
+/// array), with what was done on standard error.
+fn write_fitted(
+    name: &Path,
+    template: &Template,
+    limit: usize,
+    fmt: FmtArg,
+    out: &mut impl Write,
+) -> Result<Exit, CliError> {
+    let fitted = write_within(template, limit).map_err(|error| error.in_file(name))?;
+    print_warnings(name, &fitted.warnings);
+    let stdout = |source| CliError::Library(Error::io("<stdout>", source));
+    if let [policy] = fitted.policies.as_slice() {
+        if let Some(length) = fitted.minimize {
+            eprintln!(
+                "note: minimized (as --minimize {length}) to {} characters, within {limit}",
+                policy_size(policy)
+            );
+        }
+        policy.render(fmt.into(), out).map_err(stdout)?;
+        return Ok(Exit::Ok);
+    }
+    if fmt == FmtArg::Terraform {
+        return Err(CliError::Usage(format!(
+            "--fmt terraform holds one policy, and this one needs {} to fit in {limit} characters",
+            fitted.policies.len()
+        )));
+    }
+    eprintln!(
+        "note: even minimized, the policy is over {limit} characters: split into {} policies",
+        fitted.policies.len()
+    );
+    for (number, policy) in fitted.policies.iter().enumerate() {
+        let parts: Vec<String> = policy
+            .statement
+            .iter()
+            .map(|statement| format!("{} ({})", statement.sid, statement.action.join(" ")))
+            .collect();
+        eprintln!(
+            "note: policy {} ({} characters): {}",
+            number + 1,
+            policy_size(policy),
+            parts.join("; ")
+        );
+    }
+    match fmt {
+        FmtArg::Json => policy_sentry::output::json::write_pretty(&fitted.policies, out),
+        FmtArg::Yaml => {
+            let value = serde_json::to_value(&fitted.policies).map_err(std::io::Error::other);
+            value.and_then(|value| {
+                out.write_all(policy_sentry::output::pyyaml::dump(&value).as_bytes())?;
+                out.write_all(b"\n")
+            })
+        }
+        FmtArg::Terraform => unreachable!("refused above"),
+    }
+    .map_err(stdout)?;
     Ok(Exit::Ok)
 }
 

@@ -33,6 +33,7 @@ mod render;
 mod resource_types;
 pub mod sid_group;
 mod sid_name;
+pub mod size;
 pub mod template;
 mod template_check;
 mod template_yaml;

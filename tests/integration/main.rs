@@ -40,3 +40,4 @@ mod write_fixed;
 mod write_golden;
 mod write_policy_dir;
 mod write_props;
+mod write_size;
