@@ -21,6 +21,7 @@ pub mod account;
 pub mod exclusions;
 pub mod expand;
 pub mod explain;
+pub mod lint;
 pub mod policy;
 pub mod report;
 pub mod risk;

@@ -15,6 +15,7 @@ mod explain;
 mod fetch_docs;
 mod initialize;
 mod json_files;
+mod lint;
 mod policy_diff;
 mod query;
 mod stdout;
@@ -124,6 +125,9 @@ pub enum Command {
     /// Analyse IAM policies and whole accounts for risky permissions.
     #[command(subcommand)]
     Analyze(Deferred<analyze::AnalyzeCommand>),
+    /// Findings with stable codes (errors, security warnings, warnings, suggestions) for
+    /// policy files; `--fail-on` for CI, an ignore file for accepted ones.
+    Lint(Deferred<lint::LintArgs>),
     /// What one policy allows that another does not, both ways.
     Diff(Deferred<policy_diff::DiffArgs>),
     /// Yes-or-no policy checks for CI (exit 1 on "yes"): access-not-granted, no-new-access.
@@ -299,6 +303,7 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::ExpandPolicy(Deferred(args)) => return analyze::expand_policy(args, out),
         Command::Check(Deferred(command)) => return check::run(command, out),
         Command::Diff(Deferred(args)) => return policy_diff::run_diff(args, out),
+        Command::Lint(Deferred(args)) => return lint::run(args, out),
         Command::Explain(Deferred(args)) => return explain::run(args, out),
         Command::CreateExclusionsFile(Deferred(args)) => {
             return analyze::create_exclusions_file(args);

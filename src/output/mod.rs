@@ -10,6 +10,7 @@ pub mod explain;
 pub mod html;
 pub mod iam_definition;
 pub mod json;
+pub mod lint;
 pub mod markdown;
 pub mod ordered;
 pub mod policy;

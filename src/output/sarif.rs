@@ -72,6 +72,11 @@ fn details(findings: &Findings, category: Category) -> String {
 }
 
 fn log(results: Vec<Value>) -> Value {
+    envelope(rules(), results)
+}
+
+/// A SARIF 2.1.0 log of one run of this tool with these rules and results.
+pub fn envelope(rules: Vec<Value>, results: Vec<Value>) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -79,7 +84,7 @@ fn log(results: Vec<Value>) -> Value {
             "tool": {"driver": {
                 "name": "policy_sentry",
                 "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules(),
+                "rules": rules,
             }},
             "results": results,
         }],

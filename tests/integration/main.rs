@@ -29,6 +29,7 @@ mod hostile;
 mod http;
 mod leaked_links;
 mod lifecycle_cli;
+mod lint;
 mod overrides;
 mod policy_diff;
 mod query_golden;

@@ -1,0 +1,204 @@
+//! `lint`: one policy per check, with the code, severity and statement position it must give;
+//! the ignore file, `--fail-on` and the SARIF log.
+
+use serde_json::Value;
+
+use crate::support::{Run, policy_sentry};
+
+fn lint(dir: &std::path::Path, args: &[&str]) -> Run {
+    Run::from(
+        policy_sentry()
+            .current_dir(dir)
+            .arg("lint")
+            .args(args)
+            .output()
+            .unwrap(),
+    )
+}
+
+/// (file name, policy text, the findings as `line:column severity CODE`).
+const CASES: &[(&str, &str, &[&str])] = &[
+    (
+        "clean.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]}"#,
+        &[],
+    ),
+    (
+        "no-version.json",
+        r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+        &["1:1 warning MISSING_VERSION"],
+    ),
+    (
+        "old-version.json",
+        r#"{"Version": "2013-01-01", "Statement": []}"#,
+        &["1:1 error INVALID_VERSION"],
+    ),
+    (
+        "bad-service.json",
+        "{\"Version\": \"2012-10-17\", \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"s4:GetObject\", \"Resource\": \"*\"}]}",
+        &["2:3 error INVALID_SERVICE_IN_ACTION"],
+    ),
+    (
+        "bad-action.json",
+        "{\"Version\": \"2012-10-17\", \"Statement\": {\n\"Effect\": \"Allow\", \"Action\": [\"s3:GetObjekt\", \"s3:Zz*\"], \"Resource\": \"*\"}}",
+        &["1:40 error INVALID_ACTION", "1:40 error INVALID_ACTION"],
+    ),
+    (
+        "redundant.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:Get*", "s3:GetObject", "s3:get*"], "Resource": "*"}]}"#,
+        &[
+            "1:41 suggestion REDUNDANT_ACTION",
+            "1:41 suggestion REDUNDANT_ACTION",
+        ],
+    ),
+    (
+        "pass-role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]}"#,
+        &["1:41 security-warning PASS_ROLE_WITH_STAR_IN_RESOURCE"],
+    ),
+    (
+        "pass-role-star.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::1:role/*"}]}"#,
+        &["1:41 security-warning PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"],
+    ),
+    (
+        "pass-role-named.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/app"}]}"#,
+        &[],
+    ),
+    (
+        "deny-pass-role.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "iam:PassRole", "Resource": "*"}]}"#,
+        &[],
+    ),
+    (
+        "not-action.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]}"#,
+        &["1:41 security-warning ALLOW_WITH_NOT_ACTION"],
+    ),
+    (
+        "wrong-arn.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:ListBucket", "s3:GetObject"], "Resource": "arn:aws:s3:::b/*"}]}"#,
+        &["1:41 warning UNSUPPORTED_RESOURCE_ARN_FOR_ACTION"],
+    ),
+    (
+        "condition.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringLike": {"s3:prefix": "home/", "s3:prefx": "x", "ec2:Region": "eu-west-1", "nope:Key": "1", "aws:SourceIp": "10.0.0.1"}}}]}"#,
+        &[
+            "1:41 error INVALID_SERVICE_CONDITION_KEY",
+            "1:41 warning UNSUPPORTED_CONDITION_KEY_FOR_ACTIONS",
+            "1:41 error INVALID_SERVICE_CONDITION_KEY",
+        ],
+    ),
+    (
+        "not-json.json",
+        "{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Allow\" \"Action\": \"s3:*\"}]}",
+        &["2:35 error INVALID_POLICY"],
+    ),
+];
+
+fn summary(findings: &Value, file: &str) -> Vec<String> {
+    findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"] == file)
+        .map(|f| {
+            format!(
+                "{}:{} {} {}",
+                f["line"],
+                f["column"],
+                f["severity"].as_str().unwrap(),
+                f["code"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_check_gives_its_code_at_the_statement() {
+    let temp = tempfile::tempdir().unwrap();
+    for (name, text, _) in CASES {
+        std::fs::write(temp.path().join(name), text).unwrap();
+    }
+    let big = format!(
+        r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "s3:GetObject", "Resource": [{}]}}]}}"#,
+        (0..300)
+            .map(|n| format!("\"arn:aws:s3:::bucket-{n:04}/*\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::fs::write(temp.path().join("big.json"), big).unwrap();
+    let run = lint(temp.path(), &[".", "--fmt", "json", "--fail-on", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let findings: Value = serde_json::from_str(&run.stdout).unwrap();
+    for (name, _, expected) in CASES {
+        assert_eq!(
+            summary(&findings, &format!("./{name}")),
+            *expected,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        summary(&findings, "./big.json"),
+        ["1:1 warning POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"]
+    );
+}
+
+#[test]
+fn ignore_file_fail_on_and_sarif() {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = temp.path();
+    std::fs::write(dir.join("a.json"), CASES[6].1).unwrap(); // PASS_ROLE_WITH_STAR_IN_RESOURCE
+    std::fs::write(dir.join("b.json"), CASES[5].1).unwrap(); // two REDUNDANT_ACTION
+    let default = lint(dir, &["a.json", "b.json"]);
+    assert_eq!(
+        default.code, 0,
+        "only errors fail by default: {}",
+        default.stdout
+    );
+    assert!(
+        default.stdout.ends_with("3 findings in 2 files\n"),
+        "{}",
+        default.stdout
+    );
+    assert_eq!(
+        lint(dir, &["a.json", "b.json", "--fail-on", "security-warning"]).code,
+        1
+    );
+    assert_eq!(lint(dir, &["b.json", "--fail-on", "warning"]).code, 0);
+    assert_eq!(lint(dir, &["b.json", "--fail-on", "suggestion"]).code, 1);
+
+    std::fs::write(dir.join("ignore.yml"), "- code: REDUNDANT_ACTION\n  file: b.*\n- code: PASS_ROLE_WITH_STAR_IN_RESOURCE\n  sid: Other\n").unwrap();
+    let ignored = lint(dir, &["a.json", "b.json", "--ignore", "ignore.yml"]);
+    assert_eq!(
+        ignored.stdout,
+        "a.json:1:41: security-warning PASS_ROLE_WITH_STAR_IN_RESOURCE: iam:PassRole on \"*\" lets the principal pass any matching role to a service; name the roles (statement 0)\n1 finding in 2 files\n"
+    );
+    std::fs::write(dir.join("bad-ignore.yml"), "- code: NOT_A_CODE\n").unwrap();
+    let bad = lint(dir, &["a.json", "--ignore", "bad-ignore.yml"]);
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("unknown code \"NOT_A_CODE\""),
+        "{}",
+        bad.stderr
+    );
+
+    let sarif = lint(dir, &["a.json", "--fmt", "sarif"]);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "PASS_ROLE_WITH_STAR_IN_RESOURCE");
+    assert_eq!(result["level"], "error");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 1, "startColumn": 41})
+    );
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "PASS_ROLE_WITH_STAR_IN_RESOURCE"
+    );
+}
