@@ -26,6 +26,7 @@ pub mod policy;
 pub mod report;
 pub mod risk;
 mod set;
+pub mod sources;
 
 pub use account::{AccountReport, AuthorizationDetails, audit_account};
 pub use exclusions::Exclusions;

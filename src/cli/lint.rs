@@ -10,6 +10,7 @@ use policy_sentry::analyze::PolicyDocument;
 use policy_sentry::analyze::lint::{
     Code, LintFinding, LintSeverity, lint, position, statement_positions,
 };
+use policy_sentry::analyze::sources::{Source, read_source};
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
 use policy_sentry::output::lint::{Located, sarif, write_text};
@@ -39,7 +40,8 @@ pub enum FailOnArg {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Policy JSON files, or directories whose *.json files are read.
+    /// Policy JSON files, Terraform plans (`terraform show -json`), CloudFormation templates
+    /// (JSON or YAML), or directories whose *.json files are read.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -93,52 +95,101 @@ fn ignored(ignores: &[Ignore], file: &str, finding: &LintFinding) -> bool {
     })
 }
 
-/// The findings of one file, located: a file that is not a policy is one INVALID_POLICY
-/// finding at the parser's position.
-fn lint_file(name: &str, path: &Path) -> Result<Vec<Located>, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
-    let policy = match PolicyDocument::parse_named(&text, name) {
-        Ok(policy) => policy,
-        Err(error) => {
-            let (line, column) = match &error {
-                Error::InvalidPolicy { line, column, .. } => (*line.max(&1), *column.max(&1)),
-                _ => (1, 1),
-            };
-            return Ok(vec![Located {
-                file: name.to_owned(),
-                line,
-                column,
-                finding: LintFinding {
-                    code: Code::InvalidPolicy.as_str(),
-                    severity: Code::InvalidPolicy.severity(),
-                    message: error.to_string(),
-                    statement: None,
-                    sid: None,
-                },
-            }]);
-        }
+/// One INVALID_POLICY finding for a document that does not parse, at the parser's position.
+fn invalid(file: &str, error: &Error, line_offset: usize) -> Located {
+    let (line, column) = match error {
+        Error::InvalidPolicy { line, column, .. } => (*line.max(&1), *column.max(&1)),
+        _ => (1, 1),
     };
-    let size = serde_json::from_str::<serde_json::Value>(&text)
+    Located {
+        file: file.to_owned(),
+        line: line + line_offset,
+        column,
+        finding: LintFinding {
+            code: Code::InvalidPolicy.as_str(),
+            severity: Code::InvalidPolicy.severity(),
+            message: error.to_string(),
+            statement: None,
+            sid: None,
+        },
+    }
+}
+
+/// The findings of one policy document's text.
+fn lint_text(name: &str, text: &str) -> Result<Vec<(LintFinding, Option<(usize, usize)>)>, Error> {
+    let policy = PolicyDocument::parse_named(text, name)?;
+    let size = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|value| serde_json::to_string(&value).ok())
         .map(|compact| compact.chars().count());
-    let positions = statement_positions(&text);
-    let start = position(&text, text.len() - text.trim_start().len());
+    let positions = statement_positions(text);
+    let start = position(text, text.len() - text.trim_start().len());
     Ok(lint(&policy, size)
         .into_iter()
         .map(|finding| {
-            let (line, column) = finding
+            let at = finding
                 .statement
                 .and_then(|index| positions.get(index).copied())
-                .unwrap_or(start);
-            Located {
-                file: name.to_owned(),
-                line,
-                column,
-                finding,
-            }
+                .or(Some(start));
+            (finding, at)
         })
         .collect())
+}
+
+/// The findings of one file, located: a policy file at its statements; a Terraform plan or
+/// CloudFormation template at the line of each resource, the finding naming the policy.
+fn lint_file(name: &str, path: &Path) -> Result<Vec<Located>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
+    let source = match read_source(name, &text) {
+        Ok(source) => source,
+        Err(error) => return Ok(vec![invalid(name, &error, 0)]),
+    };
+    let embedded = match source {
+        Source::Policy => {
+            return Ok(match lint_text(name, &text) {
+                Ok(findings) => findings
+                    .into_iter()
+                    .map(|(finding, at)| {
+                        let (line, column) = at.unwrap_or((1, 1));
+                        Located {
+                            file: name.to_owned(),
+                            line,
+                            column,
+                            finding,
+                        }
+                    })
+                    .collect(),
+                Err(error) => vec![invalid(name, &error, 0)],
+            });
+        }
+        Source::Embedded(policies) => policies,
+    };
+    let mut located = Vec::new();
+    for policy in embedded {
+        let label = format!("{name}: {}", policy.name);
+        let note = match policy.placeholders {
+            true => " [CloudFormation functions read as wildcards]",
+            false => "",
+        };
+        match lint_text(&label, &policy.text) {
+            Ok(findings) => located.extend(findings.into_iter().map(|(mut finding, _)| {
+                finding.message = format!("{}: {}{note}", policy.name, finding.message);
+                Located {
+                    file: name.to_owned(),
+                    line: policy.line,
+                    column: 1,
+                    finding,
+                }
+            })),
+            Err(error) => {
+                let mut finding = invalid(name, &error, 0);
+                finding.line = policy.line;
+                finding.column = 1;
+                located.push(finding);
+            }
+        }
+    }
+    Ok(located)
 }
 
 pub fn run(args: LintArgs, out: &mut impl Write) -> Result<Exit, CliError> {

@@ -202,3 +202,55 @@ fn ignore_file_fail_on_and_sarif() {
         "PASS_ROLE_WITH_STAR_IN_RESOURCE"
     );
 }
+
+/// The policies of a Terraform plan and of a CloudFormation template (YAML, short tags), at
+/// the line of their resource, named by address or path.
+#[test]
+fn policies_inside_plans_and_templates() {
+    let dir = crate::support::repo_path("tests/fixtures/review");
+    let run = lint(&dir, &["plan.json", "template.yaml", "--fmt", "json"]);
+    assert_eq!(
+        run.code, 1,
+        "an INVALID_ACTION in the template: {}",
+        run.stderr
+    );
+    let findings: Value = serde_json::from_str(&run.stdout).unwrap();
+    let summary: Vec<String> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let message = f["message"].as_str().unwrap();
+            let subject = message.split(": ").next().unwrap();
+            let wildcards = message.ends_with("[CloudFormation functions read as wildcards]")
+                || message.contains("[CloudFormation functions read as wildcards] (");
+            format!(
+                "{}:{} {} {subject}{}",
+                f["file"].as_str().unwrap(),
+                f["line"],
+                f["code"].as_str().unwrap(),
+                if wildcards { " *" } else { "" }
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "plan.json:8 PASS_ROLE_WITH_STAR_IN_RESOURCE aws_iam_policy.deploy.policy",
+            "plan.json:30 MISSING_VERSION module.app.aws_iam_role.app.inline_policy[0]",
+            "plan.json:30 REDUNDANT_ACTION module.app.aws_iam_role.app.inline_policy[0]",
+            "plan.json:42 ALLOW_WITH_NOT_ACTION module.app.aws_iam_role_policy.extra.policy",
+            // !GetAtt AppRole.Arn cannot be known offline: read as "*".
+            "template.yaml:8 PASS_ROLE_WITH_STAR_IN_RESOURCE Resources.AppRole.Policies[0].PolicyDocument *",
+            "template.yaml:30 MISSING_VERSION Resources.DeployPolicy.PolicyDocument *",
+            "template.yaml:30 INVALID_ACTION Resources.DeployPolicy.PolicyDocument *",
+        ]
+    );
+    // A YAML file that is not a template is not a policy either.
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join("list.yaml"), "- a\n- b\n").unwrap();
+    let other = lint(temp.path(), &["list.yaml", "--fmt", "json"]);
+    let findings: Value = serde_json::from_str(&other.stdout).unwrap();
+    assert_eq!(findings[0]["code"], "INVALID_POLICY");
+    assert_eq!(other.code, 1);
+}
