@@ -115,8 +115,11 @@ fn invalid(file: &str, error: &Error, line_offset: usize) -> Located {
     }
 }
 
+/// A finding with the (line, column) of its statement in the text, if known.
+type Placed = (LintFinding, Option<(usize, usize)>);
+
 /// The findings of one policy document's text.
-fn lint_text(name: &str, text: &str) -> Result<Vec<(LintFinding, Option<(usize, usize)>)>, Error> {
+fn lint_text(name: &str, text: &str) -> Result<Vec<Placed>, Error> {
     let policy = PolicyDocument::parse_named(text, name)?;
     let size = serde_json::from_str::<serde_json::Value>(text)
         .ok()
