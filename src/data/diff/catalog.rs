@@ -174,7 +174,7 @@ impl Catalog {
     }
 
     /// The actions an IAM action pattern (`s3:Get*`, `*:Describe*`, `*`) matches, as
-    /// [`crate::analyze::expand`] expands them: case-insensitive, `*` and `?` in either part.
+    /// [`crate::analyze::expand()`] expands them: case-insensitive, `*` and `?` in either part.
     pub fn matching<'a>(&'a self, pattern: &str) -> Vec<&'a CatalogAction> {
         if pattern == "*" {
             return self.actions().collect();
