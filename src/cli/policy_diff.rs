@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use policy_sentry::analyze::PolicyDocument;
 use policy_sentry::analyze::access_diff::{NewAccess, PolicyDiff, diff, new_access};
+use policy_sentry::analyze::lint::statement_positions;
 use policy_sentry::error::Error;
-use policy_sentry::output::access_diff::{self as render, Side};
+use policy_sentry::output::access_diff::{self as render, SarifFile, Side};
 use policy_sentry::output::json;
 
 use super::{CliError, Exit};
@@ -25,6 +26,8 @@ pub enum DiffFormatArg {
     Json,
     /// Markdown tables, for a pull-request comment.
     Markdown,
+    /// SARIF 2.1.0, for code scanning: one result per grant, at its statement.
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -60,10 +63,27 @@ fn io(source: std::io::Error) -> CliError {
 
 /// `diff OLD NEW`: both directions; exit 0.
 pub fn run_diff(args: DiffArgs, out: &mut impl Write) -> Result<Exit, CliError> {
-    let old = PolicyDocument::from_path(&args.old)?;
-    let new = PolicyDocument::from_path(&args.new)?;
-    let result = diff(&old, &new);
+    let old = load(&args.old)?;
+    let new = load(&args.new)?;
+    let result = diff(&old.policy, &new.policy);
     match args.fmt {
+        DiffFormatArg::Sarif => {
+            let files = [
+                SarifFile {
+                    uri: &new.path,
+                    positions: &new.positions,
+                    grants: &result.added,
+                    side: Side::Added,
+                },
+                SarifFile {
+                    uri: &old.path,
+                    positions: &old.positions,
+                    grants: &result.removed,
+                    side: Side::Removed,
+                },
+            ];
+            json::write_pretty(&render::sarif(&files), out).map_err(io)?;
+        }
         DiffFormatArg::Json => json::write_pretty(&result, out).map_err(io)?,
         DiffFormatArg::Markdown => {
             render::write_markdown("Added access", &result.added, Side::Added, out).map_err(io)?;
@@ -85,9 +105,26 @@ fn write_text_diff(result: &PolicyDiff, out: &mut impl Write) -> std::io::Result
     render::write_text(&result.removed, Side::Removed, "  ", out)
 }
 
-/// The policies under a path: a file (named by its path) or a directory's *.json files (named
-/// relative to it), parsed.
-fn policies(path: &Path) -> Result<BTreeMap<String, PolicyDocument>, CliError> {
+/// A parsed policy file with its path and where its statements start.
+#[derive(Debug)]
+struct Loaded {
+    policy: PolicyDocument,
+    path: String,
+    positions: Vec<(usize, usize)>,
+}
+
+fn load(path: &Path) -> Result<Loaded, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
+    Ok(Loaded {
+        policy: PolicyDocument::parse_named(&text, &path.display().to_string())?,
+        path: path.display().to_string().replace('\\', "/"),
+        positions: statement_positions(&text),
+    })
+}
+
+/// The policies under a path: a file (named by its file name) or a directory's *.json files
+/// (named relative to it), parsed.
+fn policies(path: &Path) -> Result<BTreeMap<String, Loaded>, CliError> {
     let mut found = BTreeMap::new();
     if path.is_dir() {
         let files = super::json_files::json_files(path, path)?;
@@ -95,14 +132,11 @@ fn policies(path: &Path) -> Result<BTreeMap<String, PolicyDocument>, CliError> {
             eprintln!("warning: {warning}");
         }
         for (name, file) in files.files {
-            found.insert(name, PolicyDocument::from_path(&file)?);
+            found.insert(name, load(&file)?);
         }
     } else {
         let name = path.file_name().unwrap_or(path.as_os_str());
-        found.insert(
-            name.to_string_lossy().into_owned(),
-            PolicyDocument::from_path(path)?,
-        );
+        found.insert(name.to_string_lossy().into_owned(), load(path)?);
     }
     Ok(found)
 }
@@ -151,8 +185,8 @@ pub fn run_no_new_access(args: NoNewAccessArgs, out: &mut impl Write) -> Result<
             base.values().next()
         };
         let (status, found) = match (before, new.get(name)) {
-            (Some(before), Some(after)) => ("changed", new_access(before, after)),
-            (None, Some(after)) => ("added", new_access(&empty, after)),
+            (Some(before), Some(after)) => ("changed", new_access(&before.policy, &after.policy)),
+            (None, Some(after)) => ("added", new_access(&empty, &after.policy)),
             (Some(_), None) => ("removed", Vec::new()),
             (None, None) => continue,
         };
@@ -164,6 +198,21 @@ pub fn run_no_new_access(args: NoNewAccessArgs, out: &mut impl Write) -> Result<
     }
     let granting = results.iter().filter(|r| !r.new_access.is_empty()).count();
     match args.fmt {
+        DiffFormatArg::Sarif => {
+            let files: Vec<SarifFile> = results
+                .iter()
+                .filter_map(|result| {
+                    let loaded = new.get(&result.file)?;
+                    Some(SarifFile {
+                        uri: &loaded.path,
+                        positions: &loaded.positions,
+                        grants: &result.new_access,
+                        side: Side::Added,
+                    })
+                })
+                .collect();
+            json::write_pretty(&render::sarif(&files), out).map_err(io)?;
+        }
         DiffFormatArg::Json => json::write_pretty(&results, out).map_err(io)?,
         DiffFormatArg::Markdown => {
             for result in &results {

@@ -105,3 +105,71 @@ pub fn write_markdown(
     }
     writeln!(out)
 }
+
+/// One file's grants for [`sarif`]: its path (the result URI), where each statement starts,
+/// the grants, and which side they are.
+#[derive(Debug, Clone, Copy)]
+pub struct SarifFile<'a> {
+    pub uri: &'a str,
+    pub positions: &'a [(usize, usize)],
+    pub grants: &'a [NewAccess],
+    pub side: Side,
+}
+
+const RULES: [(&str, &str, &str); 3] = [
+    (
+        "NEW_ACCESS",
+        "error",
+        "The new policy grants an action the base grants nowhere",
+    ),
+    (
+        "MAY_BE_NEW_ACCESS",
+        "warning",
+        "The new policy grants access the base is not shown to grant",
+    ),
+    (
+        "REMOVED_ACCESS",
+        "note",
+        "The new policy no longer grants access the old one did",
+    ),
+];
+
+/// A SARIF log with one result per grant, at its statement.
+pub fn sarif(files: &[SarifFile]) -> serde_json::Value {
+    use serde_json::json;
+    let rules: Vec<serde_json::Value> = RULES
+        .iter()
+        .map(|(id, level, text)| {
+            json!({"id": id, "shortDescription": {"text": text}, "defaultConfiguration": {"level": level}})
+        })
+        .collect();
+    let mut results = Vec::new();
+    for file in files {
+        for access in file.grants {
+            let rule = match (file.side, access.newness) {
+                (Side::Removed, _) => 2,
+                (Side::Added, Newness::New) => 0,
+                (Side::Added, Newness::MayBeNew) => 1,
+            };
+            let (line, column) = file
+                .positions
+                .get(access.statement)
+                .copied()
+                .unwrap_or((1, 1));
+            results.push(json!({
+                "ruleId": RULES[rule].0,
+                "ruleIndex": rule,
+                "level": RULES[rule].1,
+                "message": {"text": format!(
+                    "{} ({}) on {}: {}: {}",
+                    access.action, access.access_level, access.resource, newness(access, file.side), access.reason
+                )},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": file.uri},
+                    "region": {"startLine": line, "startColumn": column},
+                }}],
+            }));
+        }
+    }
+    crate::output::sarif::envelope(rules, results)
+}

@@ -429,6 +429,31 @@ fn the_commands_report_and_exit() {
         ]
     );
 
+    let sarif = run(&[
+        "check",
+        "no-new-access",
+        "--base",
+        base_s,
+        "--new",
+        new_s,
+        "--fmt",
+        "sarif",
+    ]);
+    assert_eq!(sarif.code, 1);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["ruleId"], "NEW_ACCESS");
+    let location = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        format!("{new_s}/added.json")
+    );
+    // The statement's `{` after `{"Version":"2012-10-17","Statement":[`.
+    assert_eq!(
+        location["region"],
+        json!({"startLine": 1, "startColumn": 38})
+    );
     let same = run(&[
         "check",
         "no-new-access",
