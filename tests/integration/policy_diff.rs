@@ -257,10 +257,73 @@ fn pairs() -> Vec<(&'static str, Value, Value, bool)> {
 fn known_pairs() {
     let pairs = pairs();
     assert!(pairs.len() >= 30);
+    let mut checked = 0;
     for (what, old, new, expected) in pairs {
-        let found = new_access(&policy(old), &policy(new));
-        assert_eq!(!found.is_empty(), expected, "{what}: {found:#?}");
+        // Each pair as written, and rewritten in ways IAM reads the same: the answer holds.
+        for (how, old, new) in variants(&old, &new) {
+            let found = new_access(&policy(old), &policy(new));
+            assert_eq!(!found.is_empty(), expected, "{what} ({how}): {found:#?}");
+            checked += 1;
+        }
     }
+    assert!(checked >= 100, "{checked} pairs");
+}
+
+/// A pair and the same pair rewritten without changing what either allows: statements in
+/// reverse order; single values as lists; an unrelated statement added to both; action
+/// names upper-cased in the new policy.
+fn variants(old: &Value, new: &Value) -> Vec<(&'static str, Value, Value)> {
+    let map = |list: &Value, f: &dyn Fn(Value) -> Value| -> Value {
+        Value::Array(list.as_array().unwrap().iter().cloned().map(f).collect())
+    };
+    let reversed = |list: &Value| -> Value {
+        Value::Array(list.as_array().unwrap().iter().rev().cloned().collect())
+    };
+    let as_lists = |mut statement: Value| -> Value {
+        for key in ["Action", "NotAction", "Resource", "NotResource"] {
+            if let Some(Value::String(text)) = statement.get(key).cloned() {
+                statement[key] = json!([text]);
+            }
+        }
+        statement
+    };
+    let upper = |mut statement: Value| -> Value {
+        for key in ["Action", "NotAction"] {
+            match statement.get(key).cloned() {
+                Some(Value::String(text)) => statement[key] = json!(text.to_uppercase()),
+                Some(Value::Array(items)) => {
+                    statement[key] = Value::Array(
+                        items
+                            .iter()
+                            .map(|i| json!(i.as_str().unwrap().to_uppercase()))
+                            .collect(),
+                    )
+                }
+                _ => {}
+            }
+        }
+        statement
+    };
+    let unrelated = |list: &Value| -> Value {
+        let mut items = list.as_array().unwrap().clone();
+        items.push(allow("sqs:SendMessage", "arn:aws:sqs:us-east-1:1:queue"));
+        Value::Array(items)
+    };
+    vec![
+        ("as written", old.clone(), new.clone()),
+        ("reversed", reversed(old), reversed(new)),
+        ("as lists", map(old, &as_lists), map(new, &as_lists)),
+        (
+            "an unrelated statement in both",
+            unrelated(old),
+            unrelated(new),
+        ),
+        (
+            "upper-case actions in the new one",
+            old.clone(),
+            map(new, &upper),
+        ),
+    ]
 }
 
 #[test]
