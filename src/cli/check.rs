@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use policy_sentry::analyze::PolicyDocument;
 use policy_sentry::analyze::access_check::{AccessQuery, Grant, granted};
+use policy_sentry::analyze::sources::{Source, read_source};
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
 use policy_sentry::output::text::join_limited;
@@ -46,7 +47,8 @@ pub struct AccessNotGrantedArgs {
     /// Only on these resources (ARN patterns, comma-separated or repeated); default: any.
     #[arg(long, value_name = "ARNS", value_delimiter = ',')]
     pub resources: Vec<String>,
-    /// Policy JSON files, or directories whose *.json files are read.
+    /// Policy JSON files, Terraform plans, CloudFormation templates, or directories whose
+    /// *.json files are read.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -92,11 +94,27 @@ fn access_not_granted(args: AccessNotGrantedArgs, out: &mut impl Write) -> Resul
     // Every file is read before anything is printed: a bad one stops the check.
     let mut results = Vec::with_capacity(files.len());
     for (name, path) in files {
-        let policy = PolicyDocument::from_path(&path)?;
-        results.push(PolicyGrants {
-            file: name,
-            grants: granted(&policy, &query),
-        });
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::io(&path, source))?;
+        match read_source(&name, &text)? {
+            Source::Policy => {
+                let policy = PolicyDocument::parse_named(&text, &name)?;
+                results.push(PolicyGrants {
+                    file: name,
+                    grants: granted(&policy, &query),
+                });
+            }
+            // Each policy of a Terraform plan or CloudFormation template, named by its place.
+            Source::Embedded(embedded) => {
+                for found in embedded {
+                    let label = format!("{name}: {}", found.name);
+                    let policy = PolicyDocument::parse_named(&found.text, &label)?;
+                    results.push(PolicyGrants {
+                        file: label,
+                        grants: granted(&policy, &query),
+                    });
+                }
+            }
+        }
     }
     let io = |source| Error::io("<stdout>", source);
     let granting = results.iter().filter(|r| !r.grants.is_empty()).count();

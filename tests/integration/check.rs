@@ -277,3 +277,28 @@ fn text_names_the_policy_statement_and_actions_and_errors_name_the_input() {
         usage.stderr
     );
 }
+
+#[test]
+fn policies_inside_plans_and_templates_are_checked_one_by_one() {
+    let dir = crate::support::repo_path("tests/fixtures/review");
+    let output = policy_sentry()
+        .current_dir(&dir)
+        .args([
+            "check",
+            "access-not-granted",
+            "--actions",
+            "iam:PassRole",
+            "plan.json",
+            "template.yaml",
+        ])
+        .output()
+        .unwrap();
+    let run = Run::from(output);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "plan.json: aws_iam_policy.deploy.policy: statement 0 grants iam:PassRole on *\n\
+         template.yaml: Resources.AppRole.Policies[0].PolicyDocument: statement 1 grants iam:PassRole on *\n\
+         access granted: 2 of 7 policies grant some of iam:PassRole\n"
+    );
+}
