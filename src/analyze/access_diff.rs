@@ -7,6 +7,8 @@
 //! new policy too. What cannot be shown old is reported: as new when the old policy grants
 //! the action nowhere, else as possibly new, with the reason. Never the other way round.
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -137,14 +139,6 @@ fn conditions_subset(wide: &Statement, narrow: &Statement) -> bool {
         .all(|triple| narrow.contains(triple))
 }
 
-/// Whether two statements are the same rule (same effect, actions, resources, conditions).
-fn same_rule(a: &Statement, b: &Statement) -> bool {
-    a.effect == b.effect
-        && a.actions == b.actions
-        && a.resources == b.resources
-        && condition_triples(a) == condition_triples(b)
-}
-
 /// Whether a Deny statement may block the action on the pattern.
 fn may_block(deny: &Statement, pattern: &str) -> bool {
     match &deny.resources {
@@ -182,6 +176,31 @@ pub fn new_access(old: &PolicyDocument, new: &PolicyDocument) -> Vec<NewAccess> 
     access_beyond(old, new, "the base")
 }
 
+/// Comparisons of a grant with a statement [`new_access`] makes at most; past it, each grant
+/// left is reported as possibly new. Real policies are far below it (a managed policy holds a
+/// few dozen statements); hostile ones of many thousand distinct statements stay linear.
+pub const WORK_BOUND: usize = 20_000_000;
+
+/// A statement's rule as a text key: equal keys, the same effect, actions, resources and
+/// conditions.
+fn rule_key(statement: &Statement) -> String {
+    format!(
+        "{:?}{:?}{:?}{:?}",
+        statement.effect,
+        statement.actions,
+        statement.resources,
+        condition_triples(statement)
+    )
+}
+
+/// The first statement of each distinct rule (repeats allow nothing more).
+fn distinct(policy: &PolicyDocument) -> Vec<usize> {
+    let mut seen = HashSet::new();
+    (0..policy.statements.len())
+        .filter(|index| seen.insert(rule_key(&policy.statements[*index])))
+        .collect()
+}
+
 /// [`new_access`], with `old` called `label` in the reasons.
 fn access_beyond(old: &PolicyDocument, new: &PolicyDocument, label: &str) -> Vec<NewAccess> {
     let actions_of = |policy: &PolicyDocument| -> Vec<ActionSet> {
@@ -192,12 +211,18 @@ fn access_beyond(old: &PolicyDocument, new: &PolicyDocument, label: &str) -> Vec
             .collect()
     };
     let (old_actions, new_actions) = (actions_of(old), actions_of(new));
+    let (old_rules, new_rules) = (distinct(old), distinct(new));
     let mut old_granted = ActionSet::new();
-    for (statement, actions) in old.statements.iter().zip(&old_actions) {
-        if statement.effect == Effect::Allow {
-            old_granted.union_with(actions);
+    for index in &old_rules {
+        if old.statements[*index].effect == Effect::Allow {
+            old_granted.union_with(&old_actions[*index]);
         }
     }
+    let new_denies: Vec<usize> = new_rules
+        .iter()
+        .copied()
+        .filter(|index| new.statements[*index].effect == Effect::Deny)
+        .collect();
     let report = analyze(
         new,
         &Config {
@@ -205,8 +230,18 @@ fn access_beyond(old: &PolicyDocument, new: &PolicyDocument, label: &str) -> Vec
             ..Config::default()
         },
     );
+    let old_view = OldView {
+        rules: old_rules
+            .iter()
+            .map(|&index| (&old.statements[index], &old_actions[index]))
+            .collect(),
+        new_rules: new.statements.iter().map(rule_key).collect(),
+        label,
+    };
+    let mut work = 0usize;
     let mut found = Vec::new();
-    for (index, statement) in new.statements.iter().enumerate() {
+    for &index in &new_rules {
+        let statement = &new.statements[index];
         if statement.effect != Effect::Allow {
             continue;
         }
@@ -217,21 +252,22 @@ fn access_beyond(old: &PolicyDocument, new: &PolicyDocument, label: &str) -> Vec
         for action in new_actions[index].iter() {
             for pattern in &patterns {
                 let pattern = pattern.as_deref();
-                let removed = new
-                    .statements
-                    .iter()
-                    .zip(&new_actions)
-                    .any(|(deny, denied)| {
-                        deny.effect == Effect::Deny
-                            && denied.contains(action)
-                            && removes(deny, &statement.resources, pattern)
+                work = work.saturating_add(new_denies.len() + old_rules.len());
+                let reason = if work > WORK_BOUND {
+                    Some(format!(
+                        "not compared: the policies are too large to compare within {WORK_BOUND} steps"
+                    ))
+                } else {
+                    let removed = new_denies.iter().any(|&deny| {
+                        new_actions[deny].contains(action)
+                            && removes(&new.statements[deny], &statement.resources, pattern)
                     });
-                if removed {
-                    continue;
-                }
-                let Some(reason) =
-                    why_not_old(old, &old_actions, new, statement, action, pattern, label)
-                else {
+                    if removed {
+                        continue;
+                    }
+                    old_view.why_not(statement, action, pattern)
+                };
+                let Some(reason) = reason else {
                     continue;
                 };
                 let newness = match old_granted.contains(action) {
@@ -261,24 +297,47 @@ fn access_beyond(old: &PolicyDocument, new: &PolicyDocument, label: &str) -> Vec
     found
 }
 
+/// The old policy as the comparison reads it: its distinct rules with their actions, the
+/// new policy's rules (for Denies kept), and the name the reasons give the old one.
+struct OldView<'a> {
+    rules: Vec<(&'a Statement, &'a ActionSet)>,
+    new_rules: HashSet<String>,
+    label: &'a str,
+}
+
+impl OldView<'_> {
+    fn why_not(
+        &self,
+        statement: &Statement,
+        action: Action,
+        pattern: Option<&str>,
+    ) -> Option<String> {
+        why_not_old(
+            &self.rules,
+            &self.new_rules,
+            statement,
+            action,
+            pattern,
+            self.label,
+        )
+    }
+}
+
 /// Why the old policy is not shown to allow the action on the pattern, or `None` when it is.
 fn why_not_old(
-    old: &PolicyDocument,
-    old_actions: &[ActionSet],
-    new: &PolicyDocument,
+    old: &[(&Statement, &ActionSet)],
+    new_rules: &HashSet<String>,
     statement: &Statement,
     action: Action,
     pattern: Option<&str>,
     label: &str,
 ) -> Option<String> {
     let granting: Vec<&Statement> = old
-        .statements
         .iter()
-        .zip(old_actions)
         .filter(|(old_statement, actions)| {
             old_statement.effect == Effect::Allow && actions.contains(action)
         })
-        .map(|(old_statement, _)| old_statement)
+        .map(|(old_statement, _)| *old_statement)
         .collect();
     if granting.is_empty() {
         return Some(format!("{label} grants it nowhere"));
@@ -309,11 +368,11 @@ fn why_not_old(
     }
     // An old Deny that may block part of it must still be there.
     let checked = pattern.unwrap_or("*");
-    for (deny, denied) in old.statements.iter().zip(old_actions) {
+    for (deny, denied) in old {
         if deny.effect == Effect::Deny
             && denied.contains(action)
             && may_block(deny, checked)
-            && !new.statements.iter().any(|kept| same_rule(kept, deny))
+            && !new_rules.contains(&rule_key(deny))
         {
             let name = deny
                 .sid

@@ -329,15 +329,21 @@ enum Reader {
     Account,
     Overrides,
     Exclusions,
+    Explain,
+    Diff,
+    Lint,
 }
 
-const READERS: [Reader; 6] = [
+const READERS: [Reader; 9] = [
     Reader::PolicyFile,
     Reader::ExpandPolicy,
     Reader::WritePolicy,
     Reader::Account,
     Reader::Overrides,
     Reader::Exclusions,
+    Reader::Explain,
+    Reader::Diff,
+    Reader::Lint,
 ];
 
 impl Reader {
@@ -348,6 +354,10 @@ impl Reader {
                 vec!["analyze", "policy-file", "--fmt", "json", "--policy", input]
             }
             Reader::ExpandPolicy => vec!["expand-policy", "--policy", input],
+            Reader::Explain => vec!["explain", input],
+            Reader::Diff => vec!["diff", input, input],
+            // Findings are output here, not failure: a file it cannot read still exits 2.
+            Reader::Lint => vec!["lint", "--fail-on", "never", input],
             Reader::WritePolicy => vec!["write-policy", "--input-file", input],
             Reader::Account => vec![
                 "analyze",

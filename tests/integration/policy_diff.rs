@@ -572,3 +572,22 @@ fn the_commands_report_and_exit() {
         markdown.stdout
     );
 }
+
+/// Thousands of distinct statements compare within the work bound, exactly; repeated
+/// statements count once.
+#[test]
+fn large_policies_compare_exactly_within_the_bound() {
+    let statements: Vec<Value> = (0..2_000)
+        .map(|n| allow("s3:GetObject", &format!("arn:aws:s3:::bucket-{n}/*")))
+        .collect();
+    let big = policy(Value::Array(statements.clone()));
+    assert!(new_access(&big, &big).is_empty());
+    let mut repeated = statements.clone();
+    repeated.extend(std::iter::repeat_n(statements[7].clone(), 5_000));
+    assert!(new_access(&big, &policy(Value::Array(repeated))).is_empty());
+    let mut one_more = statements;
+    one_more.push(allow("s3:GetObject", "arn:aws:s3:::another/*"));
+    let found = new_access(&big, &policy(Value::Array(one_more)));
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].resource, "arn:aws:s3:::another/*");
+}
