@@ -12,7 +12,7 @@ use policy_sentry::analyze::access_check::{AccessQuery, Grant, granted};
 use policy_sentry::analyze::sources::{Source, read_source};
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
-use policy_sentry::output::text::join_limited;
+use policy_sentry::output::text::{join_limited, statement_label};
 
 use super::{CliError, Exit};
 
@@ -73,24 +73,7 @@ pub fn run(command: CheckCommand, out: &mut impl Write) -> Result<Exit, CliError
 fn access_not_granted(args: AccessNotGrantedArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     let actions: Vec<String> = args.actions.into_iter().filter(|a| !a.is_empty()).collect();
     let query = AccessQuery::new(&actions, args.resources.clone())?;
-    let mut files = Vec::new();
-    for path in &args.paths {
-        if path.is_dir() {
-            let found = super::json_files::json_files(path, std::path::Path::new(""))?;
-            for warning in &found.warnings {
-                eprintln!("warning: {warning}");
-            }
-            if found.files.is_empty() {
-                return Err(CliError::Usage(format!(
-                    "{}: no .json files",
-                    path.display()
-                )));
-            }
-            files.extend(found.files);
-        } else {
-            files.push((path.display().to_string(), path.clone()));
-        }
-    }
+    let files = super::json_files::files_of(&args.paths)?;
     // Every file is read before anything is printed: a bad one stops the check.
     let mut results = Vec::with_capacity(files.len());
     for (name, path) in files {
@@ -123,16 +106,11 @@ fn access_not_granted(args: AccessNotGrantedArgs, out: &mut impl Write) -> Resul
         CheckFormatArg::Text => {
             for policy in &results {
                 for grant in &policy.grants {
-                    let sid = grant
-                        .sid
-                        .as_ref()
-                        .map(|sid| format!(" {sid:?}"))
-                        .unwrap_or_default();
                     writeln!(
                         out,
-                        "{}: statement {}{sid} grants {} on {}{}",
+                        "{}: {} grants {} on {}{}",
                         policy.file,
-                        grant.statement,
+                        statement_label(grant.statement, grant.sid.as_deref()),
                         join_limited(&grant.actions, 20),
                         grant.resources.join(", "),
                         if grant.conditional {

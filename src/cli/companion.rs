@@ -59,7 +59,7 @@ impl Runner for InProcess {
     ) -> Result<Exit, CliError> {
         match command {
             CompanionCommand::FetchDocs(args) => fetch_docs::run(args),
-            CompanionCommand::DataDiff(args) => data_diff::run(args, out),
+            CompanionCommand::DataDiff(args) => data_diff::run(args, overrides_file, out),
             #[cfg(feature = "download")]
             CompanionCommand::DownloadPolicies(args) => download_policies::run(args, out),
             CompanionCommand::InitializeAndFetch(args) => {

@@ -62,8 +62,14 @@ fn old_side(args: &DataDiffArgs) -> Result<Catalog, CliError> {
     }
 }
 
-/// Compares two embedded snapshots (no `--docs-dir`).
-pub fn run_embedded(args: DataDiffArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
+/// Compares two embedded snapshots (no `--docs-dir`); templates are written with the
+/// overrides file the command was given, if any (the environment variable passes on by
+/// itself).
+pub fn run_embedded(
+    args: DataDiffArgs,
+    overrides: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CliError> {
     let from = old_side(&args)?;
     let to_date = args
         .to
@@ -73,15 +79,14 @@ pub fn run_embedded(args: DataDiffArgs, out: &mut dyn Write) -> Result<Exit, Cli
     let templates = if args.template.is_empty() {
         None
     } else {
-        let overrides = args_overrides();
         Some(
             args.template
                 .iter()
                 .map(|path| {
                     TemplateDrift::new(
                         path.display().to_string(),
-                        generate(path, &from.label, overrides.as_deref()),
-                        generate(path, &to.label, overrides.as_deref()),
+                        generate(path, &from.label, overrides),
+                        generate(path, &to.label, overrides),
                     )
                 })
                 .collect(),
@@ -91,9 +96,13 @@ pub fn run_embedded(args: DataDiffArgs, out: &mut dyn Write) -> Result<Exit, Cli
 }
 
 /// Compares a snapshot with a folder of pages, or two snapshots.
-pub fn run(args: DataDiffArgs, out: &mut dyn Write) -> Result<Exit, CliError> {
+pub fn run(
+    args: DataDiffArgs,
+    overrides: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CliError> {
     let Some(directory) = &args.docs_dir else {
-        return run_embedded(args, out);
+        return run_embedded(args, overrides, out);
     };
     let from = old_side(&args)?;
     let to = policy_sentry::data::diff::read_directory(directory)?;
@@ -134,24 +143,6 @@ fn report(
         true => Exit::Findings,
         false => Exit::Ok,
     })
-}
-
-/// The overrides file this process was given by flag, to pass on (the environment variable
-/// passes on by itself).
-fn args_overrides() -> Option<PathBuf> {
-    let mut args = std::env::args_os();
-    while let Some(arg) = args.next() {
-        if arg == "--access-level-overrides-file" {
-            return args.next().map(PathBuf::from);
-        }
-        if let Some(value) = arg
-            .to_str()
-            .and_then(|text| text.strip_prefix("--access-level-overrides-file="))
-        {
-            return Some(PathBuf::from(value));
-        }
-    }
-    None
 }
 
 /// The policy `template` generates under the snapshot of `date`, or the error it gives (the

@@ -1,5 +1,5 @@
-//! The `*.json` files under a directory, for `analyze policy-dir` and `analyze
-//! downloaded-policies`: links are followed, but a link back to a directory being walked
+//! The `*.json` files under a directory, for `analyze policy-dir`, `analyze
+//! downloaded-policies`, `lint`, the checks and `diff`: links are followed, but a link back to a directory being walked
 //! (`a -> .`, `up -> ..`) and anything that is not a regular file (a FIFO would block the
 //! read) are skipped with a warning, and a file reached by two paths is analysed once.
 
@@ -74,4 +74,29 @@ pub fn json_files(dir: &Path, base: &Path) -> Result<JsonFiles, Error> {
         found.files.push((name(path, base), path.to_owned()));
     }
     Ok(found)
+}
+
+/// The policy files the command-line paths name: a file as given, a directory's `*.json`
+/// files (named by their path), with the walk's warnings on stderr. A directory without any
+/// is an error: a check that reads nothing must not pass.
+pub fn files_of(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf)>, super::CliError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push((path.display().to_string(), path.clone()));
+            continue;
+        }
+        let found = json_files(path, Path::new(""))?;
+        for warning in &found.warnings {
+            eprintln!("warning: {warning}");
+        }
+        if found.files.is_empty() {
+            return Err(super::CliError::Usage(format!(
+                "{}: no .json files",
+                path.display()
+            )));
+        }
+        files.extend(found.files);
+    }
+    Ok(files)
 }

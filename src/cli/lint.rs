@@ -200,18 +200,7 @@ pub fn run(args: LintArgs, out: &mut impl Write) -> Result<Exit, CliError> {
         Some(path) => read_ignores(path)?,
         None => Vec::new(),
     };
-    let mut files = Vec::new();
-    for path in &args.paths {
-        if path.is_dir() {
-            let found = super::json_files::json_files(path, Path::new(""))?;
-            for warning in &found.warnings {
-                eprintln!("warning: {warning}");
-            }
-            files.extend(found.files);
-        } else {
-            files.push((path.display().to_string(), path.clone()));
-        }
-    }
+    let files = super::json_files::files_of(&args.paths)?;
     let mut findings = Vec::new();
     for (name, path) in &files {
         findings.extend(

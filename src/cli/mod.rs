@@ -313,7 +313,7 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         }
         Command::DataInfo(Deferred(args)) => return data_info::run(args, out),
         Command::DataDiff(Deferred(args)) if !args.needs_companion() => {
-            return data_diff::run_embedded(args, out);
+            return data_diff::run_embedded(args, overrides_file, out);
         }
         Command::Completions(Deferred(args)) => return completions::run(args, out),
         #[cfg(feature = "download")]

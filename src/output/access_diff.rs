@@ -7,10 +7,7 @@ use std::io::{self, Write};
 use crate::analyze::access_diff::{NewAccess, Newness};
 
 fn statement_name(access: &NewAccess) -> String {
-    match &access.sid {
-        Some(sid) => format!("statement {} {sid:?}", access.statement),
-        None => format!("statement {}", access.statement),
-    }
+    crate::output::text::statement_label(access.statement, access.sid.as_deref())
 }
 
 /// Whether a list holds grants the new side adds or grants it drops.

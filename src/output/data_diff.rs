@@ -213,10 +213,7 @@ fn entries(entries: &[ActionEntry], sign: char, out: &mut impl Write) -> io::Res
 }
 
 fn statement_name(statement: &StatementChange) -> String {
-    match &statement.sid {
-        Some(sid) => format!("statement {} {sid:?}", statement.index),
-        None => format!("statement {}", statement.index),
-    }
+    crate::output::text::statement_label(statement.index, statement.sid.as_deref())
 }
 
 fn write_policies(policies: &[PolicyDrift], out: &mut impl Write) -> io::Result<()> {

@@ -6,10 +6,7 @@ use std::io::{self, Write};
 use crate::analyze::explain::{Explanation, StatementUse};
 
 fn statement_name(statement: &StatementUse) -> String {
-    match &statement.sid {
-        Some(sid) => format!("statement {} {sid:?}", statement.index),
-        None => format!("statement {}", statement.index),
-    }
+    crate::output::text::statement_label(statement.index, statement.sid.as_deref())
 }
 
 fn condition_text(statement: &StatementUse) -> String {

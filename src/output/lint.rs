@@ -22,8 +22,10 @@ pub fn write_text(findings: &[Located], out: &mut impl Write) -> io::Result<()> 
     for located in findings {
         let finding = &located.finding;
         let place = match (finding.statement, &finding.sid) {
-            (Some(index), Some(sid)) => format!(" (statement {index} {sid:?})"),
-            (Some(index), None) => format!(" (statement {index})"),
+            (Some(index), sid) => format!(
+                " ({})",
+                crate::output::text::statement_label(index, sid.as_deref())
+            ),
             _ => String::new(),
         };
         writeln!(

@@ -50,6 +50,14 @@ pub fn escalation_methods(findings: &crate::analyze::Findings) -> Vec<String> {
         .collect()
 }
 
+/// A statement as reports name it: `statement 2 "ReadLogs"`, or `statement 2` without a Sid.
+pub fn statement_label(index: usize, sid: Option<&str>) -> String {
+    match sid {
+        Some(sid) => format!("statement {index} {sid:?}"),
+        None => format!("statement {index}"),
+    }
+}
+
 /// At most `limit` items joined with `, `, then how many more there are.
 pub fn join_limited(items: &[String], limit: usize) -> String {
     if items.len() <= limit {
