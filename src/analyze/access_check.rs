@@ -75,12 +75,7 @@ impl AccessQuery {
                             .iter()
                             .any(|pattern| surely_contains(pattern, wanted))
                     });
-                (!all_excluded).then(|| {
-                    excluded
-                        .iter()
-                        .map(|pattern| format!("NotResource {pattern}"))
-                        .collect()
-                })
+                (!all_excluded).then(|| clause.labels())
             }
             ResourceClause::Absent => Some(vec!["*".to_owned()]),
         }

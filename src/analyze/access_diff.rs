@@ -70,17 +70,6 @@ pub fn diff(old: &PolicyDocument, new: &PolicyDocument) -> PolicyDiff {
     }
 }
 
-/// Resource patterns of a statement as reported: `NotResource p` for each excluded pattern.
-fn resource_names(clause: &ResourceClause) -> Vec<String> {
-    match clause {
-        ResourceClause::Resource(list) => list.clone(),
-        ResourceClause::NotResource(list) => {
-            vec![format!("NotResource {}", list.join(", "))]
-        }
-        ResourceClause::Absent => vec!["*".to_owned()],
-    }
-}
-
 fn is_everything(pattern: &str) -> bool {
     !pattern.is_empty() && pattern.chars().all(|ch| ch == '*')
 }
@@ -279,7 +268,7 @@ fn access_beyond(old: &PolicyDocument, new: &PolicyDocument, label: &str) -> Vec
                     access_level: action.access_level().as_str(),
                     resource: pattern
                         .map(str::to_owned)
-                        .unwrap_or_else(|| resource_names(&statement.resources).join(", ")),
+                        .unwrap_or_else(|| statement.resources.labels().join(", ")),
                     statement: index,
                     sid: statement.sid.clone(),
                     conditions: statement
@@ -353,7 +342,7 @@ fn why_not_old(
             "{label} grants it only on {}",
             granting
                 .iter()
-                .flat_map(|s| resource_names(&s.resources))
+                .flat_map(|s| s.resources.labels())
                 .collect::<Vec<_>>()
                 .join(", ")
         ));

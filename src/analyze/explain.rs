@@ -54,16 +54,6 @@ pub struct Explanation {
     pub risks: Vec<String>,
 }
 
-fn resources_of(clause: &ResourceClause) -> Vec<String> {
-    match clause {
-        ResourceClause::Resource(list) => list.clone(),
-        ResourceClause::NotResource(list) => {
-            list.iter().map(|r| format!("NotResource {r}")).collect()
-        }
-        ResourceClause::Absent => vec!["*".to_owned()],
-    }
-}
-
 fn statement_use(index: usize, statement: &Statement, action: Action) -> StatementUse {
     let matched_by = match &statement.actions {
         ActionClause::Action(patterns) => patterns
@@ -79,7 +69,7 @@ fn statement_use(index: usize, statement: &Statement, action: Action) -> Stateme
         index,
         sid: statement.sid.clone(),
         matched_by,
-        resources: resources_of(&statement.resources),
+        resources: statement.resources.labels(),
         conditions: statement
             .condition
             .clone()
@@ -88,19 +78,20 @@ fn statement_use(index: usize, statement: &Statement, action: Action) -> Stateme
     }
 }
 
-/// Whether an unconditional Deny's resources cover every pattern the grants use.
-fn covers(deny: &Statement, granted_on: &[String]) -> bool {
+/// Whether an unconditional Deny's resources cover every resource the grants reach.
+fn covers(deny: &Statement, grants: &[&ResourceClause]) -> bool {
     if deny.has_condition() {
         return false;
     }
-    match &deny.resources {
-        ResourceClause::Resource(patterns) => granted_on.iter().all(|resource| {
-            !resource.starts_with("NotResource ")
-                && patterns.iter().any(|p| surely_contains(p, resource))
-        }),
-        ResourceClause::NotResource(_) => false,
-        ResourceClause::Absent => true,
-    }
+    let ResourceClause::Resource(patterns) = &deny.resources else {
+        return matches!(deny.resources, ResourceClause::Absent);
+    };
+    let denied = |resource: &str| patterns.iter().any(|p| surely_contains(p, resource));
+    grants.iter().all(|grant| match grant {
+        ResourceClause::Resource(granted) => granted.iter().all(|r| denied(r)),
+        // Everything but some resources, or no element at all: only a `*` Deny covers it.
+        ResourceClause::NotResource(_) | ResourceClause::Absent => denied("*"),
+    })
 }
 
 /// Explains each of `actions` (sorted by name) under `policy`.
@@ -152,9 +143,9 @@ pub fn explain(policy: &PolicyDocument, actions: &[Action]) -> Vec<Explanation> 
                     .collect()
             };
             let granted_by = uses(Effect::Allow);
-            let granted_on: Vec<String> = granted_by
+            let granted_on: Vec<&ResourceClause> = granted_by
                 .iter()
-                .flat_map(|grant| grant.resources.iter().cloned())
+                .map(|grant| &policy.statements[grant.index].resources)
                 .collect();
             let mut denied_by = uses(Effect::Deny);
             for deny in &mut denied_by {

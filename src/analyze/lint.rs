@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::expand::{expand, pattern_matches};
 use super::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
-use crate::data::{Action, Service};
+use crate::data::{Action, GlobalConditionKey, Service};
 use crate::glob::has_wildcard;
 
 /// How serious a finding is, from most to least.
@@ -46,6 +46,8 @@ pub enum Code {
     /// A condition key of a service the data has, that the service does not define, or of
     /// an unknown service.
     InvalidServiceConditionKey,
+    /// An `aws:` condition key that is not a documented global key (nor listed by a service).
+    InvalidGlobalConditionKey,
     /// Allow of `iam:PassRole`, named, on a resource with a wildcard.
     PassRoleWithStarInResource,
     /// Allow of `iam:PassRole` through a wildcard action, on a resource with a wildcard.
@@ -66,12 +68,13 @@ pub enum Code {
 
 impl Code {
     /// Every code, for documentation and SARIF rules.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Code::InvalidPolicy,
         Code::InvalidVersion,
         Code::InvalidServiceInAction,
         Code::InvalidAction,
         Code::InvalidServiceConditionKey,
+        Code::InvalidGlobalConditionKey,
         Code::PassRoleWithStarInResource,
         Code::PassRoleWithStarInActionAndResource,
         Code::AllowWithNotAction,
@@ -89,6 +92,7 @@ impl Code {
             Code::InvalidServiceInAction => "INVALID_SERVICE_IN_ACTION",
             Code::InvalidAction => "INVALID_ACTION",
             Code::InvalidServiceConditionKey => "INVALID_SERVICE_CONDITION_KEY",
+            Code::InvalidGlobalConditionKey => "INVALID_GLOBAL_CONDITION_KEY",
             Code::PassRoleWithStarInResource => "PASS_ROLE_WITH_STAR_IN_RESOURCE",
             Code::PassRoleWithStarInActionAndResource => {
                 "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"
@@ -110,7 +114,8 @@ impl Code {
             | Code::InvalidVersion
             | Code::InvalidServiceInAction
             | Code::InvalidAction
-            | Code::InvalidServiceConditionKey => LintSeverity::Error,
+            | Code::InvalidServiceConditionKey
+            | Code::InvalidGlobalConditionKey => LintSeverity::Error,
             Code::PassRoleWithStarInResource
             | Code::PassRoleWithStarInActionAndResource
             | Code::AllowWithNotAction => LintSeverity::SecurityWarning,
@@ -352,8 +357,18 @@ fn lint_condition_keys(
             let Some((prefix, _)) = key.split_once(':') else {
                 continue;
             };
-            // Global keys (aws:…) are not in the per-service data.
+            // Global keys apply to every action, so only their name is checked. A few are
+            // another service's (`ec2:SourceInstanceArn`); services also list some `aws:`
+            // tag keys.
+            if GlobalConditionKey::find(key).is_some() {
+                continue;
+            }
             if prefix.eq_ignore_ascii_case("aws") {
+                findings.push(finding(
+                    Code::InvalidGlobalConditionKey,
+                    format!("{key:?} is not a global condition key"),
+                    at,
+                ));
                 continue;
             }
             let Some(service) = Service::find(prefix) else {

@@ -87,6 +87,25 @@ impl ResourceClause {
             ResourceClause::Absent => false,
         }
     }
+
+    /// The element as reports show it: each `Resource` pattern; one `NotResource a, b` for
+    /// the whole exclusion (everything but those, so never split per pattern); `*` for a
+    /// statement with neither.
+    ///
+    /// ```
+    /// use policy_sentry::analyze::policy::ResourceClause;
+    ///
+    /// let clause = ResourceClause::NotResource(vec!["arn:aws:s3:::a".into(), "arn:aws:s3:::b".into()]);
+    /// assert_eq!(clause.labels(), ["NotResource arn:aws:s3:::a, arn:aws:s3:::b"]);
+    /// assert_eq!(ResourceClause::Absent.labels(), ["*"]);
+    /// ```
+    pub fn labels(&self) -> Vec<String> {
+        match self {
+            ResourceClause::Resource(list) => list.clone(),
+            ResourceClause::NotResource(list) => vec![format!("NotResource {}", list.join(", "))],
+            ResourceClause::Absent => vec!["*".to_owned()],
+        }
+    }
 }
 
 /// A `Principal` or `NotPrincipal` element.

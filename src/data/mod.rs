@@ -6,6 +6,7 @@
 //! [`snapshot`]'s business.
 
 pub mod diff;
+mod global_keys;
 pub mod info;
 pub mod model;
 pub mod overrides;
@@ -20,6 +21,7 @@ mod consistency;
 #[path = "../../codegen/iamdata.rs"]
 mod iamdata;
 
+pub use global_keys::GlobalConditionKey;
 pub use model::AccessLevel;
 use model::{
     ActionRecord, ActionRowRecord, ConditionRecord, NO_INDEX, NO_STRING, ResourceRecord,

@@ -91,6 +91,16 @@ const CASES: &[(&str, &str, &[&str])] = &[
         ],
     ),
     (
+        // Documented global keys in any case, with any tag key, and a service's global key
+        // (`ec2:SourceInstanceArn`) pass; a misspelt `aws:` key and a bare tag prefix do not.
+        "global-keys.json",
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b", "Condition": {"StringEquals": {"AWS:principalorgid": "o-1", "aws:PrincipalTag/team": "x", "aws:RequestTag/a/b": "y", "ec2:SourceInstanceArn": "arn:aws:ec2:*:*:instance/i-1", "aws:SourceIP4": "10.0.0.1", "aws:PrincipalTag": "z"}}}]}"#,
+        &[
+            "1:41 error INVALID_GLOBAL_CONDITION_KEY",
+            "1:41 error INVALID_GLOBAL_CONDITION_KEY",
+        ],
+    ),
+    (
         "not-json.json",
         "{\"Version\": \"2012-10-17\",\n \"Statement\": [{\"Effect\": \"Allow\" \"Action\": \"s3:*\"}]}",
         &["2:35 error INVALID_POLICY"],
