@@ -406,35 +406,3 @@ fn lint_condition_keys(
         }
     }
 }
-
-/// Where each statement of a policy's JSON text starts, as (line, column), both from 1: the
-/// statements are read as raw JSON slices of `text`, whose offsets give the positions.
-/// Empty when the text is not a policy.
-pub fn statement_positions(text: &str) -> Vec<(usize, usize)> {
-    use serde_json::value::RawValue;
-    let Ok(top) = serde_json::from_str::<std::collections::BTreeMap<String, &RawValue>>(text)
-    else {
-        return Vec::new();
-    };
-    let Some(statement) = top.get("Statement") else {
-        return Vec::new();
-    };
-    let raws: Vec<&RawValue> = match statement.get().starts_with('[') {
-        true => serde_json::from_str(statement.get()).unwrap_or_default(),
-        false => vec![*statement],
-    };
-    raws.iter()
-        .map(|raw| {
-            let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
-            position(text, offset)
-        })
-        .collect()
-}
-
-/// (line, column) of a byte offset, columns counted in characters.
-pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    (line, before[line_start..].chars().count() + 1)
-}

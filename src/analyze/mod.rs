@@ -23,6 +23,7 @@ pub mod expand;
 pub mod explain;
 pub mod lint;
 pub mod policy;
+pub mod positions;
 pub mod report;
 pub mod risk;
 mod set;

@@ -9,6 +9,7 @@
 
 use serde_json::{Map, Value};
 
+use super::positions::{plan_statement_positions, template_statement_positions};
 use crate::error::{Error, Result};
 
 /// A policy found inside another file.
@@ -22,6 +23,9 @@ pub struct EmbeddedPolicy {
     pub text: String,
     /// The line (from 1) of the resource or attribute in the file.
     pub line: usize,
+    /// Where each statement starts in the file, as (line, column); empty when that could
+    /// not be told (then [`EmbeddedPolicy::line`] is the place to point at).
+    pub statements: Vec<(usize, usize)>,
     /// Whether CloudFormation functions were read as wildcards.
     pub placeholders: bool,
 }
@@ -106,6 +110,7 @@ fn from_yaml(yaml: serde_norway::Value) -> Value {
 
 fn terraform(plan: &Value, text: &str) -> Vec<EmbeddedPolicy> {
     let mut found = Vec::new();
+    let mut statements = plan_statement_positions(text);
     let mut modules = vec![&plan["planned_values"]["root_module"]];
     while let Some(module) = modules.pop() {
         for resource in module["resources"].as_array().into_iter().flatten() {
@@ -124,8 +129,10 @@ fn terraform(plan: &Value, text: &str) -> Vec<EmbeddedPolicy> {
             let line = line_of(text, &format!("\"address\": \"{address}\""));
             for attribute in attributes {
                 if let Some(policy) = values[*attribute].as_str().filter(|p| !p.is_empty()) {
+                    let name = format!("{address}.{attribute}");
                     found.push(EmbeddedPolicy {
-                        name: format!("{address}.{attribute}"),
+                        statements: statements.remove(&name).unwrap_or_default(),
+                        name,
                         text: policy.to_owned(),
                         line,
                         placeholders: false,
@@ -140,8 +147,10 @@ fn terraform(plan: &Value, text: &str) -> Vec<EmbeddedPolicy> {
                     .enumerate()
                 {
                     if let Some(policy) = inline["policy"].as_str().filter(|p| !p.is_empty()) {
+                        let name = format!("{address}.inline_policy[{index}]");
                         found.push(EmbeddedPolicy {
-                            name: format!("{address}.inline_policy[{index}]"),
+                            statements: statements.remove(&name).unwrap_or_default(),
+                            name,
                             text: policy.to_owned(),
                             line,
                             placeholders: false,
@@ -161,6 +170,7 @@ fn cloudformation(template: &Value, text: &str) -> Vec<EmbeddedPolicy> {
     let Some(resources) = template["Resources"].as_object() else {
         return found;
     };
+    let mut statements = template_statement_positions(text);
     for (logical_id, resource) in resources {
         let properties = &resource["Properties"];
         let mut documents: Vec<(String, &Value)> = Vec::new();
@@ -196,6 +206,9 @@ fn cloudformation(template: &Value, text: &str) -> Vec<EmbeddedPolicy> {
             let mut placeholders = false;
             let resolved = resolve(document, &mut placeholders);
             found.push(EmbeddedPolicy {
+                statements: statements
+                    .remove(&format!("Resources.{logical_id}.Properties.{path}"))
+                    .unwrap_or_default(),
                 name: format!("Resources.{logical_id}.{path}"),
                 text: resolved.to_string(),
                 line,

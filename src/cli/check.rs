@@ -7,13 +7,12 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use policy_sentry::analyze::PolicyDocument;
 use policy_sentry::analyze::access_check::{AccessQuery, Grant, granted};
-use policy_sentry::analyze::sources::{Source, read_source};
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
 use policy_sentry::output::text::{join_limited, statement_label};
 
+use super::policy_inputs::{note_placeholders, read_policies};
 use super::{CliError, Exit};
 
 /// Output formats of the checks.
@@ -77,26 +76,14 @@ fn access_not_granted(args: AccessNotGrantedArgs, out: &mut impl Write) -> Resul
     // Every file is read before anything is printed: a bad one stops the check.
     let mut results = Vec::with_capacity(files.len());
     for (name, path) in files {
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::io(&path, source))?;
-        match read_source(&name, &text)? {
-            Source::Policy => {
-                let policy = PolicyDocument::parse_named(&text, &name)?;
-                results.push(PolicyGrants {
-                    file: name,
-                    grants: granted(&policy, &query),
-                });
-            }
-            // Each policy of a Terraform plan or CloudFormation template, named by its place.
-            Source::Embedded(embedded) => {
-                for found in embedded {
-                    let label = format!("{name}: {}", found.name);
-                    let policy = PolicyDocument::parse_named(&found.text, &label)?;
-                    results.push(PolicyGrants {
-                        file: label,
-                        grants: granted(&policy, &query),
-                    });
-                }
-            }
+        // Each policy of a Terraform plan or CloudFormation template is named by its place.
+        let policies = read_policies(&name, &path)?.into_vec();
+        note_placeholders(&policies);
+        for policy in policies {
+            results.push(PolicyGrants {
+                grants: granted(&policy.policy, &query),
+                file: policy.label,
+            });
         }
     }
     let io = |source| Error::io("<stdout>", source);

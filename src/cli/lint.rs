@@ -7,9 +7,8 @@ use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
 use policy_sentry::analyze::PolicyDocument;
-use policy_sentry::analyze::lint::{
-    Code, LintFinding, LintSeverity, lint, position, statement_positions,
-};
+use policy_sentry::analyze::lint::{Code, LintFinding, LintSeverity, lint};
+use policy_sentry::analyze::positions::{line_columns, statement_positions};
 use policy_sentry::analyze::sources::{Source, read_source};
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
@@ -115,55 +114,58 @@ fn invalid(file: &str, error: &Error, line_offset: usize) -> Located {
     }
 }
 
-/// A finding with the (line, column) of its statement in the text, if known.
-type Placed = (LintFinding, Option<(usize, usize)>);
+/// A finding with the (line, column) it points at.
+type Placed = (LintFinding, (usize, usize));
 
-/// The findings of one policy document's text.
-fn lint_text(name: &str, text: &str) -> Result<Vec<Placed>, Error> {
+/// The findings of one policy document's text, each at its statement's (line, column) from
+/// `positions`, or at `start` when it is about the whole policy or its place is not known.
+fn lint_text(
+    name: &str,
+    text: &str,
+    positions: &[(usize, usize)],
+    start: (usize, usize),
+) -> Result<Vec<Placed>, Error> {
     let policy = PolicyDocument::parse_named(text, name)?;
     let size = serde_json::from_str::<serde_json::Value>(text)
         .ok()
         .and_then(|value| serde_json::to_string(&value).ok())
         .map(|compact| compact.chars().count());
-    let positions = statement_positions(text);
-    let start = position(text, text.len() - text.trim_start().len());
     Ok(lint(&policy, size)
         .into_iter()
         .map(|finding| {
             let at = finding
                 .statement
                 .and_then(|index| positions.get(index).copied())
-                .or(Some(start));
+                .unwrap_or(start);
             (finding, at)
         })
         .collect())
 }
 
 /// The findings of one file, located: a policy file at its statements; a Terraform plan or
-/// CloudFormation template at the line of each resource, the finding naming the policy.
+/// CloudFormation template at each statement too (at the resource's line when the statement
+/// cannot be found), the finding naming the policy.
 fn lint_file(name: &str, path: &Path) -> Result<Vec<Located>, CliError> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
     let source = match read_source(name, &text) {
         Ok(source) => source,
         Err(error) => return Ok(vec![invalid(name, &error, 0)]),
     };
+    let locate = |(finding, (line, column)): Placed| Located {
+        file: name.to_owned(),
+        line,
+        column,
+        finding,
+    };
     let embedded = match source {
         Source::Policy => {
-            return Ok(match lint_text(name, &text) {
-                Ok(findings) => findings
-                    .into_iter()
-                    .map(|(finding, at)| {
-                        let (line, column) = at.unwrap_or((1, 1));
-                        Located {
-                            file: name.to_owned(),
-                            line,
-                            column,
-                            finding,
-                        }
-                    })
-                    .collect(),
-                Err(error) => vec![invalid(name, &error, 0)],
-            });
+            let start = line_columns(&text, &[text.len() - text.trim_start().len()])[0];
+            return Ok(
+                match lint_text(name, &text, &statement_positions(&text), start) {
+                    Ok(findings) => findings.into_iter().map(locate).collect(),
+                    Err(error) => vec![invalid(name, &error, 0)],
+                },
+            );
         }
         Source::Embedded(policies) => policies,
     };
@@ -174,15 +176,10 @@ fn lint_file(name: &str, path: &Path) -> Result<Vec<Located>, CliError> {
             true => " [CloudFormation functions read as wildcards]",
             false => "",
         };
-        match lint_text(&label, &policy.text) {
-            Ok(findings) => located.extend(findings.into_iter().map(|(mut finding, _)| {
+        match lint_text(&label, &policy.text, &policy.statements, (policy.line, 1)) {
+            Ok(findings) => located.extend(findings.into_iter().map(|(mut finding, at)| {
                 finding.message = format!("{}: {}{note}", policy.name, finding.message);
-                Located {
-                    file: name.to_owned(),
-                    line: policy.line,
-                    column: 1,
-                    finding,
-                }
+                locate((finding, at))
             })),
             Err(error) => {
                 let mut finding = invalid(name, &error, 0);

@@ -17,6 +17,7 @@ mod initialize;
 mod json_files;
 mod lint;
 mod policy_diff;
+mod policy_inputs;
 mod query;
 mod stdout;
 mod write_policy;

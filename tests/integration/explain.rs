@@ -27,6 +27,10 @@ fn explain(args: &[&str]) -> Run {
     )
 }
 
+fn explain_file(args: &[&str]) -> Run {
+    Run::from(policy_sentry().arg("explain").args(args).output().unwrap())
+}
+
 fn types_of(name: &str) -> Vec<Value> {
     Action::find(name)
         .unwrap()
@@ -125,5 +129,57 @@ fn risks_and_text() {
     assert_eq!(
         unknown.stderr,
         "error: --action: kms:Fly matches no documented action of the data in use\n"
+    );
+}
+
+/// A CloudFormation template: each policy explained under its path, in text and JSON, the
+/// functions read as wildcards noted.
+#[test]
+fn each_policy_of_a_template() {
+    let template = crate::support::repo_path("tests/fixtures/review/template.yaml");
+    let run = explain_file(&[
+        template.to_str().unwrap(),
+        "--action",
+        "iam:PassRole",
+        "--fmt",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let all: Value = serde_json::from_str(&run.stdout).unwrap();
+    let allowed: Vec<String> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let name = p["policy"]
+                .as_str()
+                .unwrap()
+                .rsplit(": ")
+                .next()
+                .unwrap()
+                .to_owned();
+            format!("{name} {}", p["explanations"][0]["allowed"])
+        })
+        .collect();
+    assert_eq!(
+        allowed,
+        [
+            "Resources.AppRole.AssumeRolePolicyDocument false",
+            "Resources.AppRole.Policies[0].PolicyDocument true",
+            "Resources.DeployPolicy.PolicyDocument false",
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("Resources.AppRole.Policies[0].PolicyDocument: CloudFormation functions")
+    );
+    let text = explain_file(&[template.to_str().unwrap()]);
+    assert!(
+        text.stdout.contains("== ")
+            && text
+                .stdout
+                .contains("Resources.DeployPolicy.PolicyDocument ==\n"),
+        "{}",
+        text.stdout
     );
 }

@@ -214,7 +214,8 @@ fn ignore_file_fail_on_and_sarif() {
 }
 
 /// The policies of a Terraform plan and of a CloudFormation template (YAML, short tags), at
-/// the line of their resource, named by address or path.
+/// their statement (inside the plan's JSON strings too), or at the line of their resource for
+/// findings about the whole policy, named by address or path.
 #[test]
 fn policies_inside_plans_and_templates() {
     let dir = crate::support::repo_path("tests/fixtures/review");
@@ -235,9 +236,10 @@ fn policies_inside_plans_and_templates() {
             let wildcards = message.ends_with("[CloudFormation functions read as wildcards]")
                 || message.contains("[CloudFormation functions read as wildcards] (");
             format!(
-                "{}:{} {} {subject}{}",
+                "{}:{}:{} {} {subject}{}",
                 f["file"].as_str().unwrap(),
                 f["line"],
+                f["column"],
                 f["code"].as_str().unwrap(),
                 if wildcards { " *" } else { "" }
             )
@@ -246,20 +248,65 @@ fn policies_inside_plans_and_templates() {
     assert_eq!(
         summary,
         [
-            "plan.json:8 PASS_ROLE_WITH_STAR_IN_RESOURCE aws_iam_policy.deploy.policy",
-            "plan.json:30 MISSING_VERSION module.app.aws_iam_role.app.inline_policy[0]",
-            "plan.json:30 REDUNDANT_ACTION module.app.aws_iam_role.app.inline_policy[0]",
-            "plan.json:42 ALLOW_WITH_NOT_ACTION module.app.aws_iam_role_policy.extra.policy",
+            // The `{` of the statement inside the escaped policy string.
+            "plan.json:14:67 PASS_ROLE_WITH_STAR_IN_RESOURCE aws_iam_policy.deploy.policy",
+            "plan.json:30:1 MISSING_VERSION module.app.aws_iam_role.app.inline_policy[0]",
+            "plan.json:37:63 REDUNDANT_ACTION module.app.aws_iam_role.app.inline_policy[0]",
+            "plan.json:47:71 ALLOW_WITH_NOT_ACTION module.app.aws_iam_role_policy.extra.policy",
             // !GetAtt AppRole.Arn cannot be known offline: read as "*".
-            "template.yaml:8 PASS_ROLE_WITH_STAR_IN_RESOURCE Resources.AppRole.Policies[0].PolicyDocument *",
-            "template.yaml:30 MISSING_VERSION Resources.DeployPolicy.PolicyDocument *",
-            "template.yaml:30 INVALID_ACTION Resources.DeployPolicy.PolicyDocument *",
+            "template.yaml:27:17 PASS_ROLE_WITH_STAR_IN_RESOURCE Resources.AppRole.Policies[0].PolicyDocument *",
+            "template.yaml:30:1 MISSING_VERSION Resources.DeployPolicy.PolicyDocument *",
+            "template.yaml:35:13 INVALID_ACTION Resources.DeployPolicy.PolicyDocument *",
         ]
     );
-    // A YAML file that is not a template is not a policy either.
+    for (file, at) in [("plan.json", "14:67"), ("template.yaml", "27:17")] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let (line, column) = at.split_once(':').unwrap();
+        let line = text
+            .lines()
+            .nth(line.parse::<usize>().unwrap() - 1)
+            .unwrap();
+        let rest: String = line
+            .chars()
+            .skip(column.parse::<usize>().unwrap() - 1)
+            .collect();
+        assert!(
+            rest.starts_with('{') || rest.starts_with("Effect"),
+            "{file}:{at} is not a statement's start: {rest}"
+        );
+    }
+    // A CloudFormation template in JSON, policies at their statements, a lone statement too.
     let temp = tempfile::tempdir().unwrap();
-    std::fs::write(temp.path().join("list.yaml"), "- a\n- b\n").unwrap();
-    let other = lint(temp.path(), &["list.yaml", "--fmt", "json"]);
+    std::fs::write(
+        temp.path().join("stack.json"),
+        "{\"Resources\": {\n \"P\": {\"Type\": \"AWS::IAM::ManagedPolicy\", \"Properties\": {\"PolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"},\n  {\"Effect\": \"Allow\", \"Action\": \"iam:PassRole\", \"Resource\": \"*\"}]}}},\n \"Q\": {\"Type\": \"AWS::IAM::Policy\", \"Properties\": {\"PolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\":\n    {\"Effect\": \"Allow\", \"Action\": \"s3:GetObjekt\", \"Resource\": \"*\"}}}}}}",
+    )
+    .unwrap();
+    let json = lint(temp.path(), &["stack.json", "--fmt", "json"]);
+    let findings: Value = serde_json::from_str(&json.stdout).unwrap();
+    let at: Vec<String> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{} {}",
+                f["line"],
+                f["column"],
+                f["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        ["4:3 PASS_ROLE_WITH_STAR_IN_RESOURCE", "6:5 INVALID_ACTION"],
+        "{}",
+        json.stdout
+    );
+    // A YAML file that is not a template is not a policy either.
+    let other_dir = tempfile::tempdir().unwrap();
+    std::fs::write(other_dir.path().join("list.yaml"), "- a\n- b\n").unwrap();
+    let other = lint(other_dir.path(), &["list.yaml", "--fmt", "json"]);
     let findings: Value = serde_json::from_str(&other.stdout).unwrap();
     assert_eq!(findings[0]["code"], "INVALID_POLICY");
     assert_eq!(other.code, 1);

@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 
 use crate::support::{Run, policy_sentry};
 
+fn run(args: &[&str]) -> Run {
+    Run::from(policy_sentry().args(args).output().unwrap())
+}
+
 fn policy(statements: Value) -> PolicyDocument {
     PolicyDocument::parse(&json!({"Version": "2012-10-17", "Statement": statements}).to_string())
         .unwrap()
@@ -438,7 +442,6 @@ fn the_commands_report_and_exit() {
         new.join("added.json"),
         json!([{"Sid": "Pass", "Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]),
     );
-    let run = |args: &[&str]| Run::from(policy_sentry().args(args).output().unwrap());
     let (base_s, new_s) = (base.to_str().unwrap(), new.to_str().unwrap());
 
     let check = run(&["check", "no-new-access", "--base", base_s, "--new", new_s]);
@@ -539,9 +542,7 @@ fn the_commands_report_and_exit() {
     ]);
     assert_eq!(mixed.code, 2);
     assert!(
-        mixed
-            .stderr
-            .contains("must both be files or both directories"),
+        mixed.stderr.contains("is a directory and --new"),
         "{}",
         mixed.stderr
     );
@@ -590,4 +591,191 @@ fn large_policies_compare_exactly_within_the_bound() {
     let found = new_access(&big, &policy(Value::Array(one_more)));
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].resource, "arn:aws:s3:::another/*");
+}
+
+/// A Terraform plan with one policy changed, one added and one removed: `diff` and
+/// `no-new-access` pair its policies by address; CloudFormation templates by path (their
+/// functions noted on stderr); SARIF points at the granting statement inside the plan.
+#[test]
+fn plans_and_templates_pair_their_policies_by_place() {
+    let dir = crate::support::repo_path("tests/fixtures/review");
+    let temp = tempfile::tempdir().unwrap();
+    let mut plan: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap();
+    let resources = plan["planned_values"]["root_module"]["resources"]
+        .as_array_mut()
+        .unwrap();
+    let deploy = resources
+        .iter_mut()
+        .find(|r| r["address"] == "aws_iam_policy.deploy")
+        .unwrap();
+    let mut policy: Value =
+        serde_json::from_str(deploy["values"]["policy"].as_str().unwrap()).unwrap();
+    policy["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(allow("s3:DeleteObject", "arn:aws:s3:::b/*"));
+    deploy["values"]["policy"] = Value::String(policy.to_string());
+    // Renamed: the old address is removed, the new one added.
+    let mut renamed = deploy.clone();
+    renamed["address"] = json!("aws_iam_policy.deploy2");
+    resources.push(renamed);
+    std::fs::write(
+        temp.path().join("new.json"),
+        serde_json::to_string_pretty(&plan).unwrap(),
+    )
+    .unwrap();
+    let old = dir.join("plan.json");
+    let (old_s, new_s) = (old.to_str().unwrap(), temp.path().join("new.json"));
+    let new_s = new_s.to_str().unwrap();
+
+    let check = run(&[
+        "check",
+        "no-new-access",
+        "--base",
+        old_s,
+        "--new",
+        new_s,
+        "--fmt",
+        "json",
+    ]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let results: Value = serde_json::from_str(&check.stdout).unwrap();
+    let summary: Vec<String> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let actions: Vec<&str> = r["new_access"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["action"].as_str().unwrap())
+                .collect();
+            format!(
+                "{} {} {}",
+                r["file"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+                actions.join(",")
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "new.json: aws_iam_policy.deploy.policy changed s3:DeleteObject",
+            "new.json: aws_iam_policy.deploy2.policy added ec2:RunInstances,iam:PassRole,s3:DeleteObject",
+            "new.json: module.app.aws_iam_role.app.assume_role_policy changed ",
+            "new.json: module.app.aws_iam_role.app.inline_policy[0] changed ",
+            "new.json: module.app.aws_iam_role_policy.extra.policy changed ",
+        ],
+        "{}",
+        check.stdout
+    );
+    // The same plan against itself: nothing new, and diff finds nothing either way.
+    let same = run(&["check", "no-new-access", "--base", old_s, "--new", old_s]);
+    assert_eq!(same.code, 0, "{}", same.stdout);
+    let diff = run(&["diff", new_s, old_s, "--fmt", "json"]);
+    assert_eq!(diff.code, 0);
+    let pairs: Value = serde_json::from_str(&diff.stdout).unwrap();
+    let removed: Vec<String> = pairs
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|pair| {
+            let policy = pair["policy"].as_str().unwrap().to_owned();
+            let status = pair["status"].as_str().unwrap().to_owned();
+            pair["removed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |g| format!("{policy} {status} {}", g["action"].as_str().unwrap()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        removed.contains(
+            &"plan.json: aws_iam_policy.deploy.policy changed s3:DeleteObject".to_owned()
+        ) && removed
+            .iter()
+            .filter(|r| r.contains("deploy2"))
+            .all(|r| r.contains(" removed ")),
+        "{removed:?}"
+    );
+    assert!(
+        pairs
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["added"].as_array().unwrap().is_empty())
+    );
+    // SARIF: the new grant at its statement, inside the plan's policy string.
+    let sarif = run(&["diff", old_s, new_s, "--fmt", "sarif"]);
+    let log: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let deletes: Vec<&Value> = results
+        .iter()
+        .filter(|r| {
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("s3:DeleteObject")
+        })
+        .collect();
+    assert!(!deletes.is_empty());
+    let text = std::fs::read_to_string(temp.path().join("new.json")).unwrap();
+    for result in deletes {
+        let region = &result["locations"][0]["physicalLocation"]["region"];
+        let line = text
+            .lines()
+            .nth(region["startLine"].as_u64().unwrap() as usize - 1)
+            .unwrap();
+        let rest: String = line
+            .chars()
+            .skip(region["startColumn"].as_u64().unwrap() as usize - 1)
+            .collect();
+        assert!(rest.starts_with("{\\\"Effect\\\":\\\"Allow\\\""), "{rest}");
+    }
+    // Mixed kinds are refused, naming both.
+    let mixed = run(&[
+        "diff",
+        old_s,
+        &format!("{}/examples/review/after.json", env!("CARGO_MANIFEST_DIR")),
+    ]);
+    assert_eq!(mixed.code, 2);
+    assert!(
+        mixed
+            .stderr
+            .contains("is a Terraform plan or CloudFormation template and NEW"),
+        "{}",
+        mixed.stderr
+    );
+
+    // A template against itself with one statement dropped: the drop is removed access, and
+    // the functions read as wildcards are noted.
+    let template = std::fs::read_to_string(dir.join("template.yaml")).unwrap();
+    let narrowed = template.replace(
+        "              - Effect: Allow\n                Action: iam:PassRole\n                Resource: !GetAtt AppRole.Arn\n",
+        "",
+    );
+    assert_ne!(narrowed, template);
+    std::fs::write(temp.path().join("narrowed.yaml"), narrowed).unwrap();
+    let template_diff = run(&[
+        "diff",
+        dir.join("template.yaml").to_str().unwrap(),
+        temp.path().join("narrowed.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(template_diff.code, 0);
+    assert!(
+        template_diff.stdout.contains(
+            "narrowed.yaml: Resources.AppRole.Policies[0].PolicyDocument (changed):\nadded (0):\nremoved (1):\n  iam:\n    - iam:PassRole"
+        ),
+        "{}",
+        template_diff.stdout
+    );
+    assert!(
+        template_diff.stderr.contains("CloudFormation functions"),
+        "{}",
+        template_diff.stderr
+    );
 }
