@@ -10,7 +10,16 @@ enum Step {
     Star,
     /// `?`: any one character.
     Any,
+    /// A name inside one ARN field: any run of characters but `/` and `:`, staying put.
+    Segment,
     Literal(char),
+}
+
+impl Step {
+    /// Whether the step stays put as it reads (and may read nothing).
+    fn repeats(self) -> bool {
+        matches!(self, Step::Star | Step::Segment)
+    }
 }
 
 fn steps(pattern: &str) -> Vec<Step> {
@@ -44,7 +53,58 @@ pub const MAX_PAIRS: usize = 4_000_000;
 /// assert!(!overlap("arn:aws:s3:::a?", "arn:aws:s3:::a"));
 /// ```
 pub fn overlap(a: &str, b: &str) -> bool {
-    let (a, b) = (steps(a), steps(b));
+    overlap_steps(&steps(a), &steps(b))
+}
+
+/// Placeholders of the reference's ARN formats that name something within one ARN field:
+/// never a `/` or `:` inside. Others may hold a path (`${ObjectName}`, `${RoleNameWithPath}`,
+/// `${LogGroupName}`), so they match anything, the safe reading for "can never match".
+const FIELD_PLACEHOLDERS: [&str; 5] = ["Partition", "Region", "Account", "AccountId", "BucketName"];
+
+/// Steps of a text whose `${…}` parts stand for values: `*` for a policy variable
+/// (`${aws:username}`), a field-bound name for a format's partition, region, account or bucket.
+fn steps_with_placeholders(text: &str, arn_format: bool) -> Vec<Step> {
+    let mut found = Vec::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        found.extend(steps(&rest[..start]));
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 2..start + end];
+        found.push(match arn_format && FIELD_PLACEHOLDERS.contains(&name) {
+            true => Step::Segment,
+            false => Step::Star,
+        });
+        rest = &rest[start + end + 1..];
+    }
+    found.extend(steps(rest));
+    found
+}
+
+/// Whether some ARN matches both a policy's resource pattern and an ARN format of the IAM
+/// reference (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`). The pattern's `*`
+/// spans `/` and `:` as IAM's does, and its policy variables match anything; the format's
+/// partition, region, account and bucket stay within their field, its other placeholders
+/// match anything.
+///
+/// ```
+/// use policy_sentry::resource_pattern::may_name;
+/// let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+/// let bucket = "arn:${Partition}:s3:::${BucketName}";
+/// assert!(may_name("arn:aws:s3:::*", object));
+/// assert!(may_name("arn:aws:s3:::home/${aws:username}/*", object));
+/// assert!(!may_name("arn:aws:s3:::b/*", bucket));
+/// assert!(!may_name("arn:aws:ec2:*:*:instance/*", object));
+/// ```
+pub fn may_name(pattern: &str, arn_format: &str) -> bool {
+    overlap_steps(
+        &steps_with_placeholders(pattern, false),
+        &steps_with_placeholders(arn_format, true),
+    )
+}
+
+fn overlap_steps(a: &[Step], b: &[Step]) -> bool {
     let width = b.len() + 1;
     let Some(pairs) = (a.len() + 1).checked_mul(width).filter(|n| *n <= MAX_PAIRS) else {
         return true;
@@ -56,10 +116,10 @@ pub fn overlap(a: &str, b: &str) -> bool {
             continue;
         }
         // A star may match nothing.
-        if a.get(i) == Some(&Step::Star) {
+        if a.get(i).is_some_and(|step| step.repeats()) {
             queue.push((i + 1, j));
         }
-        if b.get(j) == Some(&Step::Star) {
+        if b.get(j).is_some_and(|step| step.repeats()) {
             queue.push((i, j + 1));
         }
         if i == a.len() && j == b.len() {
@@ -71,11 +131,14 @@ pub fn overlap(a: &str, b: &str) -> bool {
         // Both read one character they can agree on.
         let agree = match (x, y) {
             (Step::Literal(p), Step::Literal(q)) => p == q,
+            (Step::Segment, Step::Literal(c)) | (Step::Literal(c), Step::Segment) => {
+                c != '/' && c != ':'
+            }
             _ => true,
         };
         if agree {
-            let next_i = if x == Step::Star { i } else { i + 1 };
-            let next_j = if y == Step::Star { j } else { j + 1 };
+            let next_i = if x.repeats() { i } else { i + 1 };
+            let next_j = if y.repeats() { j } else { j + 1 };
             queue.push((next_i, next_j));
         }
     }

@@ -3,12 +3,15 @@
 //! check of the same meaning its issue code is used; the others are this tool's own. The
 //! codes are listed in [`Code`] and in the README.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::expand::{expand, pattern_matches};
 use super::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
 use crate::data::{Action, GlobalConditionKey, Service};
 use crate::glob::has_wildcard;
+use crate::resource_pattern::{may_name, surely_contains};
 
 /// How serious a finding is, from most to least.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -48,6 +51,18 @@ pub enum Code {
     InvalidServiceConditionKey,
     /// An `aws:` condition key that is not a documented global key (nor listed by a service).
     InvalidGlobalConditionKey,
+    /// A condition key without a `service:` prefix.
+    InvalidConditionKeyFormat,
+    /// A condition operator IAM does not have (`StringEqualz`).
+    InvalidConditionOperator,
+    /// A `Resource` or `NotResource` value that is neither an ARN nor `*`.
+    InvalidArnPrefix,
+    /// A statement of an identity policy (no `Principal`) without `Resource` or `NotResource`.
+    MissingResource,
+    /// Two statements with the same `Sid`.
+    UniqueSidsRequired,
+    /// A `Sid` with characters other than ASCII letters and digits in an identity policy.
+    UnsupportedSid,
     /// Allow of `iam:PassRole`, named, on a resource with a wildcard.
     PassRoleWithStarInResource,
     /// Allow of `iam:PassRole` through a wildcard action, on a resource with a wildcard.
@@ -68,13 +83,19 @@ pub enum Code {
 
 impl Code {
     /// Every code, for documentation and SARIF rules.
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 20] = [
         Code::InvalidPolicy,
         Code::InvalidVersion,
         Code::InvalidServiceInAction,
         Code::InvalidAction,
         Code::InvalidServiceConditionKey,
         Code::InvalidGlobalConditionKey,
+        Code::InvalidConditionKeyFormat,
+        Code::InvalidConditionOperator,
+        Code::InvalidArnPrefix,
+        Code::MissingResource,
+        Code::UniqueSidsRequired,
+        Code::UnsupportedSid,
         Code::PassRoleWithStarInResource,
         Code::PassRoleWithStarInActionAndResource,
         Code::AllowWithNotAction,
@@ -93,6 +114,12 @@ impl Code {
             Code::InvalidAction => "INVALID_ACTION",
             Code::InvalidServiceConditionKey => "INVALID_SERVICE_CONDITION_KEY",
             Code::InvalidGlobalConditionKey => "INVALID_GLOBAL_CONDITION_KEY",
+            Code::InvalidConditionKeyFormat => "INVALID_CONDITION_KEY_FORMAT",
+            Code::InvalidConditionOperator => "INVALID_CONDITION_OPERATOR",
+            Code::InvalidArnPrefix => "INVALID_ARN_PREFIX",
+            Code::MissingResource => "MISSING_RESOURCE",
+            Code::UniqueSidsRequired => "UNIQUE_SIDS_REQUIRED",
+            Code::UnsupportedSid => "UNSUPPORTED_SID",
             Code::PassRoleWithStarInResource => "PASS_ROLE_WITH_STAR_IN_RESOURCE",
             Code::PassRoleWithStarInActionAndResource => {
                 "PASS_ROLE_WITH_STAR_IN_ACTION_AND_RESOURCE"
@@ -115,7 +142,13 @@ impl Code {
             | Code::InvalidServiceInAction
             | Code::InvalidAction
             | Code::InvalidServiceConditionKey
-            | Code::InvalidGlobalConditionKey => LintSeverity::Error,
+            | Code::InvalidGlobalConditionKey
+            | Code::InvalidConditionKeyFormat
+            | Code::InvalidConditionOperator
+            | Code::InvalidArnPrefix
+            | Code::MissingResource
+            | Code::UniqueSidsRequired
+            | Code::UnsupportedSid => LintSeverity::Error,
             Code::PassRoleWithStarInResource
             | Code::PassRoleWithStarInActionAndResource
             | Code::AllowWithNotAction => LintSeverity::SecurityWarning,
@@ -202,7 +235,18 @@ pub fn lint(policy: &PolicyDocument, size: Option<usize>) -> Vec<LintFinding> {
             None,
         ));
     }
+    let mut sids: HashMap<&str, usize> = HashMap::new();
     for (index, statement) in policy.statements.iter().enumerate() {
+        if let Some(sid) = statement.sid.as_deref().filter(|sid| !sid.is_empty())
+            && let Some(first) = sids.insert(sid, index)
+        {
+            sids.insert(sid, first);
+            findings.push(finding(
+                Code::UniqueSidsRequired,
+                format!("Sid {sid:?} is also statement {first}'s: Sids must be unique"),
+                Some((index, statement)),
+            ));
+        }
         lint_statement(index, statement, &mut findings);
     }
     findings
@@ -235,23 +279,8 @@ fn lint_statement(index: usize, statement: &Statement, findings: &mut Vec<LintFi
             matched.push(Some(expansion.actions));
         }
     }
-    // A pattern inside another's actions (the later of two equal ones).
-    for (i, pattern) in patterns.iter().enumerate() {
-        let Some(mine) = &matched[i] else { continue };
-        let covered_by = patterns.iter().enumerate().find(|(j, _)| {
-            *j != i
-                && matched[*j].as_ref().is_some_and(|other| {
-                    mine.is_subset(other) && (mine.len() < other.len() || *j < i)
-                })
-        });
-        if let Some((_, other)) = covered_by {
-            findings.push(finding(
-                Code::RedundantAction,
-                format!("{pattern:?} is already covered by {other:?}"),
-                at,
-            ));
-        }
-    }
+    lint_redundant(patterns, &matched, at, findings);
+    lint_grammar(statement, at, findings);
     let ActionClause::Action(_) = &statement.actions else {
         if statement.effect == Effect::Allow {
             findings.push(finding(
@@ -287,60 +316,247 @@ fn lint_statement(index: usize, statement: &Statement, findings: &mut Vec<LintFi
             at,
         ));
     }
-    lint_resources(statement, patterns, at, findings);
+    lint_resources(statement, patterns, &matched, at, findings);
     lint_condition_keys(statement, Some(&actions), at, findings);
 }
 
-/// Named actions that can act on none of the statement's resource ARNs.
+/// Pattern pairs [`lint_redundant`] compares at most in one statement: only a statement of
+/// thousands of wildcard patterns reaches it, and the check is a suggestion.
+const REDUNDANCY_COMPARISONS: usize = 1_000_000;
+
+/// Patterns whose text another's covers (the later of two equal ones). Compared as patterns,
+/// not by today's actions: `sns:*Remove*` is not redundant beside `sns:*Permission*` even if
+/// every action it matches today matches both, since an action AWS adds later may match only
+/// one. Equal patterns are found by hashing; only wildcard patterns are compared with others.
+fn lint_redundant(
+    patterns: &[String],
+    matched: &[Option<super::set::ActionSet>],
+    at: Option<(usize, &Statement)>,
+    findings: &mut Vec<LintFinding>,
+) {
+    let known: Vec<(usize, String)> = patterns
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| matched[*index].is_some())
+        .map(|(index, pattern)| (index, pattern.to_ascii_lowercase()))
+        .collect();
+    let wildcards: Vec<&(usize, String)> = known.iter().filter(|(_, p)| has_wildcard(p)).collect();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut budget = REDUNDANCY_COMPARISONS;
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for (index, lowered) in &known {
+        if let Some(&earlier) = first.get(lowered.as_str()) {
+            covered.push((*index, earlier));
+            continue;
+        }
+        first.insert(lowered, *index);
+        if budget < wildcards.len() {
+            continue;
+        }
+        budget -= wildcards.len();
+        if let Some((other, _)) = wildcards.iter().find(|(other, wide)| {
+            other != index && wide != lowered && surely_contains(wide, lowered)
+        }) {
+            covered.push((*index, *other));
+        }
+    }
+    covered.sort_unstable();
+    for (index, other) in covered {
+        findings.push(finding(
+            Code::RedundantAction,
+            format!(
+                "{:?} is already covered by {:?}",
+                patterns[index], patterns[other]
+            ),
+            at,
+        ));
+    }
+}
+
+/// Checks of the statement's form that the IAM data does not enter: `Sid`, the resource
+/// element, condition operators and key formats.
+fn lint_grammar(
+    statement: &Statement,
+    at: Option<(usize, &Statement)>,
+    findings: &mut Vec<LintFinding>,
+) {
+    let identity = statement.principal.is_none() && statement.not_principal.is_none();
+    if identity
+        && let Some(sid) = &statement.sid
+        && !sid.chars().all(|ch| ch.is_ascii_alphanumeric())
+    {
+        findings.push(finding(
+            Code::UnsupportedSid,
+            format!("Sid {sid:?}: an identity policy's Sids are ASCII letters and digits only"),
+            at,
+        ));
+    }
+    match &statement.resources {
+        ResourceClause::Absent if identity => findings.push(finding(
+            Code::MissingResource,
+            "no Resource or NotResource: an identity policy's statement needs one".to_owned(),
+            at,
+        )),
+        ResourceClause::Resource(list) | ResourceClause::NotResource(list) => {
+            for resource in list.iter().filter(|r| !is_all(r) && !r.starts_with("arn:")) {
+                findings.push(finding(
+                    Code::InvalidArnPrefix,
+                    format!("{resource:?} is neither an ARN (arn:…) nor \"*\""),
+                    at,
+                ));
+            }
+        }
+        ResourceClause::Absent => {}
+    }
+    for (operator, keys) in statement.condition.iter().flatten() {
+        if !is_operator(operator) {
+            findings.push(finding(
+                Code::InvalidConditionOperator,
+                format!("{operator:?} is not a condition operator"),
+                at,
+            ));
+        }
+        for key in keys.as_object().into_iter().flat_map(|keys| keys.keys()) {
+            if !key.contains(':') {
+                findings.push(finding(
+                    Code::InvalidConditionKeyFormat,
+                    format!("condition key {key:?} has no service prefix (service:key)"),
+                    at,
+                ));
+            }
+        }
+    }
+}
+
+/// The condition operators of the IAM grammar, optionally with a `ForAllValues:` or
+/// `ForAnyValue:` set prefix and an `IfExists` suffix (not on `Null`); compared without
+/// regard to case.
+fn is_operator(operator: &str) -> bool {
+    const OPERATORS: [&str; 27] = [
+        "StringEquals",
+        "StringNotEquals",
+        "StringEqualsIgnoreCase",
+        "StringNotEqualsIgnoreCase",
+        "StringLike",
+        "StringNotLike",
+        "NumericEquals",
+        "NumericNotEquals",
+        "NumericLessThan",
+        "NumericLessThanEquals",
+        "NumericGreaterThan",
+        "NumericGreaterThanEquals",
+        "DateEquals",
+        "DateNotEquals",
+        "DateLessThan",
+        "DateLessThanEquals",
+        "DateGreaterThan",
+        "DateGreaterThanEquals",
+        "Bool",
+        "BinaryEquals",
+        "IpAddress",
+        "NotIpAddress",
+        "ArnEquals",
+        "ArnLike",
+        "ArnNotEquals",
+        "ArnNotLike",
+        "Null",
+    ];
+    let lower = operator.to_ascii_lowercase();
+    let base = ["forallvalues:", "foranyvalue:"]
+        .iter()
+        .find_map(|set| lower.strip_prefix(set))
+        .unwrap_or(&lower);
+    let (base, if_exists) = match base.strip_suffix("ifexists") {
+        Some(base) => (base, true),
+        None => (base, false),
+    };
+    OPERATORS
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(base) && !(if_exists && *known == "Null"))
+}
+
+fn is_all(pattern: &str) -> bool {
+    !pattern.is_empty() && pattern.chars().all(|ch| ch == '*')
+}
+
+/// Action patterns (named, or every action a wildcard matches) that can act on none of the
+/// statement's resource ARNs. Each resource is compared with each ARN format of the action's
+/// resource types by [`may_name`], so a finding means no request could ever match. An action
+/// without resource types takes only `"*"`.
 fn lint_resources(
     statement: &Statement,
     patterns: &[String],
+    matched: &[Option<super::set::ActionSet>],
     at: Option<(usize, &Statement)>,
     findings: &mut Vec<LintFinding>,
 ) {
     let ResourceClause::Resource(resources) = &statement.resources else {
         return;
     };
-    if resources.iter().any(|r| r == "*" || !r.starts_with("arn:")) {
+    if resources.iter().any(|r| is_all(r)) {
         return;
     }
-    let mut takers: Vec<Action> = Vec::new();
-    for arn in resources {
-        // An ARN the data cannot place (a wildcard in its type part, say): undecided, no finding.
-        let Ok(actions) = crate::query::arns::actions_matching_arn(arn) else {
-            return;
-        };
-        takers.extend(actions);
+    let resources: Vec<&String> = resources.iter().filter(|r| r.starts_with("arn:")).collect();
+    if resources.is_empty() {
+        return;
     }
-    for pattern in patterns.iter().filter(|p| !has_wildcard(p)) {
-        let Some(action) = Action::find(pattern) else {
-            continue;
-        };
-        if !takers.contains(&action) {
-            findings.push(finding(
-                Code::UnsupportedResourceArnForAction,
-                format!(
-                    "{pattern} can act on none of {}: it never applies here",
-                    resources.join(", ")
-                ),
-                at,
-            ));
+    // Per ARN format: whether some resource overlaps it.
+    let mut reached: HashMap<&'static str, bool> = HashMap::new();
+    let mut applies = |action: Action| {
+        action
+            .rows()
+            .filter_map(|row| row.resource_type())
+            .flat_map(|resource_type| resource_type.arn_format().split(", "))
+            .any(|format| {
+                *reached
+                    .entry(format)
+                    .or_insert_with(|| resources.iter().any(|resource| may_name(resource, format)))
+            })
+    };
+    for (pattern, actions) in patterns.iter().zip(matched) {
+        let Some(actions) = actions else { continue };
+        if !actions.iter().any(&mut applies) {
+            let listed = resources
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let message = match has_wildcard(pattern) {
+                true => {
+                    format!("no action of {pattern} can act on {listed}: it never applies here")
+                }
+                false => format!("{pattern} can act on none of {listed}: it never applies here"),
+            };
+            findings.push(finding(Code::UnsupportedResourceArnForAction, message, at));
         }
     }
 }
 
-/// Whether a documented condition key (`s3:ExistingObjectTag/<key>`, `aws:RequestTag/${TagKey}`)
-/// names the key used.
+/// Whether a documented condition key names the key used: the same, or a template
+/// (`aws:RequestTag/${TagKey}`, `kms:EncryptionContext:${EncryptionContextKey}`,
+/// `s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`) whose fixed start the
+/// key begins with, followed by something.
 fn key_matches(documented: &str, used: &str) -> bool {
     if documented.eq_ignore_ascii_case(used) {
         return true;
     }
-    match documented.split_once('/') {
-        Some((head, tail)) if tail.starts_with("${") || tail.starts_with('<') => used
-            .split_once('/')
-            .is_some_and(|(used_head, _)| used_head.eq_ignore_ascii_case(head)),
-        _ => false,
-    }
+    let lower = documented.to_ascii_lowercase();
+    let fixed = lower.find("${").or_else(|| lower.find('<')).or_else(|| {
+        lower
+            .ends_with("/tag-key")
+            .then(|| lower.len() - "tag-key".len())
+    });
+    fixed.is_some_and(|end| {
+        used.len() > end
+            && used.is_char_boundary(end)
+            && used[..end].eq_ignore_ascii_case(&documented[..end])
+    })
+}
+
+/// Whether any service documents the key: a few keys carry another prefix than their
+/// service's (`catalog:ChangeType` is AWS Marketplace Catalog's).
+fn documented_anywhere(key: &str) -> bool {
+    Service::all().any(|service| service.condition_keys().any(|c| key_matches(c.key(), key)))
 }
 
 fn lint_condition_keys(
@@ -372,6 +588,9 @@ fn lint_condition_keys(
                 continue;
             }
             let Some(service) = Service::find(prefix) else {
+                if documented_anywhere(key) {
+                    continue;
+                }
                 findings.push(finding(
                     Code::InvalidServiceConditionKey,
                     format!("{key:?}: no service {prefix:?} in the data"),
@@ -379,7 +598,9 @@ fn lint_condition_keys(
                 ));
                 continue;
             };
-            if !service.condition_keys().any(|c| key_matches(c.key(), key)) {
+            if !service.condition_keys().any(|c| key_matches(c.key(), key))
+                && !documented_anywhere(key)
+            {
                 findings.push(finding(
                     Code::InvalidServiceConditionKey,
                     format!("{key:?} is not a condition key of {}", service.prefix()),

@@ -107,7 +107,11 @@ fn invalid(file: &str, error: &Error, line_offset: usize) -> Located {
         finding: LintFinding {
             code: Code::InvalidPolicy.as_str(),
             severity: Code::InvalidPolicy.severity(),
-            message: error.to_string(),
+            // The file and position are the finding's own; the message need not repeat them.
+            message: match error {
+                Error::InvalidPolicy { message, .. } => message.clone(),
+                other => other.to_string(),
+            },
             statement: None,
             sid: None,
         },
@@ -183,6 +187,7 @@ fn lint_file(name: &str, path: &Path) -> Result<Vec<Located>, CliError> {
             })),
             Err(error) => {
                 let mut finding = invalid(name, &error, 0);
+                finding.finding.message = format!("{}: {}", policy.name, finding.finding.message);
                 finding.line = policy.line;
                 finding.column = 1;
                 located.push(finding);

@@ -311,3 +311,59 @@ fn policies_inside_plans_and_templates() {
     assert_eq!(findings[0]["code"], "INVALID_POLICY");
     assert_eq!(other.code, 1);
 }
+
+/// Policies where an earlier `lint` was wrong, found by running it over the AWS managed
+/// policies and parliament's test policies: ARN globs span `/` and `:` as IAM's do, policy
+/// variables match anything, shared and doubled ARN formats, key templates after `:` and
+/// `…/tag-key`, a key documented under another prefix, wildcard actions checked too, and
+/// redundancy judged by pattern text. Then policies IAM rejects that passed.
+#[test]
+fn lint_agrees_with_iam_on_known_cases() {
+    let statement = |action: &str, resource: &str| {
+        format!(r#"{{"Effect": "Allow", "Action": "{action}", "Resource": "{resource}"}}"#)
+    };
+    let with_condition = |action: &str, resource: &str, key: &str| {
+        format!(
+            r#"{{"Effect": "Allow", "Action": "{action}", "Resource": "{resource}", "Condition": {{"StringEquals": {{"{key}": "x"}}}}}}"#
+        )
+    };
+    let cases: Vec<(&str, Vec<String>, &[&str])> = vec![
+        ("slash", vec![statement("s3:GetObject", "arn:aws:s3:::*"), statement("s3:PutObject", "arn:aws:s3:::my-bucket*"), statement("cloudformation:DescribeStacks", "arn:aws:cloudformation:*:*:stack/awseb-*")], &[]),
+        ("colon", vec![statement("logs:PutLogEvents", "arn:aws:logs:*:*:log-group:/aws/lambda/*")], &[]),
+        ("variables", vec![statement("iam:GetUser", "arn:aws:iam::123456789012:user/${aws:username}"), statement("kms:Decrypt", "arn:aws:kms:*:*:key/${aws:PrincipalTag/KmsKeyId}")], &[]),
+        ("shared formats", vec![statement("sts:AssumeRole", "arn:aws:iam::123456789012:role/MyRole"), statement("ssm:SendCommand", "arn:aws:ec2:us-east-1:123456789012:instance/i-1"), statement("iot:DescribeThingGroup", "arn:aws:iot:us-east-1:123456789012:thinggroup/g1"), statement("backup:DescribeRecoveryPoint", "arn:aws:backup:us-east-1:123456789012:recovery-point:abc")], &[]),
+        ("two formats", vec![statement("lex:DescribeBotVersion", "arn:aws:lex:us-east-1:123456789012:bot/ABCDEFGHIJ")], &[]),
+        ("key templates", vec![with_condition("kms:Decrypt", "arn:aws:kms:*:*:key/*", "kms:EncryptionContext:aws:s3:arn"), with_condition("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:*", "secretsmanager:ResourceTag/team")], &[]),
+        ("other prefix", vec![with_condition("aws-marketplace:StartChangeSet", "*", "catalog:ChangeType")], &[]),
+        ("empty segment", vec![statement("s3:GetObject", "arn:aws:organizations::123456789012:")], &["UNSUPPORTED_RESOURCE_ARN_FOR_ACTION"]),
+        ("wildcard action", vec![statement("s3:Get*", "arn:aws:ec2:*:*:instance/*"), statement("s3:Get*", "arn:aws:s3:::b/*")], &["UNSUPPORTED_RESOURCE_ARN_FOR_ACTION"]),
+        ("pattern text", vec![r#"{"Effect": "Deny", "Action": ["sns:*Permission*", "sns:*Remove*", "s3:*", "s3:Get*", "s3:GetObject"], "Resource": "*"}"#.to_owned()], &["REDUNDANT_ACTION", "REDUNDANT_ACTION"]),
+        ("operator", vec![r#"{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*", "Condition": {"StringEqualz": {"s3:prefix": "a"}, "ForAnyValue:StringLikeIfExists": {"aws:TagKeys": "a"}, "NullIfExists": {"aws:TagKeys": "true"}}}"#.to_owned()], &["INVALID_CONDITION_OPERATOR", "INVALID_CONDITION_OPERATOR"]),
+        ("not an arn", vec![statement("s3:ListBucket", "s3")], &["INVALID_ARN_PREFIX"]),
+        ("sid", vec![r#"{"Sid": "Has spaces!", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}"#.to_owned()], &["UNSUPPORTED_SID"]),
+        ("duplicate sid", vec![r#"{"Sid": "A", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}"#.to_owned(), r#"{"Sid": "A", "Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}"#.to_owned()], &["UNIQUE_SIDS_REQUIRED"]),
+        ("key format", vec![with_condition("s3:ListBucket", "*", "bad")], &["INVALID_CONDITION_KEY_FORMAT"]),
+        ("no resource", vec![r#"{"Effect": "Allow", "Action": "s3:ListBucket"}"#.to_owned()], &["MISSING_RESOURCE"]),
+        // A trust policy's statement has a Principal and no Resource; its Sid may have spaces.
+        ("trust", vec![r#"{"Sid": "Trust the app", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}"#.to_owned()], &[]),
+    ];
+    let temp = tempfile::tempdir().unwrap();
+    for (name, statements, expected) in cases {
+        let file = format!("{}.json", name.replace(' ', "-"));
+        let text = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{}]}}"#,
+            statements.join(", ")
+        );
+        std::fs::write(temp.path().join(&file), &text).unwrap();
+        let run = lint(temp.path(), &[&file, "--fmt", "json", "--fail-on", "never"]);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let findings: Value = serde_json::from_str(&run.stdout).unwrap();
+        let codes: Vec<&str> = findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, expected, "{name}: {}", run.stdout);
+    }
+}
