@@ -69,6 +69,7 @@ pub mod glob;
 pub mod output;
 pub mod query;
 pub mod resource_pattern;
+pub mod simulate;
 pub mod write;
 
 pub use error::{Error, Result};

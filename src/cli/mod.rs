@@ -19,6 +19,7 @@ mod lint;
 mod policy_diff;
 mod policy_inputs;
 mod query;
+mod simulate;
 mod stdout;
 mod write_policy;
 mod write_policy_dir;
@@ -39,20 +40,27 @@ use policy_sentry::error::Error;
 /// Exit codes: documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    /// Success.
-    Ok = 0,
-    /// Findings at or above `--fail-on`.
-    Findings = 1,
-    /// Bad usage or bad input.
-    Usage = 2,
+    /// Success (0).
+    Ok,
+    /// Findings at or above `--fail-on`; `simulate`: denied (1).
+    Findings,
+    /// Bad usage or bad input (2).
+    Usage,
     /// A call to AWS failed (`download-policies`: credentials, permissions, network), for
-    /// one profile or more.
-    Failure = 3,
+    /// one profile or more (3).
+    Failure,
+    /// `simulate`: allowed only if conditions on keys the request did not give hold (3).
+    Conditional,
 }
 
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> ExitCode {
-        ExitCode::from(exit as u8)
+        ExitCode::from(match exit {
+            Exit::Ok => 0,
+            Exit::Findings => 1,
+            Exit::Usage => 2,
+            Exit::Failure | Exit::Conditional => 3,
+        })
     }
 }
 
@@ -137,6 +145,10 @@ pub enum Command {
     /// Why a policy allows an action: the statements and patterns that grant it, the Denies
     /// that take it away, its access level, resource types and risks.
     Explain(Deferred<explain::ExplainArgs>),
+    /// Whether a principal of an account file may do an action on a resource: its policies,
+    /// permissions boundary and SCPs, by AWS's evaluation logic (exit 0 allowed, 1 denied,
+    /// 3 allowed only under conditions the request did not give).
+    Simulate(Deferred<simulate::SimulateArgs>),
     /// Print a policy with its wildcard actions expanded to the documented actions.
     ExpandPolicy(Deferred<analyze::ExpandPolicyArgs>),
     /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
@@ -306,6 +318,7 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::Diff(Deferred(args)) => return policy_diff::run_diff(args, out),
         Command::Lint(Deferred(args)) => return lint::run(args, out),
         Command::Explain(Deferred(args)) => return explain::run(args, out),
+        Command::Simulate(Deferred(args)) => return simulate::run(args, out),
         Command::CreateExclusionsFile(Deferred(args)) => {
             return analyze::create_exclusions_file(args);
         }

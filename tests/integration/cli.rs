@@ -40,6 +40,7 @@ fn help_texts() {
         vec!["expand-policy", "--help"],
         vec!["check", "--help"],
         vec!["explain", "--help"],
+        vec!["simulate", "--help"],
         vec!["diff", "--help"],
         vec!["lint", "--help"],
         vec!["check", "no-new-access", "--help"],

@@ -35,6 +35,7 @@ mod policy_diff;
 mod query_golden;
 mod readme;
 mod scrape;
+mod simulate;
 mod support;
 mod write_cli;
 mod write_fixed;

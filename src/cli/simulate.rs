@@ -1,0 +1,155 @@
+//! `simulate`: can a principal of an account file do an action on a resource, given its
+//! policies, permissions boundary, SCPs and the request's context.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use policy_sentry::account_file::AuthorizationDetails;
+use policy_sentry::analyze::PolicyDocument;
+use policy_sentry::error::Error;
+use policy_sentry::output::json;
+use policy_sentry::output::text::statement_label;
+use policy_sentry::simulate::principal::Principal;
+use policy_sentry::simulate::{
+    Context, Decision, Evaluation, NamedPolicy, PolicyKind, Request, evaluate,
+};
+
+use super::{CliError, Exit};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimulateFormatArg {
+    /// The decision with each statement that decided it, one per line.
+    Text,
+    /// The decision, the deciding statements (with the keys each depends on) and where
+    /// nothing allowed.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The account file (`aws iam get-account-authorization-details`, or what
+    /// download-policies wrote), with the principal's managed policies.
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// The user or role, by ARN.
+    #[arg(long, value_name = "ARN")]
+    pub principal: String,
+    /// The action, e.g. s3:DeleteObject.
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+    /// The resource ARN.
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// A context key the request gives, KEY=VALUE; repeat a key for several values. Keys the
+    /// request does not give are not guessed: statements that depend on them make the
+    /// answer "allowed if" (exit 3). The principal's ARN, account, type, name and tags come
+    /// from the account file.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Service control policies: a folder of SCP JSON documents, each a level of the
+    /// organization that must allow (applied in name order), or one document.
+    #[arg(long, value_name = "PATH")]
+    pub scps: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SimulateFormatArg::Text)]
+    pub fmt: SimulateFormatArg,
+}
+
+fn scps(path: &PathBuf) -> Result<Vec<NamedPolicy>, CliError> {
+    let files = match path.is_dir() {
+        true => super::json_files::files_of(std::slice::from_ref(path))?,
+        false => vec![(path.display().to_string(), path.clone())],
+    };
+    files
+        .into_iter()
+        .map(|(name, file)| {
+            Ok(NamedPolicy {
+                kind: PolicyKind::Scp,
+                document: PolicyDocument::from_path(&file)?,
+                name,
+            })
+        })
+        .collect()
+}
+
+pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+    let account = AuthorizationDetails::from_path(&args.input)?;
+    let principal = Principal::find(&account, &args.principal)?;
+    let mut given = principal.context.clone();
+    for pair in &args.context {
+        let Some((key, value)) = pair.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--context {pair:?}: write KEY=VALUE, e.g. aws:SourceIp=10.0.0.1"
+            )));
+        };
+        match given
+            .iter_mut()
+            .find(|(known, _)| known.eq_ignore_ascii_case(key))
+        {
+            Some((_, values))
+                if args
+                    .context
+                    .iter()
+                    .filter(|p| p.split('=').next() == Some(key))
+                    .count()
+                    > 1 =>
+            {
+                values.push(value.to_owned())
+            }
+            Some((_, values)) => *values = vec![value.to_owned()],
+            None => given.push((key.to_owned(), vec![value.to_owned()])),
+        }
+    }
+    let mut policies = principal.policies;
+    if let Some(path) = &args.scps {
+        policies.extend(scps(path)?);
+    }
+    let request = Request {
+        action: args.action.clone(),
+        resource: args.resource.clone(),
+        context: Context::partial_from(given, Principal::decided_keys()),
+    };
+    let result = evaluate(&policies, &request);
+    let io = |source| Error::io("<stdout>", source);
+    match args.fmt {
+        SimulateFormatArg::Json => json::write_pretty(&result, out).map_err(io)?,
+        SimulateFormatArg::Text => write_text(&result, out).map_err(io)?,
+    }
+    Ok(match result.decision {
+        Decision::Allowed => Exit::Ok,
+        Decision::ExplicitDeny | Decision::ImplicitDeny => Exit::Findings,
+        Decision::AllowedIf => Exit::Conditional,
+    })
+}
+
+fn write_text(result: &Evaluation, out: &mut impl Write) -> std::io::Result<()> {
+    let heading = match result.decision {
+        Decision::Allowed => "Allowed",
+        Decision::ExplicitDeny => "Denied (explicit)",
+        Decision::ImplicitDeny => "Denied (implicit)",
+        Decision::AllowedIf => "Allowed if the conditions below hold",
+    };
+    if result.decision == Decision::ImplicitDeny {
+        return writeln!(
+            out,
+            "{heading}: nothing allows it in {}",
+            result.not_allowed_by.join(", ")
+        );
+    }
+    for statement in &result.deciding {
+        let depends = match statement.depends_on.is_empty() {
+            true => String::new(),
+            false => format!(" (depends on {})", statement.depends_on.join(", ")),
+        };
+        writeln!(
+            out,
+            "{heading}: {} {} ({:?}){depends}",
+            statement.policy,
+            statement_label(statement.statement, statement.sid.as_deref()),
+            statement.effect
+        )?;
+    }
+    Ok(())
+}

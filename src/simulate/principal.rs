@@ -1,0 +1,186 @@
+//! A principal of an account file (`get-account-authorization-details`) as the evaluation
+//! sees it: its identity policies (inline, managed, its groups'), its permissions boundary,
+//! and the context keys it decides (`aws:PrincipalArn`, `aws:PrincipalAccount`,
+//! `aws:username`, `aws:userid`, `aws:PrincipalType`, `aws:PrincipalTag/…`).
+
+use serde_json::Value;
+
+use super::{NamedPolicy, PolicyKind};
+use crate::account_file::{
+    AttachedPolicy, AuthorizationDetails, PolicyDetail, Tag, decode_policy_document,
+};
+use crate::analyze::PolicyDocument;
+use crate::error::{Error, Result};
+
+/// What the account file says of one principal.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub arn: String,
+    /// Identity policies and the boundary, named `inline NAME`, `group G inline NAME` or
+    /// by ARN.
+    pub policies: Vec<NamedPolicy>,
+    /// Context keys (as written) the principal gives, with their values.
+    pub context: Vec<(String, Vec<String>)>,
+}
+
+fn document(value: &Value, name: &str) -> Result<PolicyDocument> {
+    match value {
+        // Inline documents may come URL-encoded, as the IAM API returns them.
+        Value::String(raw) => {
+            let decoded = decode_policy_document(raw).map_err(|message| Error::InvalidPolicy {
+                source_name: name.to_owned(),
+                line: 0,
+                column: 0,
+                message,
+            })?;
+            PolicyDocument::from_value(&decoded, name)
+        }
+        other => PolicyDocument::from_value(other, name),
+    }
+}
+
+impl Principal {
+    /// Finds the user or role with this ARN (exactly, or ignoring case).
+    pub fn find(account: &AuthorizationDetails, arn: &str) -> Result<Principal> {
+        let same = |candidate: &Option<String>| {
+            candidate
+                .as_deref()
+                .is_some_and(|c| c == arn || c.eq_ignore_ascii_case(arn))
+        };
+        let mut policies = Vec::new();
+        let inline =
+            |list: &[PolicyDetail], prefix: &str, policies: &mut Vec<NamedPolicy>| -> Result<()> {
+                for detail in list {
+                    let name = format!(
+                        "{prefix}inline {}",
+                        detail.policy_name.as_deref().unwrap_or("?")
+                    );
+                    if let Some(value) = &detail.policy_document {
+                        policies.push(NamedPolicy {
+                            kind: PolicyKind::Identity,
+                            document: document(value, &name)?,
+                            name,
+                        });
+                    }
+                }
+                Ok(())
+            };
+        let managed =
+            |arn: &str, kind: PolicyKind, policies: &mut Vec<NamedPolicy>| -> Result<()> {
+                let found = account
+                    .policies
+                    .iter()
+                    .find(|policy| policy.arn.as_deref() == Some(arn))
+                    .and_then(|policy| policy.default_document());
+                match found {
+                    Some(value) => {
+                        policies.push(NamedPolicy {
+                            kind,
+                            document: document(value, arn)?,
+                            name: arn.to_owned(),
+                        });
+                        Ok(())
+                    }
+                    None => Err(Error::InvalidInput {
+                        what: arn.to_owned(),
+                        message: "the account file has no document for this attached policy \
+                              (download it with its AWS managed policies)"
+                            .to_owned(),
+                    }),
+                }
+            };
+        let attached = |list: &[AttachedPolicy], policies: &mut Vec<NamedPolicy>| -> Result<()> {
+            for policy in list {
+                if let Some(arn) = &policy.policy_arn {
+                    managed(arn, PolicyKind::Identity, policies)?;
+                }
+            }
+            Ok(())
+        };
+        let account_id = arn.split(':').nth(4).unwrap_or("").to_owned();
+        let mut context = vec![
+            ("aws:PrincipalArn".to_owned(), vec![arn.to_owned()]),
+            ("aws:PrincipalAccount".to_owned(), vec![account_id]),
+        ];
+        let tags = |tags: &[Tag], context: &mut Vec<(String, Vec<String>)>| {
+            for tag in tags {
+                context.push((
+                    format!("aws:PrincipalTag/{}", tag.key),
+                    vec![tag.value.clone()],
+                ));
+            }
+        };
+        if let Some(user) = account.user_detail_list.iter().find(|user| same(&user.arn)) {
+            inline(&user.user_policy_list, "", &mut policies)?;
+            attached(&user.attached_managed_policies, &mut policies)?;
+            for group_name in &user.group_list {
+                let Some(group) = account
+                    .group_detail_list
+                    .iter()
+                    .find(|group| group.group_name.as_deref() == Some(group_name))
+                else {
+                    continue;
+                };
+                inline(
+                    &group.group_policy_list,
+                    &format!("group {group_name} "),
+                    &mut policies,
+                )?;
+                attached(&group.attached_managed_policies, &mut policies)?;
+            }
+            if let Some(arn) = user
+                .permissions_boundary
+                .as_ref()
+                .and_then(|b| b.permissions_boundary_arn.as_deref())
+            {
+                managed(arn, PolicyKind::PermissionsBoundary, &mut policies)?;
+            }
+            context.push(("aws:PrincipalType".to_owned(), vec!["User".to_owned()]));
+            if let Some(name) = &user.user_name {
+                context.push(("aws:username".to_owned(), vec![name.clone()]));
+            }
+            if let Some(id) = &user.user_id {
+                context.push(("aws:userid".to_owned(), vec![id.clone()]));
+            }
+            tags(&user.tags, &mut context);
+        } else if let Some(role) = account.role_detail_list.iter().find(|role| same(&role.arn)) {
+            inline(&role.role_policy_list, "", &mut policies)?;
+            attached(&role.attached_managed_policies, &mut policies)?;
+            if let Some(arn) = role
+                .permissions_boundary
+                .as_ref()
+                .and_then(|b| b.permissions_boundary_arn.as_deref())
+            {
+                managed(arn, PolicyKind::PermissionsBoundary, &mut policies)?;
+            }
+            context.push((
+                "aws:PrincipalType".to_owned(),
+                vec!["AssumedRole".to_owned()],
+            ));
+            tags(&role.tags, &mut context);
+        } else {
+            return Err(Error::InvalidInput {
+                what: format!("--principal {arn}"),
+                message: "no user or role with this ARN in the account file".to_owned(),
+            });
+        }
+        Ok(Principal {
+            arn: arn.to_owned(),
+            policies,
+            context,
+        })
+    }
+
+    /// Keys whose absence the principal decides: its tags are all known.
+    pub fn decided_keys() -> Vec<String> {
+        [
+            "aws:principalarn",
+            "aws:principalaccount",
+            "aws:principaltype",
+            "aws:username",
+            "aws:principaltag/",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+}
