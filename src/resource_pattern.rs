@@ -12,13 +12,15 @@ enum Step {
     Any,
     /// A name inside one ARN field: any run of characters but `/` and `:`, staying put.
     Segment,
+    /// A name that may hold a path: any run of characters but `:`, staying put.
+    Name,
     Literal(char),
 }
 
 impl Step {
     /// Whether the step stays put as it reads (and may read nothing).
     fn repeats(self) -> bool {
-        matches!(self, Step::Star | Step::Segment)
+        matches!(self, Step::Star | Step::Segment | Step::Name)
     }
 }
 
@@ -61,9 +63,19 @@ pub fn overlap(a: &str, b: &str) -> bool {
 /// `${LogGroupName}`), so they match anything, the safe reading for "can never match".
 const FIELD_PLACEHOLDERS: [&str; 5] = ["Partition", "Region", "Account", "AccountId", "BucketName"];
 
-/// Steps of a text whose `${…}` parts stand for values: `*` for a policy variable
-/// (`${aws:username}`), a field-bound name for a format's partition, region, account or bucket.
-fn steps_with_placeholders(text: &str, arn_format: bool) -> Vec<Step> {
+/// How a format's placeholders read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Placeholders {
+    /// A policy's text: variables match anything.
+    Variables,
+    /// Partition, region, account and bucket stay in their field; others match anything.
+    Fields,
+    /// As `Fields`, and the others hold no `:` either.
+    NoColon,
+}
+
+/// Steps of a text whose `${…}` parts stand for values.
+fn steps_with_placeholders(text: &str, reading: Placeholders) -> Vec<Step> {
     let mut found = Vec::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
@@ -72,9 +84,11 @@ fn steps_with_placeholders(text: &str, arn_format: bool) -> Vec<Step> {
             break;
         };
         let name = &rest[start + 2..start + end];
-        found.push(match arn_format && FIELD_PLACEHOLDERS.contains(&name) {
-            true => Step::Segment,
-            false => Step::Star,
+        found.push(match reading {
+            Placeholders::Variables => Step::Star,
+            _ if FIELD_PLACEHOLDERS.contains(&name) => Step::Segment,
+            Placeholders::Fields => Step::Star,
+            Placeholders::NoColon => Step::Name,
         });
         rest = &rest[start + end + 1..];
     }
@@ -82,26 +96,57 @@ fn steps_with_placeholders(text: &str, arn_format: bool) -> Vec<Step> {
     found
 }
 
+/// The six `:`-separated fields of an ARN's steps (the last keeps its colons); `None` when
+/// there are fewer.
+fn fields(steps: &[Step]) -> Option<Vec<&[Step]>> {
+    let mut found = Vec::with_capacity(6);
+    let mut rest = steps;
+    for _ in 0..5 {
+        let at = rest.iter().position(|step| *step == Step::Literal(':'))?;
+        found.push(&rest[..at]);
+        rest = &rest[at + 1..];
+    }
+    found.push(rest);
+    Some(found)
+}
+
 /// Whether some ARN matches both a policy's resource pattern and an ARN format of the IAM
-/// reference (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`). The pattern's `*`
-/// spans `/` and `:` as IAM's does, and its policy variables match anything; the format's
-/// partition, region, account and bucket stay within their field, its other placeholders
-/// match anything.
+/// reference (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`). The pattern's policy
+/// variables match anything, and its `*` may span `/` and, at the end of a field, `:` (as
+/// IAM's does); the format's partition, region, account and bucket stay within their field.
+/// Two readings, either enough: field by field (the format's other names match anything,
+/// `:` included, as an RDS snapshot name may), or the whole ARN at once with no `:` inside
+/// the format's names (so a `*` account cannot swallow the resource type).
 ///
 /// ```
 /// use policy_sentry::resource_pattern::may_name;
 /// let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
 /// let bucket = "arn:${Partition}:s3:::${BucketName}";
+/// let user = "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}";
 /// assert!(may_name("arn:aws:s3:::*", object));
 /// assert!(may_name("arn:aws:s3:::home/${aws:username}/*", object));
 /// assert!(!may_name("arn:aws:s3:::b/*", bucket));
 /// assert!(!may_name("arn:aws:ec2:*:*:instance/*", object));
+/// assert!(!may_name("arn:aws:iam::*:role/MyRole", user));
+/// assert!(may_name("arn:aws:rds:*:*:snapshot:awsbackup:*", "arn:${Partition}:rds:${Region}:${Account}:snapshot:${SnapshotName}"));
 /// ```
 pub fn may_name(pattern: &str, arn_format: &str) -> bool {
-    overlap_steps(
-        &steps_with_placeholders(pattern, false),
-        &steps_with_placeholders(arn_format, true),
-    )
+    let pattern = steps_with_placeholders(pattern, Placeholders::Variables);
+    let by_field = match (
+        fields(&pattern),
+        fields(&steps_with_placeholders(arn_format, Placeholders::Fields)),
+    ) {
+        (Some(pattern), Some(format)) => pattern
+            .iter()
+            .zip(&format)
+            .all(|(pattern, format)| overlap_steps(pattern, format)),
+        _ => false,
+    };
+    by_field
+        || overlap_steps(
+            &pattern,
+            &steps_with_placeholders(arn_format, Placeholders::NoColon),
+        )
 }
 
 fn overlap_steps(a: &[Step], b: &[Step]) -> bool {
@@ -134,6 +179,7 @@ fn overlap_steps(a: &[Step], b: &[Step]) -> bool {
             (Step::Segment, Step::Literal(c)) | (Step::Literal(c), Step::Segment) => {
                 c != '/' && c != ':'
             }
+            (Step::Name, Step::Literal(c)) | (Step::Literal(c), Step::Name) => c != ':',
             _ => true,
         };
         if agree {

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::{NamedPolicy, PolicyKind};
 use crate::account_file::{
-    AttachedPolicy, AuthorizationDetails, PolicyDetail, Tag, decode_policy_document,
+    AttachedPolicy, AuthorizationDetails, PermissionsBoundary, PolicyDetail, RoleDetail, Tag,
+    UserDetail, decode_policy_document,
 };
 use crate::analyze::PolicyDocument;
 use crate::error::{Error, Result};
@@ -39,6 +40,91 @@ fn document(value: &Value, name: &str) -> Result<PolicyDocument> {
     }
 }
 
+fn inline(list: &[PolicyDetail], prefix: &str, policies: &mut Vec<NamedPolicy>) -> Result<()> {
+    for detail in list {
+        let name = format!(
+            "{prefix}inline {}",
+            detail.policy_name.as_deref().unwrap_or("?")
+        );
+        if let Some(value) = &detail.policy_document {
+            policies.push(NamedPolicy {
+                kind: PolicyKind::Identity,
+                document: document(value, &name)?,
+                name,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn managed(
+    account: &AuthorizationDetails,
+    arn: &str,
+    kind: PolicyKind,
+    policies: &mut Vec<NamedPolicy>,
+) -> Result<()> {
+    let found = account
+        .policies
+        .iter()
+        .find(|policy| policy.arn.as_deref() == Some(arn))
+        .and_then(|policy| policy.default_document());
+    let Some(value) = found else {
+        return Err(Error::InvalidInput {
+            what: arn.to_owned(),
+            message: "the account file has no document for this attached policy \
+                      (download it with its AWS managed policies)"
+                .to_owned(),
+        });
+    };
+    policies.push(NamedPolicy {
+        kind,
+        document: document(value, arn)?,
+        name: arn.to_owned(),
+    });
+    Ok(())
+}
+
+fn attached(
+    account: &AuthorizationDetails,
+    list: &[AttachedPolicy],
+    policies: &mut Vec<NamedPolicy>,
+) -> Result<()> {
+    for policy in list {
+        if let Some(arn) = &policy.policy_arn {
+            managed(account, arn, PolicyKind::Identity, policies)?;
+        }
+    }
+    Ok(())
+}
+
+fn boundary(
+    account: &AuthorizationDetails,
+    boundary: Option<&PermissionsBoundary>,
+    policies: &mut Vec<NamedPolicy>,
+) -> Result<()> {
+    match boundary.and_then(|b| b.permissions_boundary_arn.as_deref()) {
+        Some(arn) => managed(account, arn, PolicyKind::PermissionsBoundary, policies),
+        None => Ok(()),
+    }
+}
+
+/// The keys every principal gives: its ARN, account, type and tags.
+fn principal_context(arn: &str, kind: &str, tags: &[Tag]) -> Vec<(String, Vec<String>)> {
+    let account_id = arn.split(':').nth(4).unwrap_or("").to_owned();
+    let mut context = vec![
+        ("aws:PrincipalArn".to_owned(), vec![arn.to_owned()]),
+        ("aws:PrincipalAccount".to_owned(), vec![account_id]),
+        ("aws:PrincipalType".to_owned(), vec![kind.to_owned()]),
+    ];
+    for tag in tags {
+        context.push((
+            format!("aws:PrincipalTag/{}", tag.key),
+            vec![tag.value.clone()],
+        ));
+    }
+    context
+}
+
 impl Principal {
     /// Finds the user or role with this ARN (exactly, or ignoring case).
     pub fn find(account: &AuthorizationDetails, arn: &str) -> Result<Principal> {
@@ -47,125 +133,77 @@ impl Principal {
                 .as_deref()
                 .is_some_and(|c| c == arn || c.eq_ignore_ascii_case(arn))
         };
-        let mut policies = Vec::new();
-        let inline =
-            |list: &[PolicyDetail], prefix: &str, policies: &mut Vec<NamedPolicy>| -> Result<()> {
-                for detail in list {
-                    let name = format!(
-                        "{prefix}inline {}",
-                        detail.policy_name.as_deref().unwrap_or("?")
-                    );
-                    if let Some(value) = &detail.policy_document {
-                        policies.push(NamedPolicy {
-                            kind: PolicyKind::Identity,
-                            document: document(value, &name)?,
-                            name,
-                        });
-                    }
-                }
-                Ok(())
-            };
-        let managed =
-            |arn: &str, kind: PolicyKind, policies: &mut Vec<NamedPolicy>| -> Result<()> {
-                let found = account
-                    .policies
-                    .iter()
-                    .find(|policy| policy.arn.as_deref() == Some(arn))
-                    .and_then(|policy| policy.default_document());
-                match found {
-                    Some(value) => {
-                        policies.push(NamedPolicy {
-                            kind,
-                            document: document(value, arn)?,
-                            name: arn.to_owned(),
-                        });
-                        Ok(())
-                    }
-                    None => Err(Error::InvalidInput {
-                        what: arn.to_owned(),
-                        message: "the account file has no document for this attached policy \
-                              (download it with its AWS managed policies)"
-                            .to_owned(),
-                    }),
-                }
-            };
-        let attached = |list: &[AttachedPolicy], policies: &mut Vec<NamedPolicy>| -> Result<()> {
-            for policy in list {
-                if let Some(arn) = &policy.policy_arn {
-                    managed(arn, PolicyKind::Identity, policies)?;
-                }
-            }
-            Ok(())
-        };
-        let account_id = arn.split(':').nth(4).unwrap_or("").to_owned();
-        let mut context = vec![
-            ("aws:PrincipalArn".to_owned(), vec![arn.to_owned()]),
-            ("aws:PrincipalAccount".to_owned(), vec![account_id]),
-        ];
-        let tags = |tags: &[Tag], context: &mut Vec<(String, Vec<String>)>| {
-            for tag in tags {
-                context.push((
-                    format!("aws:PrincipalTag/{}", tag.key),
-                    vec![tag.value.clone()],
-                ));
-            }
-        };
         if let Some(user) = account.user_detail_list.iter().find(|user| same(&user.arn)) {
-            inline(&user.user_policy_list, "", &mut policies)?;
-            attached(&user.attached_managed_policies, &mut policies)?;
-            for group_name in &user.group_list {
-                let Some(group) = account
-                    .group_detail_list
+            return Principal::of_user(account, user);
+        }
+        if let Some(role) = account.role_detail_list.iter().find(|role| same(&role.arn)) {
+            return Principal::of_role(account, role);
+        }
+        Err(Error::InvalidInput {
+            what: format!("--principal {arn}"),
+            message: "no user or role with this ARN in the account file".to_owned(),
+        })
+    }
+
+    /// Every user and role of the account file, in file order (users first).
+    pub fn all(account: &AuthorizationDetails) -> Vec<Result<Principal>> {
+        account
+            .user_detail_list
+            .iter()
+            .map(|user| Principal::of_user(account, user))
+            .chain(
+                account
+                    .role_detail_list
                     .iter()
-                    .find(|group| group.group_name.as_deref() == Some(group_name))
-                else {
-                    continue;
-                };
-                inline(
-                    &group.group_policy_list,
-                    &format!("group {group_name} "),
-                    &mut policies,
-                )?;
-                attached(&group.attached_managed_policies, &mut policies)?;
-            }
-            if let Some(arn) = user
-                .permissions_boundary
-                .as_ref()
-                .and_then(|b| b.permissions_boundary_arn.as_deref())
-            {
-                managed(arn, PolicyKind::PermissionsBoundary, &mut policies)?;
-            }
-            context.push(("aws:PrincipalType".to_owned(), vec!["User".to_owned()]));
-            if let Some(name) = &user.user_name {
-                context.push(("aws:username".to_owned(), vec![name.clone()]));
-            }
-            if let Some(id) = &user.user_id {
-                context.push(("aws:userid".to_owned(), vec![id.clone()]));
-            }
-            tags(&user.tags, &mut context);
-        } else if let Some(role) = account.role_detail_list.iter().find(|role| same(&role.arn)) {
-            inline(&role.role_policy_list, "", &mut policies)?;
-            attached(&role.attached_managed_policies, &mut policies)?;
-            if let Some(arn) = role
-                .permissions_boundary
-                .as_ref()
-                .and_then(|b| b.permissions_boundary_arn.as_deref())
-            {
-                managed(arn, PolicyKind::PermissionsBoundary, &mut policies)?;
-            }
-            context.push((
-                "aws:PrincipalType".to_owned(),
-                vec!["AssumedRole".to_owned()],
-            ));
-            tags(&role.tags, &mut context);
-        } else {
-            return Err(Error::InvalidInput {
-                what: format!("--principal {arn}"),
-                message: "no user or role with this ARN in the account file".to_owned(),
-            });
+                    .map(|role| Principal::of_role(account, role)),
+            )
+            .collect()
+    }
+
+    pub fn of_user(account: &AuthorizationDetails, user: &UserDetail) -> Result<Principal> {
+        let arn = user.arn.clone().unwrap_or_default();
+        let mut policies = Vec::new();
+        inline(&user.user_policy_list, "", &mut policies)?;
+        attached(account, &user.attached_managed_policies, &mut policies)?;
+        for group_name in &user.group_list {
+            let Some(group) = account
+                .group_detail_list
+                .iter()
+                .find(|group| group.group_name.as_deref() == Some(group_name))
+            else {
+                continue;
+            };
+            inline(
+                &group.group_policy_list,
+                &format!("group {group_name} "),
+                &mut policies,
+            )?;
+            attached(account, &group.attached_managed_policies, &mut policies)?;
+        }
+        boundary(account, user.permissions_boundary.as_ref(), &mut policies)?;
+        let mut context = principal_context(&arn, "User", &user.tags);
+        if let Some(name) = &user.user_name {
+            context.push(("aws:username".to_owned(), vec![name.clone()]));
+        }
+        if let Some(id) = &user.user_id {
+            context.push(("aws:userid".to_owned(), vec![id.clone()]));
         }
         Ok(Principal {
-            arn: arn.to_owned(),
+            arn,
+            policies,
+            context,
+        })
+    }
+
+    pub fn of_role(account: &AuthorizationDetails, role: &RoleDetail) -> Result<Principal> {
+        let arn = role.arn.clone().unwrap_or_default();
+        let mut policies = Vec::new();
+        inline(&role.role_policy_list, "", &mut policies)?;
+        attached(account, &role.attached_managed_policies, &mut policies)?;
+        boundary(account, role.permissions_boundary.as_ref(), &mut policies)?;
+        let context = principal_context(&arn, "AssumedRole", &role.tags);
+        Ok(Principal {
+            arn,
             policies,
             context,
         })

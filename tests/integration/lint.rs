@@ -335,6 +335,10 @@ fn lint_agrees_with_iam_on_known_cases() {
         ("two formats", vec![statement("lex:DescribeBotVersion", "arn:aws:lex:us-east-1:123456789012:bot/ABCDEFGHIJ")], &[]),
         ("key templates", vec![with_condition("kms:Decrypt", "arn:aws:kms:*:*:key/*", "kms:EncryptionContext:aws:s3:arn"), with_condition("secretsmanager:GetSecretValue", "arn:aws:secretsmanager:*:*:secret:*", "secretsmanager:ResourceTag/team")], &[]),
         ("other prefix", vec![with_condition("aws-marketplace:StartChangeSet", "*", "catalog:ChangeType")], &[]),
+        // A `*` account or region does not let the resource part be anything.
+        ("star account", vec![statement("iam:GetUser", "arn:aws:iam::*:role/MyRole")], &["UNSUPPORTED_RESOURCE_ARN_FOR_ACTION"]),
+        // While a name with colons inside still matches (RDS snapshots made by AWS Backup).
+        ("colon name", vec![statement("rds:DeleteDBSnapshot", "arn:aws:rds:*:*:snapshot:awsbackup:*")], &[]),
         ("empty segment", vec![statement("s3:GetObject", "arn:aws:organizations::123456789012:")], &["UNSUPPORTED_RESOURCE_ARN_FOR_ACTION"]),
         ("wildcard action", vec![statement("s3:Get*", "arn:aws:ec2:*:*:instance/*"), statement("s3:Get*", "arn:aws:s3:::b/*")], &["UNSUPPORTED_RESOURCE_ARN_FOR_ACTION"]),
         ("pattern text", vec![r#"{"Effect": "Deny", "Action": ["sns:*Permission*", "sns:*Remove*", "s3:*", "s3:Get*", "s3:GetObject"], "Resource": "*"}"#.to_owned()], &["REDUNDANT_ACTION", "REDUNDANT_ACTION"]),
