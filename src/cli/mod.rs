@@ -149,6 +149,9 @@ pub enum Command {
     /// permissions boundary and SCPs, by AWS's evaluation logic (exit 0 allowed, 1 denied,
     /// 3 allowed only under conditions the request did not give).
     Simulate(Deferred<simulate::SimulateArgs>),
+    /// Which users and roles of an account file may do an action on a resource (each
+    /// simulated in parallel, with SCPs and the request's context).
+    WhoCan(Deferred<simulate::WhoCanArgs>),
     /// Print a policy with its wildcard actions expanded to the documented actions.
     ExpandPolicy(Deferred<analyze::ExpandPolicyArgs>),
     /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
@@ -319,6 +322,7 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::Lint(Deferred(args)) => return lint::run(args, out),
         Command::Explain(Deferred(args)) => return explain::run(args, out),
         Command::Simulate(Deferred(args)) => return simulate::run(args, out),
+        Command::WhoCan(Deferred(args)) => return simulate::run_who_can(args, out),
         Command::CreateExclusionsFile(Deferred(args)) => {
             return analyze::create_exclusions_file(args);
         }

@@ -1,5 +1,6 @@
 //! `simulate`: can a principal of an account file do an action on a resource, given its
-//! policies, permissions boundary, SCPs and the request's context.
+//! policies, permissions boundary, SCPs and the request's context; `who-can`: which
+//! principals can.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ use policy_sentry::error::Error;
 use policy_sentry::output::json;
 use policy_sentry::output::text::statement_label;
 use policy_sentry::simulate::principal::Principal;
+use policy_sentry::simulate::who_can::who_can;
 use policy_sentry::simulate::{
     Context, Decision, Evaluation, NamedPolicy, PolicyKind, Request, evaluate,
 };
@@ -57,6 +59,26 @@ pub struct SimulateArgs {
     pub fmt: SimulateFormatArg,
 }
 
+/// `--context KEY=VALUE` pairs as keys with their values (a key repeated: several values).
+fn request_context(pairs: &[String]) -> Result<Vec<(String, Vec<String>)>, CliError> {
+    let mut context: Vec<(String, Vec<String>)> = Vec::new();
+    for pair in pairs {
+        let Some((key, value)) = pair.split_once('=').filter(|(key, _)| !key.is_empty()) else {
+            return Err(CliError::Usage(format!(
+                "--context {pair:?}: write KEY=VALUE, e.g. aws:SourceIp=10.0.0.1"
+            )));
+        };
+        match context
+            .iter_mut()
+            .find(|(known, _)| known.eq_ignore_ascii_case(key))
+        {
+            Some((_, values)) => values.push(value.to_owned()),
+            None => context.push((key.to_owned(), vec![value.to_owned()])),
+        }
+    }
+    Ok(context)
+}
+
 fn scps(path: &PathBuf) -> Result<Vec<NamedPolicy>, CliError> {
     let files = match path.is_dir() {
         true => super::json_files::files_of(std::slice::from_ref(path))?,
@@ -78,28 +100,13 @@ pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     let account = AuthorizationDetails::from_path(&args.input)?;
     let principal = Principal::find(&account, &args.principal)?;
     let mut given = principal.context.clone();
-    for pair in &args.context {
-        let Some((key, value)) = pair.split_once('=') else {
-            return Err(CliError::Usage(format!(
-                "--context {pair:?}: write KEY=VALUE, e.g. aws:SourceIp=10.0.0.1"
-            )));
-        };
+    for (key, values) in request_context(&args.context)? {
         match given
             .iter_mut()
-            .find(|(known, _)| known.eq_ignore_ascii_case(key))
+            .find(|(known, _)| known.eq_ignore_ascii_case(&key))
         {
-            Some((_, values))
-                if args
-                    .context
-                    .iter()
-                    .filter(|p| p.split('=').next() == Some(key))
-                    .count()
-                    > 1 =>
-            {
-                values.push(value.to_owned())
-            }
-            Some((_, values)) => *values = vec![value.to_owned()],
-            None => given.push((key.to_owned(), vec![value.to_owned()])),
+            Some((_, known)) => *known = values,
+            None => given.push((key, values)),
         }
     }
     let mut policies = principal.policies;
@@ -152,4 +159,124 @@ fn write_text(result: &Evaluation, out: &mut impl Write) -> std::io::Result<()> 
         )?;
     }
     Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WhoCanFormatArg {
+    /// One line per principal: its ARN and the decision.
+    Text,
+    /// A JSON array: per principal, its ARN, the decision and the deciding statements.
+    Json,
+    /// `principal,decision` rows.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoCanArgs {
+    /// The account file (`aws iam get-account-authorization-details`, or what
+    /// download-policies wrote), with its managed policies.
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+    /// The action, e.g. secretsmanager:GetSecretValue.
+    #[arg(long, value_name = "ACTION")]
+    pub action: String,
+    /// The resource ARN.
+    #[arg(long, value_name = "ARN")]
+    pub resource: String,
+    /// A context key the request gives, KEY=VALUE (repeat a key for several values); each
+    /// principal's ARN, account, type, name and tags are added.
+    #[arg(long = "context", value_name = "KEY=VALUE")]
+    pub context: Vec<String>,
+    /// Service control policies: a folder (each file a level that must allow) or one file.
+    #[arg(long, value_name = "PATH")]
+    pub scps: Option<PathBuf>,
+    /// List every principal, those denied too.
+    #[arg(long)]
+    pub all: bool,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = WhoCanFormatArg::Text)]
+    pub fmt: WhoCanFormatArg,
+}
+
+/// `who-can`: the principals allowed (or allowed if conditions hold); exit 2 when a
+/// principal could not be evaluated, after the others are printed.
+pub fn run_who_can(args: WhoCanArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+    let account = AuthorizationDetails::from_path(&args.input)?;
+    let context = request_context(&args.context)?;
+    let scps = match &args.scps {
+        Some(path) => scps(path)?,
+        None => Vec::new(),
+    };
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = args.jobs {
+        pool = pool.num_threads(jobs as usize);
+    }
+    let pool = pool
+        .build()
+        .map_err(|error| CliError::Usage(format!("--jobs: {error}")))?;
+    let mut found =
+        pool.install(|| who_can(&account, &args.action, &args.resource, &context, &scps));
+    let total = found.answers.len();
+    if !args.all {
+        found
+            .answers
+            .retain(|answer| matches!(answer.decision, Decision::Allowed | Decision::AllowedIf));
+    }
+    let io = |source| Error::io("<stdout>", source);
+    match args.fmt {
+        WhoCanFormatArg::Json => json::write_pretty(&found.answers, out).map_err(io)?,
+        WhoCanFormatArg::Csv => {
+            writeln!(out, "principal,decision").map_err(io)?;
+            for answer in &found.answers {
+                writeln!(
+                    out,
+                    "{},{}",
+                    answer.principal,
+                    decision_name(answer.decision)
+                )
+                .map_err(io)?;
+            }
+        }
+        WhoCanFormatArg::Text => {
+            for answer in &found.answers {
+                writeln!(
+                    out,
+                    "{}: {}",
+                    answer.principal,
+                    decision_name(answer.decision)
+                )
+                .map_err(io)?;
+            }
+            let allowed = found
+                .answers
+                .iter()
+                .filter(|answer| matches!(answer.decision, Decision::Allowed | Decision::AllowedIf))
+                .count();
+            writeln!(
+                out,
+                "{allowed} of {total} principals can {} on {} (or can if conditions hold)",
+                args.action, args.resource
+            )
+            .map_err(io)?;
+        }
+    }
+    for (arn, reason) in &found.unreadable {
+        eprintln!("error: {arn}: not evaluated: {reason}");
+    }
+    Ok(match found.unreadable.is_empty() {
+        true => Exit::Ok,
+        false => Exit::Usage,
+    })
+}
+
+fn decision_name(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Allowed => "allowed",
+        Decision::AllowedIf => "allowed-if",
+        Decision::ExplicitDeny => "explicit-deny",
+        Decision::ImplicitDeny => "implicit-deny",
+    }
 }

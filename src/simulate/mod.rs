@@ -36,6 +36,7 @@ pub mod conditions;
 mod context;
 mod glob;
 pub mod principal;
+pub mod who_can;
 
 use serde::Serialize;
 

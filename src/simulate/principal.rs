@@ -145,21 +145,6 @@ impl Principal {
         })
     }
 
-    /// Every user and role of the account file, in file order (users first).
-    pub fn all(account: &AuthorizationDetails) -> Vec<Result<Principal>> {
-        account
-            .user_detail_list
-            .iter()
-            .map(|user| Principal::of_user(account, user))
-            .chain(
-                account
-                    .role_detail_list
-                    .iter()
-                    .map(|role| Principal::of_role(account, role)),
-            )
-            .collect()
-    }
-
     pub fn of_user(account: &AuthorizationDetails, user: &UserDetail) -> Result<Principal> {
         let arn = user.arn.clone().unwrap_or_default();
         let mut policies = Vec::new();

@@ -41,6 +41,7 @@ fn help_texts() {
         vec!["check", "--help"],
         vec!["explain", "--help"],
         vec!["simulate", "--help"],
+        vec!["who-can", "--help"],
         vec!["diff", "--help"],
         vec!["lint", "--help"],
         vec!["check", "no-new-access", "--help"],

@@ -328,3 +328,108 @@ fn agrees_with_an_independent_simulator() {
         disagreements[..disagreements.len().min(40)].join("\n")
     );
 }
+
+fn who_can(args: &[&str]) -> Run {
+    Run::from(
+        policy_sentry()
+            .current_dir(repo_path(""))
+            .arg("who-can")
+            .args(args)
+            .output()
+            .unwrap(),
+    )
+}
+
+/// `who-can` answers as `simulate` does for each principal, lists the allowed ones (every
+/// one with `--all`), and says which principals it could not evaluate (exit 2).
+#[test]
+fn who_can_lists_the_principals_simulate_allows() {
+    let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf";
+    let run = who_can(&[
+        "--input",
+        ACCOUNT,
+        "--action",
+        "secretsmanager:GetSecretValue",
+        "--resource",
+        secret,
+        "--fmt",
+        "json",
+        "--all",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let answers: Value = serde_json::from_str(&run.stdout).unwrap();
+    let answers = answers.as_array().unwrap();
+    assert_eq!(answers.len(), 7, "every user and role with --all");
+    for answer in answers {
+        let principal = answer["principal"].as_str().unwrap();
+        let alone = simulate(&[
+            "--principal",
+            principal,
+            "--action",
+            "secretsmanager:GetSecretValue",
+            "--resource",
+            secret,
+            "--fmt",
+            "json",
+        ]);
+        let alone: Value = serde_json::from_str(&alone.stdout).unwrap();
+        assert_eq!(answer["decision"], alone["decision"], "{principal}");
+    }
+    let allowed: Vec<&str> = answers
+        .iter()
+        .filter(|a| a["decision"] == "allowed")
+        .map(|a| a["principal"].as_str().unwrap())
+        .collect();
+    let csv = who_can(&[
+        "--input",
+        ACCOUNT,
+        "--action",
+        "secretsmanager:GetSecretValue",
+        "--resource",
+        secret,
+        "--fmt",
+        "csv",
+        "--jobs",
+        "1",
+    ]);
+    let expected: String = std::iter::once("principal,decision".to_owned())
+        .chain(allowed.iter().map(|p| format!("{p},allowed")))
+        .map(|line| line + "\n")
+        .collect();
+    assert_eq!(csv.stdout, expected);
+    assert!(
+        allowed.contains(&"arn:aws:iam::111122223333:user/break-glass"),
+        "{allowed:?}"
+    );
+    // A principal whose attached policy the file lacks is named, the others still answered.
+    let mut account: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_path(ACCOUNT)).unwrap()).unwrap();
+    account["UserDetailList"][1]["AttachedManagedPolicies"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"PolicyName": "Gone", "PolicyArn": "arn:aws:iam::111122223333:policy/Gone"}));
+    let temp = tempfile::tempdir().unwrap();
+    let broken = temp.path().join("account.json");
+    std::fs::write(&broken, account.to_string()).unwrap();
+    let partial = who_can(&[
+        "--input",
+        broken.to_str().unwrap(),
+        "--action",
+        "secretsmanager:GetSecretValue",
+        "--resource",
+        secret,
+    ]);
+    assert_eq!(partial.code, 2);
+    assert!(
+        partial
+            .stderr
+            .contains("user/bob: not evaluated: arn:aws:iam::111122223333:policy/Gone"),
+        "{}",
+        partial.stderr
+    );
+    assert!(
+        partial.stdout.contains("of 6 principals can"),
+        "{}",
+        partial.stdout
+    );
+}

@@ -1,0 +1,89 @@
+//! `who-can`: every user and role of an account file evaluated for one request, in
+//! parallel.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::principal::Principal;
+use super::{Context, Decision, NamedPolicy, Request, StatementRef, evaluate};
+use crate::account_file::AuthorizationDetails;
+
+/// One principal's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrincipalDecision {
+    pub principal: String,
+    pub decision: Decision,
+    pub deciding: Vec<StatementRef>,
+}
+
+/// Every principal's answer, in account-file order (users, then roles), and the principals
+/// that could not be evaluated (a policy that does not parse, an attached policy the file
+/// lacks) with the reason.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct WhoCan {
+    pub answers: Vec<PrincipalDecision>,
+    pub unreadable: Vec<(String, String)>,
+}
+
+/// Evaluates `action` on `resource` for every principal, with the request's `context` (the
+/// principal's own keys added) and the `scps`.
+pub fn who_can(
+    account: &AuthorizationDetails,
+    action: &str,
+    resource: &str,
+    context: &[(String, Vec<String>)],
+    scps: &[NamedPolicy],
+) -> WhoCan {
+    let arns: Vec<String> = account
+        .user_detail_list
+        .iter()
+        .map(|user| user.arn.clone().unwrap_or_default())
+        .chain(
+            account
+                .role_detail_list
+                .iter()
+                .map(|role| role.arn.clone().unwrap_or_default()),
+        )
+        .collect();
+    let users = account.user_detail_list.len();
+    let results: Vec<Result<PrincipalDecision, String>> = (0..arns.len())
+        .into_par_iter()
+        .map(|index| {
+            let principal = match index < users {
+                true => Principal::of_user(account, &account.user_detail_list[index]),
+                false => Principal::of_role(account, &account.role_detail_list[index - users]),
+            };
+            let mut principal = principal.map_err(|error| error.to_string())?;
+            let mut keys = principal.context.clone();
+            for (key, values) in context {
+                match keys
+                    .iter_mut()
+                    .find(|(known, _)| known.eq_ignore_ascii_case(key))
+                {
+                    Some((_, known)) => *known = values.clone(),
+                    None => keys.push((key.clone(), values.clone())),
+                }
+            }
+            principal.policies.extend(scps.iter().cloned());
+            let request = Request {
+                action: action.to_owned(),
+                resource: resource.to_owned(),
+                context: Context::partial_from(keys, Principal::decided_keys()),
+            };
+            let evaluation = evaluate(&principal.policies, &request);
+            Ok(PrincipalDecision {
+                principal: principal.arn,
+                decision: evaluation.decision,
+                deciding: evaluation.deciding,
+            })
+        })
+        .collect();
+    let mut found = WhoCan::default();
+    for (arn, result) in arns.into_iter().zip(results) {
+        match result {
+            Ok(answer) => found.answers.push(answer),
+            Err(reason) => found.unreadable.push((arn, reason)),
+        }
+    }
+    found
+}
