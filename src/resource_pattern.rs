@@ -24,6 +24,17 @@ impl Step {
     }
 }
 
+/// Whether a resource pattern is all stars (`*`, `**`): every resource.
+///
+/// ```
+/// use policy_sentry::resource_pattern::is_all_stars;
+/// assert!(is_all_stars("*") && is_all_stars("**"));
+/// assert!(!is_all_stars("") && !is_all_stars("arn:*"));
+/// ```
+pub fn is_all_stars(pattern: &str) -> bool {
+    !pattern.is_empty() && pattern.chars().all(|ch| ch == '*')
+}
+
 fn steps(pattern: &str) -> Vec<Step> {
     pattern
         .chars()

@@ -17,7 +17,7 @@ use super::policy::{Effect, PolicyDocument, ResourceClause, Statement};
 use super::report::{Config, analyze};
 use super::set::ActionSet;
 use crate::data::Action;
-use crate::resource_pattern::{overlap, surely_contains};
+use crate::resource_pattern::{is_all_stars, overlap, surely_contains};
 
 /// How sure the report is that the access is new.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -70,16 +70,12 @@ pub fn diff(old: &PolicyDocument, new: &PolicyDocument) -> PolicyDiff {
     }
 }
 
-fn is_everything(pattern: &str) -> bool {
-    !pattern.is_empty() && pattern.chars().all(|ch| ch == '*')
-}
-
 /// Whether `wide`'s resource element plainly covers the resource `pattern` of a statement
 /// whose element is `narrow`.
 fn covers_resource(wide: &ResourceClause, narrow: &ResourceClause, pattern: Option<&str>) -> bool {
     match (wide, narrow) {
         (ResourceClause::Absent, _) => true,
-        (ResourceClause::Resource(list), _) if list.iter().any(|p| is_everything(p)) => true,
+        (ResourceClause::Resource(list), _) if list.iter().any(|p| is_all_stars(p)) => true,
         (ResourceClause::Resource(list), ResourceClause::Resource(_)) => {
             let pattern = pattern.unwrap_or("*");
             list.iter().any(|p| surely_contains(p, pattern))

@@ -11,7 +11,7 @@ use super::expand::{expand, pattern_matches};
 use super::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
 use crate::data::{Action, GlobalConditionKey, Service};
 use crate::glob::has_wildcard;
-use crate::resource_pattern::{may_name, surely_contains};
+use crate::resource_pattern::{is_all_stars, may_name, surely_contains};
 
 /// How serious a finding is, from most to least.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -398,7 +398,10 @@ fn lint_grammar(
             at,
         )),
         ResourceClause::Resource(list) | ResourceClause::NotResource(list) => {
-            for resource in list.iter().filter(|r| !is_all(r) && !r.starts_with("arn:")) {
+            for resource in list
+                .iter()
+                .filter(|r| !is_all_stars(r) && !r.starts_with("arn:"))
+            {
                 findings.push(finding(
                     Code::InvalidArnPrefix,
                     format!("{resource:?} is neither an ARN (arn:…) nor \"*\""),
@@ -475,10 +478,6 @@ fn is_operator(operator: &str) -> bool {
         .any(|known| known.eq_ignore_ascii_case(base) && !(if_exists && *known == "Null"))
 }
 
-fn is_all(pattern: &str) -> bool {
-    !pattern.is_empty() && pattern.chars().all(|ch| ch == '*')
-}
-
 /// Action patterns (named, or every action a wildcard matches) that can act on none of the
 /// statement's resource ARNs. Each resource is compared with each ARN format of the action's
 /// resource types by [`may_name`], so a finding means no request could ever match. An action
@@ -493,7 +492,7 @@ fn lint_resources(
     let ResourceClause::Resource(resources) = &statement.resources else {
         return;
     };
-    if resources.iter().any(|r| is_all(r)) {
+    if resources.iter().any(|r| is_all_stars(r)) {
         return;
     }
     let resources: Vec<&String> = resources.iter().filter(|r| r.starts_with("arn:")).collect();

@@ -99,16 +99,7 @@ fn scps(path: &PathBuf) -> Result<Vec<NamedPolicy>, CliError> {
 pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     let account = AuthorizationDetails::from_path(&args.input)?;
     let principal = Principal::find(&account, &args.principal)?;
-    let mut given = principal.context.clone();
-    for (key, values) in request_context(&args.context)? {
-        match given
-            .iter_mut()
-            .find(|(known, _)| known.eq_ignore_ascii_case(&key))
-        {
-            Some((_, known)) => *known = values,
-            None => given.push((key, values)),
-        }
-    }
+    let given = principal.context_with(&request_context(&args.context)?);
     let mut policies = principal.policies;
     if let Some(path) = &args.scps {
         policies.extend(scps(path)?);

@@ -172,7 +172,7 @@ fn arn_like(pattern: &[Token], value: &str) -> bool {
         && pattern_parts
             .iter()
             .zip(&value_parts)
-            .all(|(pattern, value)| matches(pattern, value, false))
+            .all(|(pattern, value)| matches(pattern, value))
 }
 
 /// Whether one request value satisfies the (not negated) comparison with one policy value.
@@ -180,7 +180,7 @@ fn compare(kind: Kind, policy: &[Token], policy_text: &str, value: &str) -> bool
     match kind {
         Kind::StringEquals => policy_text == value,
         Kind::StringEqualsIgnoreCase => policy_text.to_lowercase() == value.to_lowercase(),
-        Kind::StringLike => matches(policy, value, false),
+        Kind::StringLike => matches(policy, value),
         Kind::NumericEquals
         | Kind::NumericLessThan
         | Kind::NumericLessThanEquals

@@ -1,7 +1,9 @@
 //! The patterns of a policy as a request meets them: `*` and `?` wildcards, and policy
 //! variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${aws:username, 'none'}`)
 //! filled in from the request's context, whose values are literal text. `${*}`, `${?}` and
-//! `${$}` stand for the characters themselves.
+//! `${$}` stand for the characters themselves, so a pattern is a list of tokens, not text a
+//! text glob (such as [`crate::glob`]'s) could read: a filled-in `*` is no wildcard.
+//! Case-sensitive, as resources and `StringLike` are.
 
 use super::context::Context;
 
@@ -26,7 +28,7 @@ impl Token {
 }
 
 /// A pattern without variables.
-pub fn glob_tokens(text: &str) -> Vec<Token> {
+fn glob_tokens(text: &str) -> Vec<Token> {
     text.chars()
         .map(|ch| match ch {
             '*' => Token::Star,
@@ -82,13 +84,9 @@ pub fn substitute(text: &str, context: &Context, variables_on: bool) -> Result<V
     Ok(tokens)
 }
 
-fn same(a: char, b: char, ignore_case: bool) -> bool {
-    a == b || (ignore_case && a.to_lowercase().eq(b.to_lowercase()))
-}
-
 /// Whether `text` matches the pattern: the greedy walk that backs up to the last star, at
 /// most pattern × text steps.
-pub fn matches(pattern: &[Token], text: &str, ignore_case: bool) -> bool {
+pub fn matches(pattern: &[Token], text: &str) -> bool {
     let text: Vec<char> = text.chars().collect();
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
@@ -102,7 +100,7 @@ pub fn matches(pattern: &[Token], text: &str, ignore_case: bool) -> bool {
                 p += 1;
                 t += 1;
             }
-            Some(Token::Literal(ch)) if same(*ch, text[t], ignore_case) => {
+            Some(Token::Literal(ch)) if *ch == text[t] => {
                 p += 1;
                 t += 1;
             }
@@ -129,25 +127,23 @@ mod tests {
     fn globs_and_variables() {
         let context = Context::complete_from([("aws:username".to_owned(), vec!["bob".to_owned()])]);
         let tokens = substitute("arn:aws:s3:::b/${aws:username}/*", &context, true).unwrap();
-        assert!(matches(&tokens, "arn:aws:s3:::b/bob/x/y", false));
-        assert!(!matches(&tokens, "arn:aws:s3:::b/alice/x", false));
+        assert!(matches(&tokens, "arn:aws:s3:::b/bob/x/y"));
+        assert!(!matches(&tokens, "arn:aws:s3:::b/alice/x"));
         assert_eq!(
             substitute("${aws:userid}", &context, true),
             Err("aws:userid".to_owned())
         );
         let fallback = substitute("${aws:userid, 'none'}", &context, true).unwrap();
-        assert!(matches(&fallback, "none", false));
+        assert!(matches(&fallback, "none"));
         let literal = substitute("a${*}", &context, true).unwrap();
-        assert!(matches(&literal, "a*", false) && !matches(&literal, "ab", false));
-        assert!(matches(&glob_tokens("s3:get*"), "s3:GetObject", true));
-        assert!(!matches(&glob_tokens("s3:get*"), "s3:GetObject", false));
-        assert!(matches(&glob_tokens("a?c*"), "abcde", false));
-        assert!(!matches(&glob_tokens("a?c"), "ac", false));
+        assert!(matches(&literal, "a*") && !matches(&literal, "ab"));
+        assert!(!matches(&glob_tokens("s3:get*"), "s3:GetObject"));
+        assert!(matches(&glob_tokens("a?c*"), "abcde"));
+        assert!(!matches(&glob_tokens("a?c"), "ac"));
         // No variables before version 2012-10-17.
         assert!(matches(
             &substitute("${aws:username}", &context, false).unwrap(),
-            "${aws:username}",
-            false
+            "${aws:username}"
         ));
     }
 }

@@ -41,9 +41,10 @@ pub mod who_can;
 use serde::Serialize;
 
 use crate::analyze::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
+use crate::glob::caseless_matches;
 pub use conditions::Outcome;
 pub use context::Context;
-use glob::{glob_tokens, matches, substitute};
+use glob::{matches, substitute};
 
 /// Which kind of policy a document is, for the evaluation logic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -115,7 +116,7 @@ pub struct Evaluation {
 
 /// Whether the statement's action and resource elements take the request.
 fn applies(statement: &Statement, request: &Request, variables_on: bool) -> bool {
-    let action_matches = |pattern: &String| matches(&glob_tokens(pattern), &request.action, true);
+    let action_matches = |pattern: &String| caseless_matches(pattern, &request.action);
     let action = match &statement.actions {
         ActionClause::Action(patterns) => patterns.iter().any(action_matches),
         ActionClause::NotAction(patterns) => !patterns.iter().any(action_matches),
@@ -126,7 +127,7 @@ fn applies(statement: &Statement, request: &Request, variables_on: bool) -> bool
     // A pattern whose variable has no value matches nothing.
     let resource_matches = |pattern: &String| {
         substitute(pattern, &request.context, variables_on)
-            .is_ok_and(|tokens| matches(&tokens, &request.resource, false))
+            .is_ok_and(|tokens| matches(&tokens, &request.resource))
     };
     match &statement.resources {
         ResourceClause::Resource(patterns) => patterns.iter().any(resource_matches),

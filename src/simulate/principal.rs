@@ -194,6 +194,22 @@ impl Principal {
         })
     }
 
+    /// The request's context: the principal's keys, with `given` ones added or replacing
+    /// them (the request says best what it carries).
+    pub fn context_with(&self, given: &[(String, Vec<String>)]) -> Vec<(String, Vec<String>)> {
+        let mut keys = self.context.clone();
+        for (key, values) in given {
+            match keys
+                .iter_mut()
+                .find(|(known, _)| known.eq_ignore_ascii_case(key))
+            {
+                Some((_, known)) => *known = values.clone(),
+                None => keys.push((key.clone(), values.clone())),
+            }
+        }
+        keys
+    }
+
     /// Keys whose absence the principal decides: its tags are all known.
     pub fn decided_keys() -> Vec<String> {
         [
