@@ -15,7 +15,7 @@ use policy_sentry::output::text::statement_label;
 use policy_sentry::simulate::principal::Principal;
 use policy_sentry::simulate::who_can::who_can;
 use policy_sentry::simulate::{
-    Context, Decision, Evaluation, NamedPolicy, PolicyKind, Request, evaluate,
+    Context, Decision, Evaluation, NamedPolicy, PolicyKind, Request, check_request, evaluate,
 };
 
 use super::{CliError, Exit};
@@ -97,6 +97,7 @@ fn scps(path: &PathBuf) -> Result<Vec<NamedPolicy>, CliError> {
 }
 
 pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+    check_request(&args.action, &args.resource)?;
     let account = AuthorizationDetails::from_path(&args.input)?;
     let principal = Principal::find(&account, &args.principal)?;
     let given = principal.context_with(&request_context(&args.context)?);
@@ -195,6 +196,7 @@ pub struct WhoCanArgs {
 /// `who-can`: the principals allowed (or allowed if conditions hold); exit 2 when a
 /// principal could not be evaluated, after the others are printed.
 pub fn run_who_can(args: WhoCanArgs, out: &mut impl Write) -> Result<Exit, CliError> {
+    check_request(&args.action, &args.resource)?;
     let account = AuthorizationDetails::from_path(&args.input)?;
     let context = request_context(&args.context)?;
     let scps = match &args.scps {

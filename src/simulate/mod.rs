@@ -41,7 +41,11 @@ pub mod who_can;
 use serde::Serialize;
 
 use crate::analyze::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
+use crate::data::Action;
+use crate::error::Error;
 use crate::glob::caseless_matches;
+use crate::query::actions::action_by_qualified_name;
+use crate::resource_pattern::may_name;
 pub use conditions::Outcome;
 pub use context::Context;
 use glob::{matches, substitute};
@@ -112,6 +116,41 @@ pub struct Evaluation {
     /// For an implicit deny: the policy kinds (or SCP levels) where nothing allows.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_allowed_by: Vec<String>,
+}
+
+/// Checks a request against the data: the action exists, and the resource is one it can act
+/// on (an ARN of one of its resource types, by [`may_name`]; `*` for an action that takes
+/// no resource type, or for any action as "every resource").
+///
+/// ```
+/// use policy_sentry::simulate::check_request;
+///
+/// assert!(check_request("s3:GetObject", "arn:aws:s3:::bucket/key").is_ok());
+/// let error = check_request("s3:GetObject", "arn:aws:s3:::bucket").unwrap_err();
+/// assert!(error.to_string().contains("s3:GetObject cannot act on arn:aws:s3:::bucket"));
+/// assert!(check_request("s3:GetObjekt", "*").is_err());
+/// ```
+pub fn check_request(action: &str, resource: &str) -> crate::error::Result<Action> {
+    let action = action_by_qualified_name(action)?;
+    if resource == "*" {
+        return Ok(action);
+    }
+    let formats: Vec<&str> = action
+        .rows()
+        .filter_map(|row| row.resource_type())
+        .flat_map(|resource_type| resource_type.arn_format().split(", "))
+        .collect();
+    if formats.iter().any(|format| may_name(resource, format)) {
+        return Ok(action);
+    }
+    let expected = match formats.is_empty() {
+        true => "it takes no resource type, so the resource is \"*\"".to_owned(),
+        false => format!("its resource types are {}", formats.join(", ")),
+    };
+    Err(Error::InvalidInput {
+        what: format!("--resource {resource}"),
+        message: format!("{action} cannot act on {resource}: {expected}"),
+    })
 }
 
 /// Whether the statement's action and resource elements take the request.

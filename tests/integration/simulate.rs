@@ -186,6 +186,31 @@ fn decisions_name_what_decided_and_exit_by_decision() {
         "{}",
         nobody.stderr
     );
+    // A request the data rules out is bad input, named.
+    let typo = simulate(&[
+        "--principal",
+        bob,
+        "--action",
+        "s3:GetObjekt",
+        "--resource",
+        "*",
+    ]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("unknown action s3:GetObjekt"),
+        "{}",
+        typo.stderr
+    );
+    let unfit = simulate(&[
+        "--principal",
+        bob,
+        "--action",
+        "s3:GetObject",
+        "--resource",
+        "arn:aws:s3:::app-bucket",
+    ]);
+    assert_eq!(unfit.code, 2);
+    assert!(unfit.stderr.contains("s3:GetObject cannot act on arn:aws:s3:::app-bucket: its resource types are arn:${Partition}:s3:::${BucketName}/${ObjectName}"), "{}", unfit.stderr);
     let bad_context = simulate(&[
         "--principal",
         bob,
@@ -245,14 +270,16 @@ fn agrees_with_an_independent_simulator() {
     use std::io::BufRead;
 
     use policy_sentry::analyze::PolicyDocument;
-    use policy_sentry::simulate::{Context, Decision, NamedPolicy, PolicyKind, Request, evaluate};
+    use policy_sentry::simulate::{
+        Context, Decision, NamedPolicy, PolicyKind, Request, check_request, evaluate,
+    };
 
     let file = std::fs::File::open(repo_path(
         "tests/golden/simulate/iam-simulate-cases.jsonl.gz",
     ))
     .unwrap();
     let lines = std::io::BufReader::new(flate2::read::GzDecoder::new(file)).lines();
-    let (mut compared, mut disagreements) = (0, Vec::new());
+    let (mut compared, mut disagreements, mut unfit) = (0, Vec::new(), Vec::new());
     for line in lines {
         let case: Value = serde_json::from_str(&line.unwrap()).unwrap();
         let parse = |document: &Value| PolicyDocument::parse(&document.to_string()).unwrap();
@@ -295,6 +322,11 @@ fn agrees_with_an_independent_simulator() {
             resource: case["resource"].as_str().unwrap().to_owned(),
             context,
         };
+        // The oracle accepted the request only if the resource fits one of the action's
+        // resource types in its data: ours must agree.
+        if let Err(error) = check_request(&request.action, &request.resource) {
+            unfit.push(format!("case {}: {error}", case["id"]));
+        }
         let evaluation = evaluate(&policies, &request);
         let ours = match evaluation.decision {
             Decision::Allowed => "allowed",
@@ -321,6 +353,12 @@ fn agrees_with_an_independent_simulator() {
         }
     }
     assert!(compared >= 8_000, "{compared} cases");
+    assert!(
+        unfit.is_empty(),
+        "{} requests do not fit their action: {}",
+        unfit.len(),
+        unfit[..unfit.len().min(20)].join("\n")
+    );
     assert!(
         disagreements.is_empty(),
         "{} of {compared} disagree:\n{}",
