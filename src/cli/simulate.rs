@@ -257,7 +257,10 @@ pub fn run_who_can(args: WhoCanArgs, out: &mut impl Write) -> Result<Exit, CliEr
         }
     }
     for (arn, reason) in &found.unreadable {
-        eprintln!("error: {arn}: not evaluated: {reason}");
+        eprintln!(
+            "error: {}: {arn}: not evaluated: {reason}",
+            args.input.display()
+        );
     }
     Ok(match found.unreadable.is_empty() {
         true => Exit::Ok,

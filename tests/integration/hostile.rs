@@ -332,9 +332,10 @@ enum Reader {
     Explain,
     Diff,
     Lint,
+    WhoCan,
 }
 
-const READERS: [Reader; 9] = [
+const READERS: [Reader; 10] = [
     Reader::PolicyFile,
     Reader::ExpandPolicy,
     Reader::WritePolicy,
@@ -344,6 +345,7 @@ const READERS: [Reader; 9] = [
     Reader::Explain,
     Reader::Diff,
     Reader::Lint,
+    Reader::WhoCan,
 ];
 
 impl Reader {
@@ -358,6 +360,16 @@ impl Reader {
             Reader::Diff => vec!["diff", input, input],
             // Findings are output here, not failure: a file it cannot read still exits 2.
             Reader::Lint => vec!["lint", "--fail-on", "never", input],
+            Reader::WhoCan => vec![
+                "who-can",
+                "--input",
+                input,
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "arn:aws:s3:::b/k",
+                "--all",
+            ],
             Reader::WritePolicy => vec!["write-policy", "--input-file", input],
             Reader::Account => vec![
                 "analyze",
@@ -553,6 +565,26 @@ fn corpus_through_access_level_overrides() {
 #[test]
 fn corpus_through_exclusions() {
     corpus_through(Exclusions);
+}
+
+#[test]
+fn corpus_through_explain() {
+    corpus_through(Explain);
+}
+
+#[test]
+fn corpus_through_diff() {
+    corpus_through(Diff);
+}
+
+#[test]
+fn corpus_through_lint() {
+    corpus_through(Lint);
+}
+
+#[test]
+fn corpus_through_who_can() {
+    corpus_through(WhoCan);
 }
 
 /// Inputs too large to commit, or that git cannot hold (a directory, links), through every
