@@ -330,6 +330,15 @@ pub fn account_of_arn(arn: &str) -> Option<&str> {
     parts.nth(3).filter(|account| !account.is_empty())
 }
 
+/// A document field as JSON: an object as it is, a string URL-decoded and parsed (see
+/// [`decode_policy_document`]).
+pub fn document_value(value: &Value) -> std::result::Result<std::borrow::Cow<'_, Value>, String> {
+    match value {
+        Value::String(encoded) => decode_policy_document(encoded).map(std::borrow::Cow::Owned),
+        other => Ok(std::borrow::Cow::Borrowed(other)),
+    }
+}
+
 /// A policy document as JSON. The service sends documents URL-encoded (RFC 3986); some
 /// stand-ins (moto) send some raw. A document that starts with `{` is raw JSON: an encoded
 /// one starts with `%7B`, and decoding raw JSON would corrupt a literal `%` in it.

@@ -149,7 +149,7 @@ pub struct AccountArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "html,json")]
     pub fmt: Vec<ReportFormatArg>,
     /// Worker threads [default: all cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=MAX_JOBS))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=super::MAX_JOBS))]
     pub jobs: Option<u16>,
     /// Count every allowed action as a risk, not only actions granted on all resources
     /// without a condition.
@@ -161,9 +161,6 @@ pub struct AccountArgs {
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
 }
-
-/// The most worker threads `--jobs` accepts: more only costs memory and start-up time.
-const MAX_JOBS: i64 = 256;
 
 #[derive(Debug, Args)]
 pub struct ExpandPolicyArgs {
@@ -429,13 +426,7 @@ fn account(args: AccountArgs, out: &mut impl Write) -> Result<Exit, CliError> {
             "--fmt text is not a report file; the summary is printed anyway".into(),
         ));
     }
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = args.jobs {
-        pool = pool.num_threads(jobs as usize);
-    }
-    let pool = pool
-        .build()
-        .map_err(|error| CliError::Usage(format!("--jobs: {error}")))?;
+    let pool = super::jobs_pool(args.jobs)?;
     // One hand-over to the pool for the whole run: each `install` wakes a worker, and then
     // the calling thread, at a cost of a fraction of a millisecond.
     let (summary, max_severity) = pool.install(|| audit_and_write(&args))?;

@@ -53,6 +53,19 @@ pub enum Exit {
     Conditional,
 }
 
+/// The most worker threads `--jobs` accepts: more only costs memory and start-up time.
+pub(crate) const MAX_JOBS: i64 = 256;
+
+/// The worker pool of `--jobs N` (all cores without it).
+pub(crate) fn jobs_pool(jobs: Option<u16>) -> Result<rayon::ThreadPool, CliError> {
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = jobs {
+        pool = pool.num_threads(jobs as usize);
+    }
+    pool.build()
+        .map_err(|error| CliError::Usage(format!("--jobs: {error}")))
+}
+
 impl From<Exit> for ExitCode {
     fn from(exit: Exit) -> ExitCode {
         ExitCode::from(match exit {

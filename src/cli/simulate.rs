@@ -186,7 +186,7 @@ pub struct WhoCanArgs {
     #[arg(long)]
     pub all: bool,
     /// Worker threads [default: all cores].
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=super::MAX_JOBS))]
     pub jobs: Option<u16>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = WhoCanFormatArg::Text)]
@@ -203,13 +203,7 @@ pub fn run_who_can(args: WhoCanArgs, out: &mut impl Write) -> Result<Exit, CliEr
         Some(path) => scps(path)?,
         None => Vec::new(),
     };
-    let mut pool = rayon::ThreadPoolBuilder::new();
-    if let Some(jobs) = args.jobs {
-        pool = pool.num_threads(jobs as usize);
-    }
-    let pool = pool
-        .build()
-        .map_err(|error| CliError::Usage(format!("--jobs: {error}")))?;
+    let pool = super::jobs_pool(args.jobs)?;
     let mut found =
         pool.install(|| who_can(&account, &args.action, &args.resource, &context, &scps));
     let total = found.answers.len();

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{NamedPolicy, PolicyKind};
 use crate::account_file::{
     AttachedPolicy, AuthorizationDetails, PermissionsBoundary, PolicyDetail, RoleDetail, Tag,
-    UserDetail, decode_policy_document,
+    UserDetail, document_value,
 };
 use crate::analyze::PolicyDocument;
 use crate::error::{Error, Result};
@@ -25,19 +25,14 @@ pub struct Principal {
 }
 
 fn document(value: &Value, name: &str) -> Result<PolicyDocument> {
-    match value {
-        // Inline documents may come URL-encoded, as the IAM API returns them.
-        Value::String(raw) => {
-            let decoded = decode_policy_document(raw).map_err(|message| Error::InvalidPolicy {
-                source_name: name.to_owned(),
-                line: 0,
-                column: 0,
-                message,
-            })?;
-            PolicyDocument::from_value(&decoded, name)
-        }
-        other => PolicyDocument::from_value(other, name),
-    }
+    // Inline documents may come URL-encoded, as the IAM API returns them.
+    let value = document_value(value).map_err(|message| Error::InvalidPolicy {
+        source_name: name.to_owned(),
+        line: 0,
+        column: 0,
+        message,
+    })?;
+    PolicyDocument::from_value(&value, name)
 }
 
 fn inline(list: &[PolicyDetail], prefix: &str, policies: &mut Vec<NamedPolicy>) -> Result<()> {

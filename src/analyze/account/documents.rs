@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use super::report::{DocumentReport, PolicyEntry, PrincipalEntry};
-use crate::account_file::decode_policy_document;
+use crate::account_file::document_value;
 use crate::analyze::policy::PolicyDocument;
 use crate::analyze::report::{Findings, Grants, PolicyReport, Rules, analyze_with_rules};
 
@@ -30,7 +30,7 @@ pub(super) fn deduplicate<'a>(occurrences: &[&'a Value]) -> (Vec<Decoded<'a>>, V
         .par_iter()
         .with_max_len(UNEVEN)
         .map(|value| {
-            let decoded = decode(value);
+            let decoded = document_value(value);
             let key = decoded.as_ref().ok().map(|value| value.to_string());
             (decoded, key)
         })
@@ -52,14 +52,6 @@ pub(super) fn deduplicate<'a>(occurrences: &[&'a Value]) -> (Vec<Decoded<'a>>, V
         of_occurrence.push(index);
     }
     (distinct, of_occurrence)
-}
-
-/// A document as JSON: objects as they are, strings URL-decoded and parsed.
-fn decode(value: &Value) -> Decoded<'_> {
-    match value {
-        Value::String(encoded) => decode_policy_document(encoded).map(Cow::Owned),
-        other => Ok(Cow::Borrowed(other)),
-    }
 }
 
 /// Analyses each distinct document, calling `progress(done, total)` as each finishes.
