@@ -89,7 +89,7 @@ fn large_account(c: &mut Criterion) {
             b.iter(|| pool.install(|| report.write_json(&mut std::io::sink())))
         });
         group.bench_function(format!("report.html, --jobs {jobs}"), |b| {
-            b.iter(|| pool.install(|| html::write_account(&report, &mut std::io::sink())))
+            b.iter(|| pool.install(|| html::write_account(&report, None, &mut std::io::sink())))
         });
         group.bench_function(
             format!("all: parse, audit, html and json, --jobs {jobs}"),
@@ -100,7 +100,7 @@ fn large_account(c: &mut Criterion) {
                         let report = audit_account(&details, &exclusions, &config);
                         let (json, html) = rayon::join(
                             || report.write_json(&mut std::io::sink()),
-                            || html::write_account(&report, &mut std::io::sink()),
+                            || html::write_account(&report, None, &mut std::io::sink()),
                         );
                         json?;
                         html?;

@@ -1,12 +1,14 @@
 //! Simulation speed: one request under a principal's policies, a boundary and an SCP with
-//! conditions and variables; and `who-can` over the example account (7 principals). The
-//! 2,000-principal figure is measured with the CLI (see the README).
+//! conditions and variables; `who-can` over the example account (7 principals); the
+//! escalation graph and its paths over the escalation example (14 principals). The
+//! 2,000-principal figures are measured with the CLI (see the README).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use policy_sentry::account_file::AuthorizationDetails;
 use policy_sentry::analyze::PolicyDocument;
+use policy_sentry::simulate::escalation::{escalation_graph, shortest_paths};
 use policy_sentry::simulate::who_can::who_can;
 use policy_sentry::simulate::{Context, NamedPolicy, PolicyKind, Request, evaluate};
 
@@ -34,7 +36,7 @@ fn simulate(c: &mut Criterion) {
             r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ["s3:*", "dynamodb:*"], "Resource": "*"}}"#,
         ),
         policy(
-            PolicyKind::Scp,
+            PolicyKind::Scp(0),
             r#"{"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "*", "Resource": "*"},
                 {"Effect": "Deny", "Action": "*", "Resource": "*",
@@ -63,7 +65,15 @@ fn simulate(c: &mut Criterion) {
     .expect("the example account");
     let secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf";
     c.bench_function("who-can over the example account", |b| {
-        b.iter(|| who_can(&example, "secretsmanager:GetSecretValue", secret, &[], &[]))
+        b.iter(|| who_can(&example, "secretsmanager:GetSecretValue", secret, &[], &[]).unwrap())
+    });
+
+    let escalation = AuthorizationDetails::from_path(std::path::Path::new(
+        "examples/escalation/authorization-details.json",
+    ))
+    .expect("the escalation example");
+    c.bench_function("escalation paths over the escalation example", |b| {
+        b.iter(|| shortest_paths(&escalation_graph(black_box(&escalation), &[])))
     });
 }
 

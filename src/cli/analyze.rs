@@ -14,6 +14,7 @@ use policy_sentry::analyze::exclusions::{Exclusions, TEMPLATE};
 use policy_sentry::analyze::expand::expanded_policy;
 use policy_sentry::analyze::{Config, PolicyDocument, PolicyReport, Rules, Severity};
 use policy_sentry::error::Error;
+use policy_sentry::output::escalation::EscalationReport;
 use policy_sentry::output::text::counted;
 use policy_sentry::output::{ReportFormat, csv, html, json, markdown, report_json, sarif, text};
 
@@ -311,6 +312,7 @@ fn json_files(dir: &Path, base: &Path) -> Result<Vec<(String, PathBuf)>, CliErro
 /// none), never a partial one.
 fn render_account_report(
     report: &AccountReport,
+    escalation: Option<&EscalationReport>,
     fmt: ReportFormat,
     dir: &Path,
     input_uri: &str,
@@ -323,7 +325,7 @@ fn render_account_report(
         ReportFormat::Json => report.write_json(file).map_err(io)?,
         ReportFormat::Csv => csv::write_account(report, file)?,
         ReportFormat::Markdown => markdown::write_account(report, file).map_err(io)?,
-        ReportFormat::Html => html::write_account(report, file).map_err(io)?,
+        ReportFormat::Html => html::write_account(report, escalation, file).map_err(io)?,
         ReportFormat::Sarif => {
             sarif::write(&sarif::account(report, input_uri), file).map_err(io)?
         }
@@ -342,6 +344,7 @@ fn render_account_report(
 /// one thread, run beside them.
 fn write_account_reports(
     report: &AccountReport,
+    escalation: Option<&EscalationReport>,
     formats: &[ReportFormat],
     dir: &Path,
     input_uri: &str,
@@ -355,8 +358,8 @@ fn write_account_reports(
             if !on_the_whole_pool(fmt) && *fmt != ReportFormat::Text {
                 let sender = sender.clone();
                 scope.spawn(move |_| {
-                    let written =
-                        render_account_report(report, *fmt, dir, input_uri).and_then(put_in_place);
+                    let written = render_account_report(report, escalation, *fmt, dir, input_uri)
+                        .and_then(put_in_place);
                     let _ = sender.send((index, written));
                 });
             }
@@ -368,7 +371,7 @@ fn write_account_reports(
             .collect();
         large.sort_by_key(|(_, fmt)| **fmt != ReportFormat::Json);
         for (index, fmt) in large {
-            match render_account_report(report, *fmt, dir, input_uri) {
+            match render_account_report(report, escalation, *fmt, dir, input_uri) {
                 Ok(pending) => {
                     let sender = sender.clone();
                     scope.spawn(move |_| {
@@ -468,12 +471,24 @@ fn audit_and_write(args: &AccountArgs) -> Result<(Vec<u8>, Option<Severity>), Cl
     }
     let input_uri = args.input.to_string_lossy().replace('\\', "/");
     let formats: Vec<ReportFormat> = args.fmt.iter().copied().map(ReportFormat::from).collect();
+    // The HTML report draws the escalation paths.
+    let escalation = formats
+        .contains(&ReportFormat::Html)
+        .then(|| EscalationReport::of(&details, &[]));
     drop(details);
     // The report files are written concurrently, each rendered on the same pool, so that one
     // format's serial parts overlap another's work; meanwhile the summary for standard output
     // and the warnings are prepared.
     let (written, (summary, max_severity, warnings)) = rayon::join(
-        || write_account_reports(&report, &formats, &args.output_dir, &input_uri),
+        || {
+            write_account_reports(
+                &report,
+                escalation.as_ref(),
+                &formats,
+                &args.output_dir,
+                &input_uri,
+            )
+        },
         || {
             let mut summary = Vec::new();
             let written = text::write_account_summary(&report, &mut summary);

@@ -11,6 +11,7 @@ mod data_info;
 mod deferred;
 #[cfg(feature = "download")]
 mod download_policies;
+mod escalation;
 mod explain;
 mod fetch_docs;
 mod initialize;
@@ -18,6 +19,7 @@ mod json_files;
 mod lint;
 mod policy_diff;
 mod policy_inputs;
+mod principal_can;
 mod query;
 mod simulate;
 mod stdout;
@@ -165,6 +167,13 @@ pub enum Command {
     /// Which users and roles of an account file may do an action on a resource (each
     /// simulated in parallel, with SCPs and the request's context).
     WhoCan(Deferred<simulate::WhoCanArgs>),
+    /// The account's escalation graph (who can act as whom: assume, pass a role, make
+    /// credentials; who can grant whom any permission) and each principal's shortest path
+    /// to administrator, as text, JSON, Graphviz DOT or HTML.
+    EscalationPaths(Deferred<escalation::EscalationArgs>),
+    /// Every documented action a user or role of an account file may do, with the
+    /// resources, under its policies, permissions boundary and SCPs.
+    PrincipalCan(Deferred<principal_can::PrincipalCanArgs>),
     /// Print a policy with its wildcard actions expanded to the documented actions.
     ExpandPolicy(Deferred<analyze::ExpandPolicyArgs>),
     /// Write an exclusions file for `analyze account` (the built-in defaults, commented).
@@ -336,6 +345,8 @@ pub fn run<R: Runner>(cli: Cli, out: &mut impl Write) -> Result<Exit, CliError> 
         Command::Explain(Deferred(args)) => return explain::run(args, out),
         Command::Simulate(Deferred(args)) => return simulate::run(args, out),
         Command::WhoCan(Deferred(args)) => return simulate::run_who_can(args, out),
+        Command::EscalationPaths(Deferred(args)) => return escalation::run(args, out),
+        Command::PrincipalCan(Deferred(args)) => return principal_can::run(args, out),
         Command::CreateExclusionsFile(Deferred(args)) => {
             return analyze::create_exclusions_file(args);
         }

@@ -8,14 +8,15 @@ use std::path::PathBuf;
 use clap::Args;
 
 use policy_sentry::account_file::AuthorizationDetails;
-use policy_sentry::analyze::PolicyDocument;
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
 use policy_sentry::output::text::statement_label;
+use policy_sentry::simulate::organization::{OrganizationPolicy, organization_policies};
 use policy_sentry::simulate::principal::Principal;
+use policy_sentry::simulate::resource_policy::{ResourcePolicies, trust_policy_for};
 use policy_sentry::simulate::who_can::who_can;
 use policy_sentry::simulate::{
-    Context, Decision, Evaluation, NamedPolicy, PolicyKind, Request, check_request, evaluate,
+    Context, Decision, Evaluation, NamedPolicy, Request, check_request, evaluate,
 };
 
 use super::{CliError, Exit};
@@ -50,17 +51,21 @@ pub struct SimulateArgs {
     /// from the account file.
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
-    /// Service control policies: a folder of SCP JSON documents, each a level of the
-    /// organization that must allow (applied in name order), or one document.
-    #[arg(long, value_name = "PATH")]
-    pub scps: Option<PathBuf>,
+    #[command(flatten)]
+    pub organization: OrganizationArgs,
+    /// Resource-based policies, a JSON object by resource ARN: `{"arn:aws:s3:::bucket":
+    /// {policy}, …}`. The resource's own policy (or its bucket's) takes part: naming the
+    /// principal it may allow alone; for another account's resource, it must allow too. A
+    /// role's trust policy is read from the account file.
+    #[arg(long, value_name = "FILE")]
+    pub resource_policies: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimulateFormatArg::Text)]
     pub fmt: SimulateFormatArg,
 }
 
 /// `--context KEY=VALUE` pairs as keys with their values (a key repeated: several values).
-fn request_context(pairs: &[String]) -> Result<Vec<(String, Vec<String>)>, CliError> {
+pub(super) fn request_context(pairs: &[String]) -> Result<Vec<(String, Vec<String>)>, CliError> {
     let mut context: Vec<(String, Vec<String>)> = Vec::new();
     for pair in pairs {
         let Some((key, value)) = pair.split_once('=').filter(|(key, _)| !key.is_empty()) else {
@@ -79,21 +84,44 @@ fn request_context(pairs: &[String]) -> Result<Vec<(String, Vec<String>)>, CliEr
     Ok(context)
 }
 
-fn scps(path: &PathBuf) -> Result<Vec<NamedPolicy>, CliError> {
-    let files = match path.is_dir() {
-        true => super::json_files::files_of(std::slice::from_ref(path))?,
-        false => vec![(path.display().to_string(), path.clone())],
-    };
-    files
-        .into_iter()
-        .map(|(name, file)| {
-            Ok(NamedPolicy {
-                kind: PolicyKind::Scp,
-                document: PolicyDocument::from_path(&file)?,
-                name,
-            })
-        })
-        .collect()
+/// `--scps` and `--rcps`: the organization's policies above the account.
+#[derive(Debug, Args)]
+pub struct OrganizationArgs {
+    /// Service control policies: a folder (each .json file a level of the organization,
+    /// root first by name, and each subfolder one level of several SCPs), one policy file,
+    /// or a JSON array of levels from `aws organizations` (each {"Target", "Policies": [the
+    /// output of describe-policy]}, which may hold RCPs too). At every level some SCP must
+    /// allow.
+    #[arg(long, value_name = "PATH")]
+    pub scps: Option<PathBuf>,
+    /// Resource control policies, laid out as --scps; they govern requests to S3, STS, KMS,
+    /// SQS and Secrets Manager resources.
+    #[arg(long, value_name = "PATH")]
+    pub rcps: Option<PathBuf>,
+}
+
+impl OrganizationArgs {
+    pub fn policies(&self) -> Result<Vec<NamedPolicy>, CliError> {
+        let mut policies = Vec::new();
+        if let Some(path) = &self.scps {
+            policies.extend(organization_policies(path, OrganizationPolicy::Scp)?);
+        }
+        if let Some(path) = &self.rcps {
+            policies.extend(organization_policies(path, OrganizationPolicy::Rcp)?);
+        }
+        Ok(policies)
+    }
+}
+
+/// The policies `--resource-policies` gives the resource.
+fn resource_policies(
+    path: Option<&std::path::Path>,
+    resource: &str,
+) -> Result<Vec<NamedPolicy>, CliError> {
+    match path {
+        Some(path) => Ok(ResourcePolicies::from_path(path)?.for_resource(resource)),
+        None => Ok(Vec::new()),
+    }
 }
 
 pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
@@ -102,9 +130,12 @@ pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     let principal = Principal::find(&account, &args.principal)?;
     let given = principal.context_with(&request_context(&args.context)?);
     let mut policies = principal.policies;
-    if let Some(path) = &args.scps {
-        policies.extend(scps(path)?);
-    }
+    policies.extend(args.organization.policies()?);
+    policies.extend(trust_policy_for(&account, &args.action, &args.resource)?);
+    policies.extend(resource_policies(
+        args.resource_policies.as_deref(),
+        &args.resource,
+    )?);
     let request = Request {
         action: args.action.clone(),
         resource: args.resource.clone(),
@@ -179,9 +210,11 @@ pub struct WhoCanArgs {
     /// principal's ARN, account, type, name and tags are added.
     #[arg(long = "context", value_name = "KEY=VALUE")]
     pub context: Vec<String>,
-    /// Service control policies: a folder (each file a level that must allow) or one file.
-    #[arg(long, value_name = "PATH")]
-    pub scps: Option<PathBuf>,
+    #[command(flatten)]
+    pub organization: OrganizationArgs,
+    /// Resource-based policies by resource ARN, as for `simulate`.
+    #[arg(long, value_name = "FILE")]
+    pub resource_policies: Option<PathBuf>,
     /// List every principal, those denied too.
     #[arg(long)]
     pub all: bool,
@@ -199,13 +232,14 @@ pub fn run_who_can(args: WhoCanArgs, out: &mut impl Write) -> Result<Exit, CliEr
     check_request(&args.action, &args.resource)?;
     let account = AuthorizationDetails::from_path(&args.input)?;
     let context = request_context(&args.context)?;
-    let scps = match &args.scps {
-        Some(path) => scps(path)?,
-        None => Vec::new(),
-    };
+    let mut shared = args.organization.policies()?;
+    shared.extend(resource_policies(
+        args.resource_policies.as_deref(),
+        &args.resource,
+    )?);
     let pool = super::jobs_pool(args.jobs)?;
     let mut found =
-        pool.install(|| who_can(&account, &args.action, &args.resource, &context, &scps));
+        pool.install(|| who_can(&account, &args.action, &args.resource, &context, &shared))?;
     let total = found.answers.len();
     if !args.all {
         found
@@ -218,24 +252,12 @@ pub fn run_who_can(args: WhoCanArgs, out: &mut impl Write) -> Result<Exit, CliEr
         WhoCanFormatArg::Csv => {
             writeln!(out, "principal,decision").map_err(io)?;
             for answer in &found.answers {
-                writeln!(
-                    out,
-                    "{},{}",
-                    answer.principal,
-                    decision_name(answer.decision)
-                )
-                .map_err(io)?;
+                writeln!(out, "{},{}", answer.principal, answer.decision.as_str()).map_err(io)?;
             }
         }
         WhoCanFormatArg::Text => {
             for answer in &found.answers {
-                writeln!(
-                    out,
-                    "{}: {}",
-                    answer.principal,
-                    decision_name(answer.decision)
-                )
-                .map_err(io)?;
+                writeln!(out, "{}: {}", answer.principal, answer.decision.as_str()).map_err(io)?;
             }
             let allowed = found
                 .answers
@@ -260,13 +282,4 @@ pub fn run_who_can(args: WhoCanArgs, out: &mut impl Write) -> Result<Exit, CliEr
         true => Exit::Ok,
         false => Exit::Usage,
     })
-}
-
-fn decision_name(decision: Decision) -> &'static str {
-    match decision {
-        Decision::Allowed => "allowed",
-        Decision::AllowedIf => "allowed-if",
-        Decision::ExplicitDeny => "explicit-deny",
-        Decision::ImplicitDeny => "implicit-deny",
-    }
 }

@@ -1,21 +1,24 @@
 //! The account audit as one self-contained HTML file: inline CSS and a few lines of inline
-//! script (a filter box), no network fetches. Sections: summary, findings by category (one
-//! table, filterable), principals (drill-down with `<details>`), risk definitions. Actions
-//! link to their AWS API documentation where the reference has a link.
+//! script (a filter box), no network fetches. Sections: a chart of findings by category and
+//! severity (inline SVG), summary, findings by category (one table, filterable, its columns
+//! fixed so long names wrap instead of pushing the table wider than the page), escalation
+//! paths when given, principals (drill-down with `<details>`), risk definitions. Actions link
+//! to their AWS API documentation where the reference has a link.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::analyze::account::{AccountReport, PolicyEntry, PrincipalEntry, Via};
-use crate::analyze::{Category, Findings};
+use crate::analyze::{Category, Findings, Severity};
 use crate::data::Action;
+use crate::output::escalation::EscalationReport;
 
 /// How many actions a table cell shows before summarising the rest.
 const CELL_LIMIT: usize = 60;
 /// How many holders of a policy its findings row names.
 const HOLDER_LIMIT: usize = 10;
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -90,7 +93,7 @@ fn findings_cell(findings: &Findings, category: Category) -> String {
     cell.join(", ")
 }
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 body { font-family: system-ui, sans-serif; margin: 2em; color: #1d1d1f; }
 h1 { font-size: 1.6em; } h2 { margin-top: 2em; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
@@ -103,6 +106,12 @@ td.n { text-align: right; }
 details { margin: 0.3em 0; } summary { cursor: pointer; }
 #filter { width: 30em; padding: 4px; }
 code { font-size: 0.95em; }
+.graph svg, .chart svg { max-width: 100%; height: auto; }
+td { overflow-wrap: anywhere; }
+#findings-table { table-layout: fixed; }
+col.severity { width: 6.5em; } col.category { width: 12em; } col.policy { width: 16%; }
+col.type { width: 8em; } col.holders { width: 14%; }
+figure.chart { margin: 1em 0; } figcaption { font-size: 0.85em; color: #555; }
 "#;
 
 const SCRIPT: &str = r#"
@@ -261,7 +270,83 @@ fn trust_row(principal: &PrincipalEntry, category: Category) -> Option<String> {
 
 /// Writes the report, rendering its rows and sections on the current rayon pool a block at a
 /// time and writing them in order ([`super::ordered::write_ordered`]).
-pub fn write_account(report: &AccountReport, out: &mut (impl Write + Send)) -> io::Result<()> {
+/// The colour a severity is drawn in.
+fn severity_colour(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "#7a0010",
+        Severity::High => "#d0312d",
+        Severity::Medium => "#e08a00",
+        Severity::Low => "#5b8c2a",
+    }
+}
+
+/// A horizontal bar per category: how many principals have its findings, coloured by its
+/// severity, with a legend.
+fn findings_chart(report: &AccountReport) -> String {
+    const ROW: usize = 24;
+    const LABEL: usize = 250;
+    const BARS: usize = 560;
+    let summary = report.summary();
+    let most = summary
+        .iter()
+        .map(|(_, _, principals)| *principals)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let height = ROW * (summary.len() + 2);
+    let mut svg = format!(
+        "<svg id=\"findings-chart\" role=\"img\" aria-label=\"Principals with findings, by category and severity\" viewBox=\"0 0 {} {height}\" width=\"{}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui, sans-serif\" font-size=\"13\">",
+        LABEL + BARS + 60,
+        LABEL + BARS + 60
+    );
+    for (row, (category, _, principals)) in summary.iter().enumerate() {
+        let y = row * ROW;
+        let width = (principals * BARS).div_ceil(most);
+        let colour = severity_colour(category.severity());
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{category}</text>\
+             <rect x=\"{LABEL}\" y=\"{}\" width=\"{width}\" height=\"{}\" fill=\"{colour}\"><title>{category}: {principals} principals ({})</title></rect>\
+             <text x=\"{}\" y=\"{}\">{principals}</text>",
+            LABEL - 8,
+            y + 16,
+            y + 4,
+            ROW - 8,
+            category.severity().as_str(),
+            LABEL + width + 6,
+            y + 16,
+        );
+    }
+    let legend_y = summary.len() * ROW + 12;
+    let severities = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
+    for (index, severity) in severities.into_iter().enumerate() {
+        let x = LABEL + index * 110;
+        let _ = write!(
+            svg,
+            "<rect x=\"{x}\" y=\"{legend_y}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            severity_colour(severity),
+            x + 18,
+            legend_y + 11,
+            severity.as_str()
+        );
+    }
+    svg.push_str("</svg>");
+    format!(
+        "<figure class=\"chart\">{svg}<figcaption>Principals with findings, by category; colour: severity.</figcaption></figure>\n"
+    )
+}
+
+/// Writes the report; `escalation`, when given, adds its section after the findings.
+pub fn write_account(
+    report: &AccountReport,
+    escalation: Option<&EscalationReport>,
+    out: &mut (impl Write + Send),
+) -> io::Result<()> {
     let account = report.account_id.as_deref().unwrap_or("(unknown account)");
     let mut html = String::new();
     let _ = write!(
@@ -275,6 +360,7 @@ pub fn write_account(report: &AccountReport, out: &mut (impl Write + Send)) -> i
         env!("CARGO_PKG_VERSION"),
     );
 
+    html.push_str(&findings_chart(report));
     html.push_str("<h2 id=\"summary\">Summary</h2>\n<table id=\"summary-table\"><thead><tr><th>Category</th><th>Severity</th><th>Policies</th><th>Principals</th></tr></thead><tbody>\n");
     for (category, policies, principals) in report.summary() {
         let severity = category.severity().as_str();
@@ -286,7 +372,7 @@ pub fn write_account(report: &AccountReport, out: &mut (impl Write + Send)) -> i
     html.push_str("</tbody></table>\n");
 
     html.push_str("<h2 id=\"findings\">Findings</h2>\n<p><input id=\"filter\" type=\"search\" placeholder=\"Filter by policy, principal, category or action\" aria-label=\"Filter findings\"> <span id=\"shown\"></span> shown</p>\n");
-    html.push_str("<table id=\"findings-table\"><thead><tr><th>Severity</th><th>Category</th><th>Policy or role</th><th>Type</th><th>Held by</th><th>Findings</th></tr></thead><tbody>\n");
+    html.push_str("<table id=\"findings-table\"><colgroup><col class=\"severity\"><col class=\"category\"><col class=\"policy\"><col class=\"type\"><col class=\"holders\"><col></colgroup><thead><tr><th>Severity</th><th>Category</th><th>Policy or role</th><th>Type</th><th>Held by</th><th>Findings</th></tr></thead><tbody>\n");
     out.write_all(html.as_bytes())?;
 
     // The rows: policies by category, then trust policies by category. A large account has
@@ -334,6 +420,10 @@ pub fn write_account(report: &AccountReport, out: &mut (impl Write + Send)) -> i
         out.write_all(b"<p id=\"no-findings\">No findings.</p>\n")?;
     }
 
+    if let Some(escalation) = escalation {
+        let section = super::escalation::html_section(&escalation.graph, &escalation.paths);
+        out.write_all(section.as_bytes())?;
+    }
     out.write_all(b"<h2 id=\"principals\">Principals</h2>\n")?;
     super::ordered::write_ordered(
         &report.principals,

@@ -6,6 +6,7 @@ pub mod access_diff;
 pub mod account_json;
 pub mod csv;
 pub mod data_diff;
+pub mod escalation;
 pub mod explain;
 pub mod html;
 pub mod iam_definition;

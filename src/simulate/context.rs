@@ -39,6 +39,13 @@ impl Context {
         }
     }
 
+    /// This context with one key set (replacing what it had).
+    pub fn with(&self, key: &str, values: Vec<String>) -> Context {
+        let mut context = self.clone();
+        context.values.insert(key.to_ascii_lowercase(), values);
+        context
+    }
+
     pub fn get(&self, key: &str) -> Option<&[String]> {
         self.values
             .get(&key.to_ascii_lowercase())

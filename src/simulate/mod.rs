@@ -15,7 +15,7 @@
 //!      "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}]}"#)?;
 //! let policies = [
 //!     NamedPolicy { kind: PolicyKind::Identity, name: "read".into(), document: identity },
-//!     NamedPolicy { kind: PolicyKind::Scp, name: "root".into(), document: scp },
+//!     NamedPolicy { kind: PolicyKind::Scp(0), name: "root".into(), document: scp },
 //! ];
 //! let request = |region: &str| Request {
 //!     action: "s3:GetObject".into(),
@@ -34,12 +34,17 @@
 
 pub mod conditions;
 mod context;
+pub mod escalation;
 mod glob;
+pub mod organization;
 pub mod principal;
+pub mod principal_can;
+pub mod resource_policy;
 pub mod who_can;
 
 use serde::Serialize;
 
+use crate::account_file::account_of_arn;
 use crate::analyze::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
 use crate::data::Action;
 use crate::error::Error;
@@ -49,18 +54,52 @@ use crate::resource_pattern::may_name;
 pub use conditions::Outcome;
 pub use context::Context;
 use glob::{matches, substitute};
+use resource_policy::Named;
 
 /// Which kind of policy a document is, for the evaluation logic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
     /// Inline or managed, of the principal or its groups.
     Identity,
     PermissionsBoundary,
-    /// One level of service control policies: each document given is a level that must
-    /// allow.
-    Scp,
+    /// A service control policy attached at this level of the organization (0 for the
+    /// root, then each OU, then the account): at every level, some SCP must allow.
+    Scp(u16),
+    /// A resource control policy at this level: at every level, some RCP must allow a
+    /// request to a resource of a service RCPs govern ([`RCP_SERVICES`]).
+    Rcp(u16),
+    /// A resource-based policy of the resource, such as a bucket policy: its statements
+    /// apply to the callers they name, and may allow without the identity policies.
+    ResourcePolicy,
+    /// A resource policy that must allow: a role's trust policy (for `sts:AssumeRole`), a
+    /// KMS key policy. Naming the caller's account, it leaves the grant to the identity
+    /// policies; naming the caller, it grants alone.
+    TrustPolicy,
 }
+
+impl PolicyKind {
+    /// The kind's name in reports: `identity`, `permissions-boundary`, `scp`, `rcp`,
+    /// `resource-policy`, `trust-policy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity",
+            PolicyKind::PermissionsBoundary => "permissions-boundary",
+            PolicyKind::Scp(_) => "scp",
+            PolicyKind::Rcp(_) => "rcp",
+            PolicyKind::ResourcePolicy => "resource-policy",
+            PolicyKind::TrustPolicy => "trust-policy",
+        }
+    }
+}
+
+impl Serialize for PolicyKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// The services whose resources resource control policies govern, as AWS lists them.
+pub const RCP_SERVICES: &[&str] = &["s3", "sts", "kms", "sqs", "secretsmanager"];
 
 /// A policy and what it is.
 #[derive(Debug, Clone)]
@@ -91,8 +130,21 @@ pub enum Decision {
     AllowedIf,
 }
 
+impl Decision {
+    /// The decision's name, as JSON gives it: `allowed`, `explicit-deny`, `implicit-deny`,
+    /// `allowed-if`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "allowed",
+            Decision::ExplicitDeny => "explicit-deny",
+            Decision::ImplicitDeny => "implicit-deny",
+            Decision::AllowedIf => "allowed-if",
+        }
+    }
+}
+
 /// A statement that decided.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct StatementRef {
     pub kind: PolicyKind,
     pub policy: String,
@@ -175,13 +227,156 @@ fn applies(statement: &Statement, request: &Request, variables_on: bool) -> bool
     }
 }
 
+/// What a place that must allow says: it allows (by these statements), it allows only if
+/// their conditions hold, or nothing there allows (these places).
+enum Verdict {
+    Yes(Vec<StatementRef>),
+    Maybe(Vec<StatementRef>),
+    No(Vec<String>),
+}
+
+/// Every part must allow.
+fn all_of(parts: Vec<Verdict>) -> Verdict {
+    let (mut yes, mut maybe, mut no) = (Vec::new(), false, Vec::new());
+    for part in parts {
+        match part {
+            Verdict::Yes(statements) => yes.extend(statements),
+            Verdict::Maybe(statements) => {
+                maybe = true;
+                yes.extend(statements);
+            }
+            Verdict::No(places) => no.extend(places),
+        }
+    }
+    no.dedup();
+    match (no.is_empty(), maybe) {
+        (false, _) => Verdict::No(no),
+        (true, true) => Verdict::Maybe(yes),
+        (true, false) => Verdict::Yes(yes),
+    }
+}
+
+/// One part must allow: the first that surely does, else all that may.
+fn any_of(parts: Vec<Verdict>) -> Verdict {
+    let (mut maybe, mut no) = (Vec::new(), Vec::new());
+    let mut any_maybe = false;
+    for part in parts {
+        match part {
+            Verdict::Yes(statements) => return Verdict::Yes(statements),
+            Verdict::Maybe(statements) => {
+                any_maybe = true;
+                maybe.extend(statements);
+            }
+            Verdict::No(places) => no.extend(places),
+        }
+    }
+    no.sort();
+    no.dedup();
+    match any_maybe {
+        true => Verdict::Maybe(maybe),
+        false => Verdict::No(no),
+    }
+}
+
+/// A statement that takes the request: the policy's position, the statement, its
+/// condition's outcome, and for a resource policy how it names the caller.
+struct Applying {
+    position: usize,
+    statement: StatementRef,
+    outcome: Outcome,
+    named: Option<Named>,
+}
+
+/// What the Allow statements of the policies `member` picks say, as the place `place`.
+fn place_verdict(
+    applying: &[Applying],
+    member: impl Fn(&Applying) -> bool,
+    place: &str,
+) -> Verdict {
+    let allows: Vec<&Applying> = applying
+        .iter()
+        .filter(|entry| entry.statement.effect == Effect::Allow && member(entry))
+        .collect();
+    if let Some(sure) = allows.iter().find(|entry| entry.outcome == Outcome::Match) {
+        return Verdict::Yes(vec![sure.statement.clone()]);
+    }
+    match allows.is_empty() {
+        true => Verdict::No(vec![place.to_owned()]),
+        false => Verdict::Maybe(allows.iter().map(|entry| entry.statement.clone()).collect()),
+    }
+}
+
+/// One level of SCPs or RCPs: the policies' positions and names.
+type OrganizationLevel = (Vec<usize>, Vec<String>);
+
+/// The SCPs and RCPs by level, in order: ("SCP" or "RCP", levels).
+fn organization_levels(policies: &[&NamedPolicy]) -> Vec<(&'static str, Vec<OrganizationLevel>)> {
+    let mut out = Vec::new();
+    for (label, level_of) in [
+        (
+            "SCP",
+            (|kind| match kind {
+                PolicyKind::Scp(level) => Some(level),
+                _ => None,
+            }) as fn(PolicyKind) -> Option<u16>,
+        ),
+        ("RCP", |kind| match kind {
+            PolicyKind::Rcp(level) => Some(level),
+            _ => None,
+        }),
+    ] {
+        let mut levels: Vec<(u16, Vec<usize>, Vec<String>)> = Vec::new();
+        for (at, policy) in policies.iter().enumerate() {
+            let Some(level) = level_of(policy.kind) else {
+                continue;
+            };
+            match levels.iter_mut().find(|(known, _, _)| *known == level) {
+                Some((_, members, names)) => {
+                    members.push(at);
+                    names.push(policy.name.clone());
+                }
+                None => levels.push((level, vec![at], vec![policy.name.clone()])),
+            }
+        }
+        levels.sort_by_key(|(level, _, _)| *level);
+        let levels = levels
+            .into_iter()
+            .map(|(_, members, names)| (members, names))
+            .collect();
+        out.push((label, levels));
+    }
+    out
+}
+
 /// Evaluates `request` under `policies`.
+///
+/// Resource policies ([`PolicyKind::ResourcePolicy`]) take part by whom they name: within
+/// one account, a statement naming the caller's ARN (or everyone) allows without its
+/// identity policies; a role so named is still held to its permissions boundary, a user is
+/// not. Across accounts (the resource's account, `aws:ResourceAccount` or the ARN's, differs
+/// from `aws:PrincipalAccount`), both the identity policies and a resource policy naming the
+/// caller or its account must allow.
 pub fn evaluate(policies: &[NamedPolicy], request: &Request) -> Evaluation {
-    // Every statement that takes the request, with its condition's outcome.
-    let mut applying: Vec<(usize, StatementRef, Outcome)> = Vec::new();
+    let policies: Vec<&NamedPolicy> = policies.iter().collect();
+    evaluate_refs(&policies, request)
+}
+
+/// [`evaluate`] over borrowed policies, for callers that add one (a trust policy, say) to
+/// a principal's without copying them.
+pub fn evaluate_refs(policies: &[&NamedPolicy], request: &Request) -> Evaluation {
+    let mut applying: Vec<Applying> = Vec::new();
     for (position, policy) in policies.iter().enumerate() {
         let variables_on = policy.document.version.as_deref() == Some("2012-10-17");
         for (index, statement) in policy.document.statements.iter().enumerate() {
+            let named = match policy.kind {
+                PolicyKind::ResourcePolicy | PolicyKind::TrustPolicy => {
+                    match resource_policy::statement_names(statement, &request.context) {
+                        Some(named) => Some(named),
+                        None => continue,
+                    }
+                }
+                _ => None,
+            };
             if !applies(statement, request, variables_on) {
                 continue;
             }
@@ -196,9 +391,9 @@ pub fn evaluate(policies: &[NamedPolicy], request: &Request) -> Evaluation {
                 Outcome::Unknown(keys) => keys.clone(),
                 _ => Vec::new(),
             };
-            applying.push((
+            applying.push(Applying {
                 position,
-                StatementRef {
+                statement: StatementRef {
                     kind: policy.kind,
                     policy: policy.name.clone(),
                     statement: index,
@@ -207,17 +402,18 @@ pub fn evaluate(policies: &[NamedPolicy], request: &Request) -> Evaluation {
                     depends_on,
                 },
                 outcome,
-            ));
+                named,
+            });
         }
     }
-    let denies: Vec<&(usize, StatementRef, Outcome)> = applying
+    let denies: Vec<&Applying> = applying
         .iter()
-        .filter(|(_, statement, _)| statement.effect == Effect::Deny)
+        .filter(|entry| entry.statement.effect == Effect::Deny)
         .collect();
     let sure_denies: Vec<StatementRef> = denies
         .iter()
-        .filter(|(_, _, outcome)| *outcome == Outcome::Match)
-        .map(|(_, statement, _)| statement.clone())
+        .filter(|entry| entry.outcome == Outcome::Match)
+        .map(|entry| entry.statement.clone())
         .collect();
     if !sure_denies.is_empty() {
         return Evaluation {
@@ -226,60 +422,122 @@ pub fn evaluate(policies: &[NamedPolicy], request: &Request) -> Evaluation {
             not_allowed_by: Vec::new(),
         };
     }
-    // The places that must allow: the identity policies together, the boundary, each SCP.
-    let mut places: Vec<(String, Vec<usize>)> = Vec::new();
-    let identity: Vec<usize> = (0..policies.len())
-        .filter(|at| policies[*at].kind == PolicyKind::Identity)
-        .collect();
-    places.push(("identity policies".to_owned(), identity));
+    let of_kind = |kind: PolicyKind| move |entry: &Applying| policies[entry.position].kind == kind;
+    let identity = place_verdict(
+        &applying,
+        of_kind(PolicyKind::Identity),
+        "identity policies",
+    );
+    let mut identity_path = vec![identity];
+    let mut boundary = None;
     for (at, policy) in policies.iter().enumerate() {
-        match policy.kind {
-            PolicyKind::PermissionsBoundary => {
-                places.push((format!("permissions boundary {}", policy.name), vec![at]));
-            }
-            PolicyKind::Scp => places.push((format!("SCP {}", policy.name), vec![at])),
-            PolicyKind::Identity => {}
+        if policy.kind == PolicyKind::PermissionsBoundary {
+            let place = format!("permissions boundary {}", policy.name);
+            identity_path.push(place_verdict(
+                &applying,
+                |entry| entry.position == at,
+                &place,
+            ));
+            boundary = Some((at, place));
         }
     }
-    let mut deciding: Vec<StatementRef> = Vec::new();
-    let mut not_allowed_by = Vec::new();
-    let mut conditional = false;
-    for (place, members) in &places {
-        let allows: Vec<&(usize, StatementRef, Outcome)> = applying
-            .iter()
-            .filter(|(at, statement, _)| statement.effect == Effect::Allow && members.contains(at))
-            .collect();
-        match allows
-            .iter()
-            .find(|(_, _, outcome)| *outcome == Outcome::Match)
-        {
-            Some((_, statement, _)) => deciding.push(statement.clone()),
-            None if allows.is_empty() => not_allowed_by.push(place.clone()),
-            None => {
-                conditional = true;
-                deciding.extend(allows.iter().map(|(_, statement, _)| statement.clone()));
-            }
+    let identity_path = all_of(identity_path);
+    let resource_kind = |kind: PolicyKind| policies.iter().any(|policy| policy.kind == kind);
+    let (optional, mandatory) = (
+        resource_kind(PolicyKind::ResourcePolicy),
+        resource_kind(PolicyKind::TrustPolicy),
+    );
+    let (caller_arn, caller_account) = resource_policy::caller(&request.context);
+    let resource_account = request
+        .context
+        .get("aws:ResourceAccount")
+        .and_then(|values| values.first())
+        .map(String::as_str)
+        .or_else(|| account_of_arn(&request.resource));
+    let same_account = match (caller_account, resource_account) {
+        (Some(caller), Some(resource)) => caller == resource,
+        _ => true,
+    };
+    let resource_place = |least: Named| {
+        place_verdict(
+            &applying,
+            move |entry| entry.named.is_some_and(|named| named >= least),
+            "resource policies",
+        )
+    };
+    // Named directly, a resource policy grants alone (a role still within its boundary);
+    // naming the account, it leaves the grant to the identity policies. Another account's
+    // resource is reached only if its policy allows too.
+    let direct = || {
+        let is_user = caller_arn.is_some_and(|arn| arn.contains(":user/"));
+        let mut direct = vec![resource_place(Named::Directly)];
+        if let (false, Some((at, place))) = (is_user, &boundary) {
+            direct.push(place_verdict(
+                &applying,
+                |entry| entry.position == *at,
+                place,
+            ));
+        }
+        all_of(direct)
+    };
+    let grant = match (same_account, optional, mandatory) {
+        (false, _, _) => all_of(vec![identity_path, resource_place(Named::Account)]),
+        (true, false, false) => identity_path,
+        (true, true, false) => any_of(vec![identity_path, direct()]),
+        (true, _, true) => any_of(vec![
+            direct(),
+            all_of(vec![identity_path, resource_place(Named::Account)]),
+        ]),
+    };
+    let mut required = vec![grant];
+    let rcps_apply = request
+        .action
+        .split(':')
+        .next()
+        .is_some_and(|service| RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)));
+    for (kind, levels) in organization_levels(policies) {
+        if kind == "RCP" && !rcps_apply {
+            continue;
+        }
+        for (members, names) in levels {
+            let place = match names.len() {
+                1 => format!("{kind} {}", names[0]),
+                _ => format!("{kind}s {}", names.join(", ")),
+            };
+            required.push(place_verdict(
+                &applying,
+                |entry| members.contains(&entry.position),
+                &place,
+            ));
         }
     }
-    if !not_allowed_by.is_empty() {
-        return Evaluation {
+    match all_of(required) {
+        Verdict::No(not_allowed_by) => Evaluation {
             decision: Decision::ImplicitDeny,
             deciding: Vec::new(),
             not_allowed_by,
-        };
-    }
-    if conditional || !denies.is_empty() {
+        },
+        Verdict::Maybe(mut deciding) => {
+            deciding.extend(denies.iter().map(|entry| entry.statement.clone()));
+            Evaluation {
+                decision: Decision::AllowedIf,
+                deciding,
+                not_allowed_by: Vec::new(),
+            }
+        }
         // A Deny that may apply makes the allow conditional on its condition failing.
-        deciding.extend(denies.iter().map(|(_, statement, _)| statement.clone()));
-        return Evaluation {
-            decision: Decision::AllowedIf,
+        Verdict::Yes(mut deciding) if !denies.is_empty() => {
+            deciding.extend(denies.iter().map(|entry| entry.statement.clone()));
+            Evaluation {
+                decision: Decision::AllowedIf,
+                deciding,
+                not_allowed_by: Vec::new(),
+            }
+        }
+        Verdict::Yes(deciding) => Evaluation {
+            decision: Decision::Allowed,
             deciding,
             not_allowed_by: Vec::new(),
-        };
-    }
-    Evaluation {
-        decision: Decision::Allowed,
-        deciding,
-        not_allowed_by: Vec::new(),
+        },
     }
 }

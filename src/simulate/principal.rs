@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use super::{NamedPolicy, PolicyKind};
 use crate::account_file::{
-    AttachedPolicy, AuthorizationDetails, PermissionsBoundary, PolicyDetail, RoleDetail, Tag,
-    UserDetail, document_value,
+    AttachedPolicy, AuthorizationDetails, GroupDetail, PermissionsBoundary, PolicyDetail,
+    RoleDetail, Tag, UserDetail, document_value,
 };
 use crate::analyze::PolicyDocument;
 use crate::error::{Error, Result};
@@ -153,12 +153,7 @@ impl Principal {
             else {
                 continue;
             };
-            inline(
-                &group.group_policy_list,
-                &format!("group {group_name} "),
-                &mut policies,
-            )?;
-            attached(account, &group.attached_managed_policies, &mut policies)?;
+            policies.extend(Principal::group_policies(account, group)?);
         }
         boundary(account, user.permissions_boundary.as_ref(), &mut policies)?;
         let mut context = principal_context(&arn, "User", &user.tags);
@@ -187,6 +182,22 @@ impl Principal {
             policies,
             context,
         })
+    }
+
+    /// A group's policies, inline and attached, as its members get them.
+    pub fn group_policies(
+        account: &AuthorizationDetails,
+        group: &GroupDetail,
+    ) -> Result<Vec<NamedPolicy>> {
+        let name = group.group_name.as_deref().unwrap_or("?");
+        let mut policies = Vec::new();
+        inline(
+            &group.group_policy_list,
+            &format!("group {name} "),
+            &mut policies,
+        )?;
+        attached(account, &group.attached_managed_policies, &mut policies)?;
+        Ok(policies)
     }
 
     /// The request's context: the principal's keys, with `given` ones added or replacing

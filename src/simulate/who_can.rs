@@ -5,6 +5,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::principal::Principal;
+use super::resource_policy::trust_policy_for;
 use super::{Context, Decision, NamedPolicy, Request, StatementRef, evaluate};
 use crate::account_file::AuthorizationDetails;
 
@@ -26,14 +27,17 @@ pub struct WhoCan {
 }
 
 /// Evaluates `action` on `resource` for every principal, with the request's `context` (the
-/// principal's own keys added) and the `scps`.
+/// principal's own keys added) and the `shared` policies (SCPs, the resource's policies);
+/// for `sts:AssumeRole` on a role of the
+/// account, with the role's trust policy. An error only when that trust policy is unreadable.
 pub fn who_can(
     account: &AuthorizationDetails,
     action: &str,
     resource: &str,
     context: &[(String, Vec<String>)],
-    scps: &[NamedPolicy],
-) -> WhoCan {
+    shared: &[NamedPolicy],
+) -> crate::error::Result<WhoCan> {
+    let trust = trust_policy_for(account, action, resource)?;
     let arns: Vec<String> = account
         .user_detail_list
         .iter()
@@ -54,17 +58,9 @@ pub fn who_can(
                 false => Principal::of_role(account, &account.role_detail_list[index - users]),
             };
             let mut principal = principal.map_err(|error| error.to_string())?;
-            let mut keys = principal.context.clone();
-            for (key, values) in context {
-                match keys
-                    .iter_mut()
-                    .find(|(known, _)| known.eq_ignore_ascii_case(key))
-                {
-                    Some((_, known)) => *known = values.clone(),
-                    None => keys.push((key.clone(), values.clone())),
-                }
-            }
-            principal.policies.extend(scps.iter().cloned());
+            let keys = principal.context_with(context);
+            principal.policies.extend(shared.iter().cloned());
+            principal.policies.extend(trust.iter().cloned());
             let request = Request {
                 action: action.to_owned(),
                 resource: resource.to_owned(),
@@ -85,5 +81,5 @@ pub fn who_can(
             Err(reason) => found.unreadable.push((arn, reason)),
         }
     }
-    found
+    Ok(found)
 }

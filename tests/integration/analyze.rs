@@ -309,7 +309,7 @@ proptest! {
 
 #[allow(dead_code)]
 #[path = "../../examples/generate_account.rs"]
-mod generate_account;
+pub(crate) mod generate_account;
 
 #[test]
 fn the_parallel_json_report_equals_the_plain_one() {
@@ -346,7 +346,7 @@ fn the_html_report_is_the_same_with_any_number_of_threads() {
             .build()
             .unwrap();
         let mut html = Vec::new();
-        pool.install(|| policy_sentry::output::html::write_account(&report, &mut html))
+        pool.install(|| policy_sentry::output::html::write_account(&report, None, &mut html))
             .unwrap();
         String::from_utf8(html).unwrap()
     };

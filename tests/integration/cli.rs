@@ -42,6 +42,8 @@ fn help_texts() {
         vec!["explain", "--help"],
         vec!["simulate", "--help"],
         vec!["who-can", "--help"],
+        vec!["principal-can", "--help"],
+        vec!["escalation-paths", "--help"],
         vec!["diff", "--help"],
         vec!["lint", "--help"],
         vec!["check", "no-new-access", "--help"],

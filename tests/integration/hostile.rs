@@ -333,9 +333,10 @@ enum Reader {
     Diff,
     Lint,
     WhoCan,
+    Escalation,
 }
 
-const READERS: [Reader; 10] = [
+const READERS: [Reader; 11] = [
     Reader::PolicyFile,
     Reader::ExpandPolicy,
     Reader::WritePolicy,
@@ -346,6 +347,7 @@ const READERS: [Reader; 10] = [
     Reader::Diff,
     Reader::Lint,
     Reader::WhoCan,
+    Reader::Escalation,
 ];
 
 impl Reader {
@@ -370,6 +372,7 @@ impl Reader {
                 "arn:aws:s3:::b/k",
                 "--all",
             ],
+            Reader::Escalation => vec!["escalation-paths", "--input", input, "--fmt", "json"],
             Reader::WritePolicy => vec!["write-policy", "--input-file", input],
             Reader::Account => vec![
                 "analyze",
@@ -585,6 +588,11 @@ fn corpus_through_lint() {
 #[test]
 fn corpus_through_who_can() {
     corpus_through(WhoCan);
+}
+
+#[test]
+fn corpus_through_escalation_paths() {
+    corpus_through(Escalation);
 }
 
 /// Inputs too large to commit, or that git cannot hold (a directory, links), through every

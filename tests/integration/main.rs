@@ -23,9 +23,11 @@ mod data_diff;
 mod data_snapshots;
 #[cfg(feature = "download")]
 mod download;
+mod escalation;
 mod explain;
 mod fetch;
 mod hostile;
+mod html_report;
 mod http;
 mod leaked_links;
 mod lifecycle_cli;

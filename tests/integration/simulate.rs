@@ -300,7 +300,7 @@ fn agrees_with_an_independent_simulator() {
         }
         for (index, document) in case["scps"].as_array().unwrap().iter().enumerate() {
             policies.push(NamedPolicy {
-                kind: PolicyKind::Scp,
+                kind: PolicyKind::Scp(index as u16),
                 name: format!("scp {index}"),
                 document: parse(document),
             });
@@ -470,4 +470,103 @@ fn who_can_lists_the_principals_simulate_allows() {
         "{}",
         partial.stdout
     );
+}
+
+/// SCPs by level: the files of one subfolder are one level (any may allow), each level must
+/// allow; an `aws organizations` levels file reads the same, its RCPs included; RCPs govern
+/// only the services they apply to.
+#[test]
+fn organization_levels_scps_and_rcps() {
+    let admin = "arn:aws:iam::111122223333:user/break-glass";
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let allow = |action: &str| {
+        format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{action}", "Resource": "*"}}]}}"#
+        )
+    };
+    write("scps/1-root/s3.json", &allow("s3:*"));
+    write("scps/1-root/ec2.json", &allow("ec2:*"));
+    write("scps/2-ou.json", &allow("*"));
+    let scps = dir.path().join("scps");
+    let scps = scps.to_str().unwrap();
+    let ask = |action: &str, resource: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--principal",
+            admin,
+            "--action",
+            action,
+            "--resource",
+            resource,
+        ];
+        args.extend(extra);
+        simulate(&args)
+    };
+    // Either root SCP may allow: they are one level.
+    assert_eq!(ask("ec2:RunInstances", "*", &["--scps", scps]).code, 0);
+    assert_eq!(
+        ask("s3:GetObject", "arn:aws:s3:::b/k", &["--scps", scps]).code,
+        0
+    );
+    let sqs = ask(
+        "sqs:SendMessage",
+        "arn:aws:sqs:us-east-1:111122223333:q",
+        &["--scps", scps],
+    );
+    assert_eq!(sqs.code, 1);
+    assert!(
+        sqs.stdout.contains("nothing allows it in SCPs"),
+        "{}",
+        sqs.stdout
+    );
+
+    let content = |document: &str| serde_json::to_string(document).unwrap();
+    let levels = format!(
+        r#"[{{"Target": "r-ab12", "Policies": [
+              {{"Policy": {{"PolicySummary": {{"Name": "FullAWSAccess", "Type": "SERVICE_CONTROL_POLICY"}}, "Content": {}}}}},
+              {{"Policy": {{"PolicySummary": {{"Name": "RCPFullAWSAccess", "Type": "RESOURCE_CONTROL_POLICY"}}, "Content": {}}}}}]}},
+            {{"Target": "ou-ab12-cd34", "Policies": [
+              {{"Policy": {{"PolicySummary": {{"Name": "OnlyS3", "Type": "RESOURCE_CONTROL_POLICY"}}, "Content": {}}}}},
+              {{"Policy": {{"PolicySummary": {{"Name": "Tags", "Type": "TAG_POLICY"}}, "Content": "{{}}"}}}}]}}]"#,
+        content(&allow("*")),
+        content(&allow("*")),
+        content(&allow("s3:*")),
+    );
+    write("org.json", &levels);
+    let org = dir.path().join("org.json");
+    let org = org.to_str().unwrap();
+    // The OU's RCP allows S3 only: SQS is cut, EC2 is not a service RCPs govern.
+    let queue = ask(
+        "sqs:SendMessage",
+        "arn:aws:sqs:us-east-1:111122223333:q",
+        &["--scps", org],
+    );
+    assert_eq!(queue.code, 1);
+    assert!(
+        queue.stdout.contains("RCP ou-ab12-cd34 OnlyS3"),
+        "{}",
+        queue.stdout
+    );
+    assert_eq!(ask("ec2:RunInstances", "*", &["--scps", org]).code, 0);
+    assert_eq!(
+        ask("s3:GetObject", "arn:aws:s3:::b/k", &["--scps", org]).code,
+        0
+    );
+
+    write(
+        "bad.json",
+        r#"[{"Target": "r-ab12", "Policies": [{"Policy": {"PolicySummary": {}, "Content": "{not json"}}]}]"#,
+    );
+    let bad = dir.path().join("bad.json");
+    let run = ask(
+        "s3:GetObject",
+        "arn:aws:s3:::b/k",
+        &["--scps", bad.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("bad.json: r-ab12 ?"), "{}", run.stderr);
 }
