@@ -364,6 +364,9 @@ pub fn evaluate(policies: &[NamedPolicy], request: &Request) -> Evaluation {
 /// [`evaluate`] over borrowed policies, for callers that add one (a trust policy, say) to
 /// a principal's without copying them.
 pub fn evaluate_refs(policies: &[&NamedPolicy], request: &Request) -> Evaluation {
+    let has_boundary = policies
+        .iter()
+        .any(|policy| policy.kind == PolicyKind::PermissionsBoundary);
     let mut applying: Vec<Applying> = Vec::new();
     for (position, policy) in policies.iter().enumerate() {
         let variables_on = policy.document.version.as_deref() == Some("2012-10-17");
@@ -372,6 +375,14 @@ pub fn evaluate_refs(policies: &[&NamedPolicy], request: &Request) -> Evaluation
                 PolicyKind::ResourcePolicy | PolicyKind::TrustPolicy => {
                     match resource_policy::statement_names(statement, &request.context) {
                         Some(named) => Some(named),
+                        // AWS: a Deny with NotPrincipal always denies a caller with a
+                        // permissions boundary, whatever it lists.
+                        None if statement.effect == Effect::Deny
+                            && statement.not_principal.is_some()
+                            && has_boundary =>
+                        {
+                            Some(Named::Directly)
+                        }
                         None => continue,
                     }
                 }
@@ -458,35 +469,40 @@ pub fn evaluate_refs(policies: &[&NamedPolicy], request: &Request) -> Evaluation
         (Some(caller), Some(resource)) => caller == resource,
         _ => true,
     };
-    let resource_place = |least: Named| {
+    let resource_place = |accepts: fn(Named) -> bool| {
         place_verdict(
             &applying,
-            move |entry| entry.named.is_some_and(|named| named >= least),
+            move |entry| entry.named.is_some_and(accepts),
             "resource policies",
         )
     };
-    // Named directly, a resource policy grants alone (a role still within its boundary);
-    // naming the account, it leaves the grant to the identity policies. Another account's
-    // resource is reached only if its policy allows too.
+    // Named directly, a resource policy grants alone (a role still within its boundary,
+    // unless named as everyone); naming the account, it leaves the grant to the identity
+    // policies. Another account's resource is reached only if its policy allows too.
     let direct = || {
         let is_user = caller_arn.is_some_and(|arn| arn.contains(":user/"));
-        let mut direct = vec![resource_place(Named::Directly)];
+        let by_arn = resource_place(|named| named == Named::Directly);
+        let mut by_arn = vec![by_arn];
         if let (false, Some((at, place))) = (is_user, &boundary) {
-            direct.push(place_verdict(
+            by_arn.push(place_verdict(
                 &applying,
                 |entry| entry.position == *at,
                 place,
             ));
         }
-        all_of(direct)
+        any_of(vec![
+            all_of(by_arn),
+            resource_place(|named| named == Named::Everyone),
+        ])
     };
+    let named_at_all = |_: Named| true;
     let grant = match (same_account, optional, mandatory) {
-        (false, _, _) => all_of(vec![identity_path, resource_place(Named::Account)]),
+        (false, _, _) => all_of(vec![identity_path, resource_place(named_at_all)]),
         (true, false, false) => identity_path,
         (true, true, false) => any_of(vec![identity_path, direct()]),
         (true, _, true) => any_of(vec![
             direct(),
-            all_of(vec![identity_path, resource_place(Named::Account)]),
+            all_of(vec![identity_path, resource_place(named_at_all)]),
         ]),
     };
     let mut required = vec![grant];

@@ -96,7 +96,8 @@ impl ResourcePolicies {
     }
 
     /// The policies of the resource, or of the resource it is inside (a bucket for an
-    /// object: `arn:aws:s3:::bucket` for `arn:aws:s3:::bucket/key`).
+    /// object: `arn:aws:s3:::bucket` for `arn:aws:s3:::bucket/key`); a KMS key's policy as
+    /// [`PolicyKind::TrustPolicy`], since it must allow.
     pub fn for_resource(&self, resource: &str) -> Vec<NamedPolicy> {
         self.policies
             .iter()
@@ -106,7 +107,14 @@ impl ResourcePolicies {
                         .strip_prefix(arn.as_str())
                         .is_some_and(|rest| rest.starts_with('/'))
             })
-            .map(|(_, policy)| policy.clone())
+            .map(|(_, policy)| {
+                let mut policy = policy.clone();
+                // A key policy must allow, as a trust policy must.
+                if resource.starts_with("arn:") && resource.split(':').nth(2) == Some("kms") {
+                    policy.kind = PolicyKind::TrustPolicy;
+                }
+                policy
+            })
             .collect()
     }
 }
@@ -117,8 +125,11 @@ pub enum Named {
     /// By its account (`123456789012` or `arn:aws:iam::123456789012:root`): within that
     /// account the caller's identity policies must allow too.
     Account,
-    /// By its own ARN, or `"*"` (everyone).
+    /// By its own ARN (or, with `NotPrincipal`, by leaving it out).
     Directly,
+    /// As everyone (`"*"`), which takes a role's sessions too: a role's permissions
+    /// boundary does not limit such a grant, as it limits one naming the role's ARN.
+    Everyone,
 }
 
 /// The caller's ARN and account, from the context.
@@ -138,7 +149,7 @@ pub fn caller(context: &Context) -> (Option<&str>, Option<&str>) {
 /// How one `AWS` principal value names the caller.
 fn names(value: &str, arn: Option<&str>, account: Option<&str>) -> Option<Named> {
     if value == "*" {
-        return Some(Named::Directly);
+        return Some(Named::Everyone);
     }
     if arn.is_some_and(|arn| arn == value || arn.eq_ignore_ascii_case(value)) {
         return Some(Named::Directly);
@@ -196,7 +207,7 @@ mod tests {
             named(&format!(r#""Principal": {{"AWS": "{alice}"}}"#), alice),
             Some(Named::Directly)
         );
-        assert_eq!(named(r#""Principal": "*""#, alice), Some(Named::Directly));
+        assert_eq!(named(r#""Principal": "*""#, alice), Some(Named::Everyone));
         assert_eq!(
             named(r#""Principal": {"AWS": "111122223333"}"#, alice),
             Some(Named::Account)

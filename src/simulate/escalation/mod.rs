@@ -481,7 +481,10 @@ fn edges_from(
                 .filter_map(|s| statement_names(s, &actor.context))
                 .max();
             let worth_asking = match named {
-                Some(super::resource_policy::Named::Directly) => true,
+                Some(
+                    super::resource_policy::Named::Directly
+                    | super::resource_policy::Named::Everyone,
+                ) => true,
                 Some(super::resource_policy::Named::Account) => may_assume,
                 None => false,
             };
