@@ -37,7 +37,7 @@ impl EscalationReport {
 }
 
 /// How many nodes the drawing shows at most; a bigger graph is cut to the first paths.
-pub const DRAWN_NODES: usize = 150;
+pub const DRAWN_NODES: usize = 60;
 
 /// A user or role's ARN without `arn:aws:iam::ACCOUNT:`: `role/app`, `user/alice`.
 pub fn short_name(arn: &str) -> &str {
@@ -265,25 +265,27 @@ pub fn write_dot(graph: &EscalationGraph, out: &mut impl Write) -> io::Result<()
 }
 
 /// The paths drawn as SVG (without the XML declaration, for inlining): the nodes and steps
-/// on them, up to [`DRAWN_NODES`] nodes; `None` when there is no path.
-pub fn paths_svg(graph: &EscalationGraph, paths: &[EscalationPath]) -> Option<String> {
+/// of the first paths, up to [`DRAWN_NODES`] nodes, and how many paths that is; `None`
+/// when there is no path.
+pub fn paths_svg(graph: &EscalationGraph, paths: &[EscalationPath]) -> Option<(String, usize)> {
     let mut nodes: Vec<usize> = Vec::new();
     let mut edges: BTreeSet<usize> = BTreeSet::new();
+    let mut drawn = 0;
     for path in paths {
         let mut touched: Vec<usize> = Vec::new();
         for &edge in &path.steps {
-            touched.extend([graph.edges[edge].source, graph.edges[edge].target]);
-        }
-        let new = touched.iter().filter(|node| !nodes.contains(node)).count();
-        if nodes.len() + new > DRAWN_NODES {
-            break;
-        }
-        for node in touched {
-            if !nodes.contains(&node) {
-                nodes.push(node);
+            for node in [graph.edges[edge].source, graph.edges[edge].target] {
+                if !nodes.contains(&node) && !touched.contains(&node) {
+                    touched.push(node);
+                }
             }
         }
+        if nodes.len() + touched.len() > DRAWN_NODES {
+            break;
+        }
+        nodes.extend(touched);
         edges.extend(&path.steps);
+        drawn += 1;
     }
     if edges.is_empty() {
         return None;
@@ -355,7 +357,7 @@ pub fn paths_svg(graph: &EscalationGraph, paths: &[EscalationPath]) -> Option<St
     let svg = writer.finalize();
     // Inline SVG takes no XML declaration.
     let start = svg.find("<svg").unwrap_or(0);
-    Some(svg[start..].to_owned())
+    Some((svg[start..].to_owned(), drawn))
 }
 
 /// The escalation section of an HTML page: a legend, the drawing, and a table of paths.
@@ -374,8 +376,15 @@ pub fn html_section(graph: &EscalationGraph, paths: &[EscalationPath]) -> String
         paths.len(),
         graph.nodes.len()
     );
-    if let Some(svg) = paths_svg(graph, paths) {
+    if let Some((svg, drawn)) = paths_svg(graph, paths) {
         let _ = writeln!(html, "<div class=\"graph\">{svg}</div>");
+        if drawn < paths.len() {
+            let _ = writeln!(
+                html,
+                "<p>The drawing shows the first {drawn} paths (at most {DRAWN_NODES} principals); the table lists all {}.</p>",
+                paths.len()
+            );
+        }
     }
     if paths.is_empty() {
         html.push_str("<p id=\"no-escalation\">No principal can become administrator.</p>\n");

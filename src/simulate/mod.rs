@@ -227,11 +227,12 @@ fn applies(statement: &Statement, request: &Request, variables_on: bool) -> bool
     }
 }
 
-/// What a place that must allow says: it allows (by these statements), it allows only if
-/// their conditions hold, or nothing there allows (these places).
+/// What a place that must allow says: it allows (by these statements, as indexes into the
+/// applying ones), it allows only if their conditions hold, or nothing there allows (these
+/// places).
 enum Verdict {
-    Yes(Vec<StatementRef>),
-    Maybe(Vec<StatementRef>),
+    Yes(Vec<usize>),
+    Maybe(Vec<usize>),
     No(Vec<String>),
 }
 
@@ -278,13 +279,32 @@ fn any_of(parts: Vec<Verdict>) -> Verdict {
     }
 }
 
-/// A statement that takes the request: the policy's position, the statement, its
-/// condition's outcome, and for a resource policy how it names the caller.
+/// A statement that takes the request: the policy's position, the statement's, its effect,
+/// its condition's outcome, and for a resource policy how it names the caller.
 struct Applying {
     position: usize,
-    statement: StatementRef,
+    index: usize,
+    effect: Effect,
     outcome: Outcome,
     named: Option<Named>,
+}
+
+impl Applying {
+    /// The statement as reports name it (built only for those that decide).
+    fn reference(&self, policies: &[&NamedPolicy]) -> StatementRef {
+        let policy = policies[self.position];
+        StatementRef {
+            kind: policy.kind,
+            policy: policy.name.clone(),
+            statement: self.index,
+            sid: policy.document.statements[self.index].sid.clone(),
+            effect: self.effect,
+            depends_on: match &self.outcome {
+                Outcome::Unknown(keys) => keys.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
 }
 
 /// What the Allow statements of the policies `member` picks say, as the place `place`.
@@ -293,16 +313,18 @@ fn place_verdict(
     member: impl Fn(&Applying) -> bool,
     place: &str,
 ) -> Verdict {
-    let allows: Vec<&Applying> = applying
-        .iter()
-        .filter(|entry| entry.statement.effect == Effect::Allow && member(entry))
+    let allows: Vec<usize> = (0..applying.len())
+        .filter(|&at| applying[at].effect == Effect::Allow && member(&applying[at]))
         .collect();
-    if let Some(sure) = allows.iter().find(|entry| entry.outcome == Outcome::Match) {
-        return Verdict::Yes(vec![sure.statement.clone()]);
+    if let Some(&sure) = allows
+        .iter()
+        .find(|&&at| applying[at].outcome == Outcome::Match)
+    {
+        return Verdict::Yes(vec![sure]);
     }
     match allows.is_empty() {
         true => Verdict::No(vec![place.to_owned()]),
-        false => Verdict::Maybe(allows.iter().map(|entry| entry.statement.clone()).collect()),
+        false => Verdict::Maybe(allows),
     }
 }
 
@@ -398,20 +420,10 @@ pub fn evaluate_refs(policies: &[&NamedPolicy], request: &Request) -> Evaluation
             if outcome == Outcome::NoMatch {
                 continue;
             }
-            let depends_on = match &outcome {
-                Outcome::Unknown(keys) => keys.clone(),
-                _ => Vec::new(),
-            };
             applying.push(Applying {
                 position,
-                statement: StatementRef {
-                    kind: policy.kind,
-                    policy: policy.name.clone(),
-                    statement: index,
-                    sid: statement.sid.clone(),
-                    effect: statement.effect,
-                    depends_on,
-                },
+                index,
+                effect: statement.effect,
                 outcome,
                 named,
             });
@@ -419,12 +431,12 @@ pub fn evaluate_refs(policies: &[&NamedPolicy], request: &Request) -> Evaluation
     }
     let denies: Vec<&Applying> = applying
         .iter()
-        .filter(|entry| entry.statement.effect == Effect::Deny)
+        .filter(|entry| entry.effect == Effect::Deny)
         .collect();
     let sure_denies: Vec<StatementRef> = denies
         .iter()
         .filter(|entry| entry.outcome == Outcome::Match)
-        .map(|entry| entry.statement.clone())
+        .map(|entry| entry.reference(policies))
         .collect();
     if !sure_denies.is_empty() {
         return Evaluation {
@@ -527,33 +539,33 @@ pub fn evaluate_refs(policies: &[&NamedPolicy], request: &Request) -> Evaluation
             ));
         }
     }
-    match all_of(required) {
-        Verdict::No(not_allowed_by) => Evaluation {
-            decision: Decision::ImplicitDeny,
-            deciding: Vec::new(),
-            not_allowed_by,
-        },
-        Verdict::Maybe(mut deciding) => {
-            deciding.extend(denies.iter().map(|entry| entry.statement.clone()));
-            Evaluation {
-                decision: Decision::AllowedIf,
-                deciding,
-                not_allowed_by: Vec::new(),
-            }
+    let (deciding, conditional) = match all_of(required) {
+        Verdict::No(not_allowed_by) => {
+            return Evaluation {
+                decision: Decision::ImplicitDeny,
+                deciding: Vec::new(),
+                not_allowed_by,
+            };
         }
-        // A Deny that may apply makes the allow conditional on its condition failing.
-        Verdict::Yes(mut deciding) if !denies.is_empty() => {
-            deciding.extend(denies.iter().map(|entry| entry.statement.clone()));
-            Evaluation {
-                decision: Decision::AllowedIf,
-                deciding,
-                not_allowed_by: Vec::new(),
-            }
-        }
-        Verdict::Yes(deciding) => Evaluation {
-            decision: Decision::Allowed,
+        Verdict::Maybe(deciding) => (deciding, true),
+        Verdict::Yes(deciding) => (deciding, false),
+    };
+    let mut deciding: Vec<StatementRef> = deciding
+        .iter()
+        .map(|&at| applying[at].reference(policies))
+        .collect();
+    // A Deny that may apply makes the allow conditional on its condition failing.
+    if conditional || !denies.is_empty() {
+        deciding.extend(denies.iter().map(|entry| entry.reference(policies)));
+        return Evaluation {
+            decision: Decision::AllowedIf,
             deciding,
             not_allowed_by: Vec::new(),
-        },
+        };
+    }
+    Evaluation {
+        decision: Decision::Allowed,
+        deciding,
+        not_allowed_by: Vec::new(),
     }
 }

@@ -372,7 +372,7 @@ impl Reader {
                 "arn:aws:s3:::b/k",
                 "--all",
             ],
-            Reader::Escalation => vec!["escalation-paths", "--input", input, "--fmt", "json"],
+            Reader::Escalation => vec!["escalation-paths", "--input", input, "--fmt", "html"],
             Reader::WritePolicy => vec!["write-policy", "--input-file", input],
             Reader::Account => vec![
                 "analyze",

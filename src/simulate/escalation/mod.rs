@@ -347,11 +347,59 @@ fn join(grounds: impl IntoIterator<Item = Grounds>) -> Grounds {
     joined
 }
 
-fn request(subject: &Subject, action: &str, resource: &str) -> Request {
-    Request {
-        action: action.to_owned(),
-        resource: resource.to_owned(),
-        context: subject.context.clone(),
+/// One actor's questions: its policies, with room for a role's trust policy, and one
+/// request reused, so that a dense graph costs no copy of the context per question.
+struct Asker<'a> {
+    policies: Vec<&'a NamedPolicy>,
+    request: Request,
+}
+
+impl<'a> Asker<'a> {
+    fn new(actor: &'a Subject) -> Asker<'a> {
+        Asker {
+            policies: actor.refs(),
+            request: Request {
+                action: String::new(),
+                resource: String::new(),
+                context: actor.context.clone(),
+            },
+        }
+    }
+
+    fn ask(&mut self, action: &str, resource: &str) -> Option<Grounds> {
+        self.request.action.clear();
+        self.request.action.push_str(action);
+        self.request.resource.clear();
+        self.request.resource.push_str(resource);
+        ask(&self.policies, &self.request)
+    }
+
+    /// Asks with a trust policy that must allow too.
+    fn ask_trusted(
+        &mut self,
+        trust: &'a NamedPolicy,
+        action: &str,
+        resource: &str,
+    ) -> Option<Grounds> {
+        self.policies.push(trust);
+        let answer = self.ask(action, resource);
+        self.policies.pop();
+        answer
+    }
+
+    /// Asks with one more context key.
+    fn ask_with_key(
+        &mut self,
+        key: &str,
+        value: &str,
+        action: &str,
+        resource: &str,
+    ) -> Option<Grounds> {
+        let with = self.request.context.with(key, vec![value.to_owned()]);
+        let before = std::mem::replace(&mut self.request.context, with);
+        let answer = self.ask(action, resource);
+        self.request.context = before;
+        answer
     }
 }
 
@@ -428,7 +476,6 @@ fn edges_from(
     admin_groups: &[(String, String)],
 ) -> Vec<Edge> {
     let actor = &all[source];
-    let policies = actor.refs();
     let mut edges = Vec::new();
     let mut shared: HashMap<Vec<StatementRef>, Arc<[StatementRef]>> = HashMap::new();
     let mut push = |target: usize,
@@ -468,6 +515,7 @@ fn edges_from(
         )
         .expect("a fixed trust policy parses"),
     };
+    let mut asker = Asker::new(actor);
     for (target, subject) in all.iter().enumerate() {
         if target == source {
             continue;
@@ -488,46 +536,35 @@ fn edges_from(
                 Some(super::resource_policy::Named::Account) => may_assume,
                 None => false,
             };
-            if worth_asking {
-                let mut with_trust = policies.clone();
-                with_trust.push(trust);
-                if let Some(grounds) =
-                    ask(&with_trust, &request(actor, "sts:AssumeRole", &subject.arn))
-                {
-                    push(target, StepKind::ActAs, "AssumeRole", None, grounds);
-                }
+            if worth_asking
+                && let Some(grounds) = asker.ask_trusted(trust, "sts:AssumeRole", &subject.arn)
+            {
+                push(target, StepKind::ActAs, "AssumeRole", None, grounds);
             }
         }
         if subject.kind == NodeKind::Role && may_update_trust {
-            let update = ask(
-                &policies,
-                &request(actor, "iam:UpdateAssumeRolePolicy", &subject.arn),
-            );
-            if let Some(update) = update {
-                let mut with_trust = policies.clone();
-                with_trust.push(&own_trust);
-                if let Some(assume) =
-                    ask(&with_trust, &request(actor, "sts:AssumeRole", &subject.arn))
-                {
-                    push(
-                        target,
-                        StepKind::ActAs,
-                        "UpdateRolePolicyToAssumeIt",
-                        None,
-                        join([update, assume]),
-                    );
-                }
+            let update = asker.ask("iam:UpdateAssumeRolePolicy", &subject.arn);
+            if let Some(update) = update
+                && let Some(assume) = asker.ask_trusted(&own_trust, "sts:AssumeRole", &subject.arn)
+            {
+                push(
+                    target,
+                    StepKind::ActAs,
+                    "UpdateRolePolicyToAssumeIt",
+                    None,
+                    join([update, assume]),
+                );
             }
         }
         if subject.kind == NodeKind::User {
             for (method, action) in &credential_steps {
-                if let Some(grounds) = ask(&policies, &request(actor, action, &subject.arn)) {
+                if let Some(grounds) = asker.ask(action, &subject.arn) {
                     push(target, StepKind::ActAs, method, None, grounds);
                 }
             }
         }
     }
-    pass_role_edges(actor, all, pass_methods, &mut push);
+    pass_role_edges(actor, &mut asker, all, pass_methods, &mut push);
     let grants_anything = actor.steps.iter().any(|action| {
         !matches!(
             *action,
@@ -538,7 +575,7 @@ fn edges_from(
         return edges;
     }
     for (target, subject) in all.iter().enumerate() {
-        for (method, via, grounds) in grants(actor, subject, admin_groups) {
+        for (method, via, grounds) in grants(actor, &mut asker, subject, admin_groups) {
             push(target, StepKind::Grant, method, via, grounds);
         }
     }
@@ -549,6 +586,7 @@ fn edges_from(
 /// that trusts the method's service.
 fn pass_role_edges(
     actor: &Subject,
+    asker: &mut Asker,
     all: &[Subject],
     pass_methods: &[PassRoleMethod],
     push: &mut impl FnMut(usize, StepKind, &'static str, Option<String>, Grounds),
@@ -556,7 +594,6 @@ fn pass_role_edges(
     if !actor.may_step("iam:PassRole") {
         return;
     }
-    let policies = actor.refs();
     for method in pass_methods {
         if !all
             .iter()
@@ -575,16 +612,11 @@ fn pass_role_edges(
                 actor
                     .candidate_resources(action)
                     .iter()
-                    .filter_map(|resource| ask(&policies, &request(actor, action, resource)))
+                    .filter_map(|resource| asker.ask(action, resource))
                     .min_by_key(|grounds| grounds.conditional)
             })
             .collect();
         let Some(creates) = creates else { continue };
-        let mut pass = request(actor, "iam:PassRole", "");
-        pass.context = actor.context.with(
-            "iam:PassedToService",
-            vec![method.service_principal.to_owned()],
-        );
         for (target, subject) in all.iter().enumerate() {
             if !subject
                 .services
@@ -593,8 +625,13 @@ fn pass_role_edges(
             {
                 continue;
             }
-            pass.resource.clone_from(&subject.arn);
-            if let Some(grounds) = ask(&policies, &pass) {
+            let passed = asker.ask_with_key(
+                "iam:PassedToService",
+                method.service_principal,
+                "iam:PassRole",
+                &subject.arn,
+            );
+            if let Some(grounds) = passed {
                 let joined = join(creates.iter().cloned().chain([grounds]));
                 push(
                     target,
@@ -611,13 +648,13 @@ fn pass_role_edges(
 /// The ways the actor can give the subject any permission.
 fn grants(
     actor: &Subject,
+    asker: &mut Asker,
     subject: &Subject,
     admin_groups: &[(String, String)],
 ) -> Vec<(&'static str, Option<String>, Grounds)> {
-    let policies = actor.refs();
     let is_user = subject.kind == NodeKind::User;
-    let allowed = |action: &str, resource: &str| match actor.may_step(action) {
-        true => ask(&policies, &request(actor, action, resource)),
+    let mut allowed = |action: &str, resource: &str| match actor.may_step(action) {
+        true => asker.ask(action, resource),
         false => None,
     };
     // A boundary caps any grant: it must be lifted too.
