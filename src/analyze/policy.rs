@@ -64,6 +64,26 @@ impl ActionClause {
             ActionClause::Action(patterns) | ActionClause::NotAction(patterns) => patterns,
         }
     }
+
+    /// Whether the element takes the action (`service:Name`), by IAM's caseless globs.
+    ///
+    /// ```
+    /// use policy_sentry::analyze::policy::ActionClause;
+    ///
+    /// assert!(ActionClause::Action(vec!["s3:Get*".into()]).matches("s3:getobject"));
+    /// assert!(!ActionClause::NotAction(vec!["iam:*".into()]).matches("iam:PassRole"));
+    /// ```
+    pub fn matches(&self, action: &str) -> bool {
+        let named = |patterns: &[String]| {
+            patterns
+                .iter()
+                .any(|pattern| crate::glob::caseless_matches(pattern, action))
+        };
+        match self {
+            ActionClause::Action(patterns) => named(patterns),
+            ActionClause::NotAction(patterns) => !named(patterns),
+        }
+    }
 }
 
 /// The resource element of a statement.

@@ -45,10 +45,9 @@ pub mod who_can;
 use serde::Serialize;
 
 use crate::account_file::account_of_arn;
-use crate::analyze::policy::{ActionClause, Effect, PolicyDocument, ResourceClause, Statement};
+use crate::analyze::policy::{Effect, PolicyDocument, ResourceClause, Statement};
 use crate::data::Action;
 use crate::error::Error;
-use crate::glob::caseless_matches;
 use crate::query::actions::action_by_qualified_name;
 use crate::resource_pattern::may_name;
 pub use conditions::Outcome;
@@ -207,12 +206,7 @@ pub fn check_request(action: &str, resource: &str) -> crate::error::Result<Actio
 
 /// Whether the statement's action and resource elements take the request.
 fn applies(statement: &Statement, request: &Request, variables_on: bool) -> bool {
-    let action_matches = |pattern: &String| caseless_matches(pattern, &request.action);
-    let action = match &statement.actions {
-        ActionClause::Action(patterns) => patterns.iter().any(action_matches),
-        ActionClause::NotAction(patterns) => !patterns.iter().any(action_matches),
-    };
-    if !action {
+    if !statement.actions.matches(&request.action) {
         return false;
     }
     // A pattern whose variable has no value matches nothing.

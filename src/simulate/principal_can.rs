@@ -3,13 +3,14 @@
 //! evaluation, in parallel over actions; the Deny patterns that carve resources out are
 //! listed beside.
 
+use std::borrow::Borrow;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Context, Decision, NamedPolicy, PolicyKind, Request, StatementRef, evaluate};
-use crate::analyze::policy::{ActionClause, Effect, ResourceClause, Statement};
+use crate::analyze::policy::{Effect, ResourceClause};
 use crate::data::Action;
-use crate::glob::caseless_matches;
 use crate::resource_pattern::may_name;
 
 /// Where the principal may do one action.
@@ -34,16 +35,13 @@ pub struct ActionGrant {
     pub except: Vec<String>,
 }
 
-fn names_action(statement: &Statement, action: &str) -> bool {
-    match &statement.actions {
-        ActionClause::Action(patterns) => patterns.iter().any(|p| caseless_matches(p, action)),
-        ActionClause::NotAction(patterns) => !patterns.iter().any(|p| caseless_matches(p, action)),
-    }
-}
-
 /// The resources to ask about: `*`, and each pattern an identity Allow statement names for
 /// the action that could name one of its resource types.
-fn candidates(policies: &[NamedPolicy], action: Action, qualified: &str) -> Vec<String> {
+pub(super) fn candidate_resources<P: Borrow<NamedPolicy>>(
+    policies: &[P],
+    action: Action,
+) -> Vec<String> {
+    let qualified = action.to_string();
     let formats: Vec<&str> = action
         .rows()
         .filter_map(|row| row.resource_type())
@@ -52,10 +50,11 @@ fn candidates(policies: &[NamedPolicy], action: Action, qualified: &str) -> Vec<
     let mut out = vec!["*".to_owned()];
     let statements = policies
         .iter()
+        .map(|policy| policy.borrow())
         .filter(|policy| policy.kind == PolicyKind::Identity)
         .flat_map(|policy| &policy.document.statements)
         .filter(|statement| {
-            statement.effect == Effect::Allow && names_action(statement, qualified)
+            statement.effect == Effect::Allow && statement.actions.matches(&qualified)
         });
     for statement in statements {
         if let ResourceClause::Resource(patterns) = &statement.resources {
@@ -75,7 +74,9 @@ fn carve_outs(policies: &[NamedPolicy], qualified: &str) -> Vec<String> {
     let statements = policies
         .iter()
         .flat_map(|policy| &policy.document.statements)
-        .filter(|statement| statement.effect == Effect::Deny && names_action(statement, qualified));
+        .filter(|statement| {
+            statement.effect == Effect::Deny && statement.actions.matches(qualified)
+        });
     for statement in statements {
         let patterns: Vec<String> = match &statement.resources {
             ResourceClause::Resource(patterns) => patterns.clone(),
@@ -107,7 +108,7 @@ pub fn principal_can(
         .filter_map(|&action| {
             let qualified = action.to_string();
             let mut resources = Vec::new();
-            for resource in candidates(policies, action, &qualified) {
+            for resource in candidate_resources(policies, action) {
                 let request = Request {
                     action: qualified.clone(),
                     resource,

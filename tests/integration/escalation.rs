@@ -499,3 +499,93 @@ fn resource_policies_take_part_by_whom_they_name() {
     assert_eq!(bad.code, 2, "{}", bad.stdout);
     assert!(bad.stderr.contains(ACCOUNT), "{}", bad.stderr);
 }
+
+/// No step the evaluation does not allow: every edge of the example's graph and of a
+/// generated account's, its action asked again of `evaluate` on the resource the method
+/// acts on, is allowed (or allowed if conditions hold, as the edge says).
+#[test]
+fn every_edge_is_allowed_by_the_evaluation() {
+    let generated: AuthorizationDetails =
+        serde_json::from_value(crate::analyze::generate_account::generate(80, 80, 8, 80)).unwrap();
+    let example: AuthorizationDetails =
+        serde_json::from_str(&std::fs::read_to_string(repo_path(ACCOUNT)).unwrap()).unwrap();
+    let mut methods = BTreeSet::new();
+    for account in [&example, &generated] {
+        let graph = escalation_graph(account, &[]);
+        for edge in &graph.edges {
+            let from = &graph.nodes[edge.source].arn;
+            let to = &graph.nodes[edge.target].arn;
+            let account_id = to.split(':').nth(4).unwrap();
+            let via = edge.via.as_deref().unwrap_or_default();
+            let group = |name: &str| format!("arn:aws:iam::{account_id}:group/{name}");
+            let (action, resource, extra): (String, String, Option<(&str, &str)>) =
+                match edge.method {
+                    "AssumeRole" => ("sts:AssumeRole".to_owned(), to.clone(), None),
+                    "UpdateRolePolicyToAssumeIt" => {
+                        ("iam:UpdateAssumeRolePolicy".to_owned(), to.clone(), None)
+                    }
+                    "CreateAccessKey" | "CreateLoginProfile" | "UpdateLoginProfile"
+                    | "PutUserPolicy" | "AttachUserPolicy" | "PutRolePolicy"
+                    | "AttachRolePolicy" => (format!("iam:{}", edge.method), to.clone(), None),
+                    "PutGroupPolicy" | "AttachGroupPolicy" => (
+                        format!("iam:{}", edge.method),
+                        group(via.strip_prefix("group ").unwrap()),
+                        None,
+                    ),
+                    "AddUserToGroup" => (
+                        "iam:AddUserToGroup".to_owned(),
+                        group(via.strip_prefix("group ").unwrap()),
+                        None,
+                    ),
+                    "CreateNewPolicyVersion" => {
+                        ("iam:CreatePolicyVersion".to_owned(), via.to_owned(), None)
+                    }
+                    // A pass-role method: via the service principal the role trusts.
+                    _ if via.ends_with(".amazonaws.com") => (
+                        "iam:PassRole".to_owned(),
+                        to.clone(),
+                        Some(("iam:PassedToService", via)),
+                    ),
+                    other => panic!("a method this test does not know: {other}"),
+                };
+            methods.insert(edge.method);
+            let principal = Principal::find(account, from).unwrap();
+            let mut policies = principal.policies.clone();
+            policies.extend(trust_policy_for(account, &action, &resource).unwrap());
+            let mut context = principal.context.clone();
+            if let Some((key, value)) = extra {
+                context.push((key.to_owned(), vec![value.to_owned()]));
+            }
+            let request = Request {
+                action: action.clone(),
+                resource: resource.clone(),
+                context: Context::partial_from(context, Principal::decided_keys()),
+            };
+            let decision = evaluate(&policies, &request).decision;
+            assert!(
+                matches!(decision, Decision::Allowed | Decision::AllowedIf),
+                "{from} {} {to}: {action} on {resource} is {decision:?}",
+                edge.method
+            );
+            assert!(!edge.statements.is_empty());
+            if decision == Decision::AllowedIf {
+                assert!(edge.conditional, "{from} {} {to}", edge.method);
+            }
+        }
+    }
+    // The methods the two accounts exercise.
+    for method in [
+        "AssumeRole",
+        "CreateAccessKey",
+        "PutUserPolicy",
+        "AddUserToGroup",
+        "CreateNewPolicyVersion",
+        "PassExistingRoleToNewLambdaThenInvoke",
+        "CreateEC2WithExistingIP",
+    ] {
+        assert!(
+            methods.contains(method),
+            "{method} not exercised: {methods:?}"
+        );
+    }
+}

@@ -48,12 +48,13 @@ use serde::Serialize;
 pub use paths::{EscalationPath, shortest_paths};
 
 use super::principal::Principal;
+use super::principal_can::candidate_resources;
 use super::resource_policy::{statement_names, trust_policy};
 use super::{Context, Decision, NamedPolicy, PolicyKind, Request, StatementRef, evaluate_refs};
 use crate::account_file::AuthorizationDetails;
 use crate::analyze::PolicyDocument;
-use crate::analyze::policy::{ActionClause, Effect, ResourceClause};
-use crate::glob::caseless_matches;
+use crate::analyze::policy::Effect;
+use crate::data::Action;
 use methods::{
     BOUNDARY_LIFTS, DIRECT_GRANTS, GROUP_GRANTS, PassRoleMethod, USER_CREDENTIAL_STEPS,
     pass_role_methods, reference,
@@ -161,55 +162,22 @@ impl Subject {
             .iter()
             .filter(|policy| policy.kind == PolicyKind::Identity)
             .flat_map(|policy| &policy.document.statements)
-            .filter(|statement| statement.effect == Effect::Allow)
-            .any(|statement| match &statement.actions {
-                ActionClause::Action(patterns) => {
-                    patterns.iter().any(|p| caseless_matches(p, action))
-                }
-                ActionClause::NotAction(patterns) => {
-                    !patterns.iter().any(|p| caseless_matches(p, action))
-                }
-            })
+            .any(|statement| statement.effect == Effect::Allow && statement.actions.matches(action))
     }
 
-    /// The resources its Allow statements name for the action, and `*`: where it might
-    /// create a new resource.
+    /// Where it might create a new resource for the action: `*`, and the resources its
+    /// Allow statements name for it.
     fn candidate_resources(&self, action: &str) -> Vec<String> {
-        let mut out = vec!["*".to_owned()];
-        for policy in self
-            .policies
-            .iter()
-            .filter(|p| p.kind == PolicyKind::Identity)
-        {
-            for statement in &policy.document.statements {
-                let named = match &statement.actions {
-                    ActionClause::Action(patterns) => {
-                        patterns.iter().any(|p| caseless_matches(p, action))
-                    }
-                    ActionClause::NotAction(_) => false,
-                };
-                if let (true, ResourceClause::Resource(patterns)) = (named, &statement.resources) {
-                    for pattern in patterns {
-                        if !out.contains(pattern) {
-                            out.push(pattern.clone());
-                        }
-                    }
-                }
-            }
+        match Action::find(action) {
+            Some(action) => candidate_resources(&self.policies, action),
+            None => vec!["*".to_owned()],
         }
-        out
     }
 }
 
 fn trusted_services(trust: &NamedPolicy) -> Vec<String> {
-    let assume = |statement: &crate::analyze::policy::Statement| match &statement.actions {
-        ActionClause::Action(patterns) => patterns
-            .iter()
-            .any(|p| caseless_matches(p, "sts:AssumeRole")),
-        ActionClause::NotAction(patterns) => !patterns
-            .iter()
-            .any(|p| caseless_matches(p, "sts:AssumeRole")),
-    };
+    let assume =
+        |statement: &crate::analyze::policy::Statement| statement.actions.matches("sts:AssumeRole");
     trust
         .document
         .statements
