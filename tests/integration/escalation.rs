@@ -78,6 +78,7 @@ fn finds_the_shortest_path_of_each_method_and_none_where_there_is_none() {
         "user/helpdesk: AddUserToGroup>user/helpdesk",
         "user/editor: CreateNewPolicyVersion>user/editor",
         "user/oncall: AssumeRole>role/break-glass (if)",
+        "user/versioner: SetExistingDefaultPolicyVersion>user/versioner",
     ]
     .map(str::to_owned)
     .into();
@@ -139,7 +140,7 @@ fn an_scp_cuts_the_paths_it_denies() {
         !paths.iter().any(|p| p.starts_with("user/intern")),
         "{paths:?}"
     );
-    assert_eq!(paths.len(), 7, "{paths:?}");
+    assert_eq!(paths.len(), 8, "{paths:?}");
 }
 
 #[test]
@@ -151,7 +152,7 @@ fn text_dot_and_html_show_the_same_graph() {
     ), "{}", text.stdout);
     assert!(
         text.stdout.ends_with(
-            "8 of 14 principals can become administrator; 3 already are; 15 steps in the graph\n"
+            "9 of 15 principals can become administrator; 3 already are; 17 steps in the graph\n"
         ),
         "{}",
         text.stdout
@@ -159,7 +160,7 @@ fn text_dot_and_html_show_the_same_graph() {
 
     let dot = run("escalation-paths", &["--input", ACCOUNT, "--fmt", "dot"]);
     assert!(dot.stdout.starts_with("digraph escalation {"));
-    assert_eq!(dot.stdout.matches(" -> ").count(), 15);
+    assert_eq!(dot.stdout.matches(" -> ").count(), 17);
     assert_eq!(dot.stdout.matches("fillcolor=lightpink").count(), 3);
     assert!(dot.stdout.contains(
         "\"arn:aws:iam::111122223333:user/oncall\" -> \"arn:aws:iam::111122223333:role/break-glass\" [label=\"AssumeRole\", style=dashed];"
@@ -186,7 +187,7 @@ fn text_dot_and_html_show_the_same_graph() {
             "{name} not drawn"
         );
     }
-    assert_eq!(page.matches("<tr><td>").count(), 8);
+    assert_eq!(page.matches("<tr><td>").count(), 9);
 }
 
 #[test]
@@ -217,7 +218,7 @@ fn jobs_do_not_change_the_answer_and_unreadable_principals_are_named() {
     // The rest is still answered: without the deployer, neither it nor dev has a path.
     assert!(
         out.stdout
-            .contains("6 of 13 principals can become administrator"),
+            .contains("7 of 14 principals can become administrator"),
         "{}",
         out.stdout
     );
@@ -540,6 +541,11 @@ fn every_edge_is_allowed_by_the_evaluation() {
                     "CreateNewPolicyVersion" => {
                         ("iam:CreatePolicyVersion".to_owned(), via.to_owned(), None)
                     }
+                    "SetExistingDefaultPolicyVersion" => (
+                        "iam:SetDefaultPolicyVersion".to_owned(),
+                        via.to_owned(),
+                        None,
+                    ),
                     // A pass-role method: via the service principal the role trusts.
                     _ if via.ends_with(".amazonaws.com") => (
                         "iam:PassRole".to_owned(),
@@ -580,6 +586,7 @@ fn every_edge_is_allowed_by_the_evaluation() {
         "PutUserPolicy",
         "AddUserToGroup",
         "CreateNewPolicyVersion",
+        "SetExistingDefaultPolicyVersion",
         "PassExistingRoleToNewLambdaThenInvoke",
         "CreateEC2WithExistingIP",
     ] {

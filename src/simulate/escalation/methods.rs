@@ -50,6 +50,7 @@ pub fn step_actions() -> Vec<&'static str> {
         "iam:UpdateAssumeRolePolicy",
         "iam:PassRole",
         "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
         "iam:AddUserToGroup",
     ];
     actions.extend(USER_CREDENTIAL_STEPS.iter().map(|(_, action)| *action));
@@ -162,6 +163,7 @@ mod tests {
             "AssumeRole",
             "UpdateRolePolicyToAssumeIt",
             "CreateNewPolicyVersion",
+            "SetExistingDefaultPolicyVersion",
             "AddUserToGroup",
         ] {
             assert!(reference(name).starts_with("https://"), "{name}");

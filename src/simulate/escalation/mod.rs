@@ -4,8 +4,9 @@
 //! - An **act-as** edge `P → Q`: P can come to hold Q's credentials (assume Q, pass Q to a
 //!   new compute resource, create Q's access key or password, rewrite Q's trust policy).
 //! - A **grant** edge `P → Q`: P can give Q any permission (put or attach a policy on Q or
-//!   its group, a new version of a managed policy Q has, add Q to an administrators' group),
-//!   lifting Q's permissions boundary when Q has one.
+//!   its group, a new version of a managed policy Q has, an older version of it that allows
+//!   everything made the default, add Q to an administrators' group), lifting Q's
+//!   permissions boundary when Q has one.
 //!
 //! A principal is **administrator-equivalent** when its policies allow every action on
 //! every resource. Every edge is decided by [`evaluate_refs`] with the principal's
@@ -38,6 +39,7 @@
 
 pub mod methods;
 mod paths;
+mod subjects;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -48,17 +50,16 @@ use serde::Serialize;
 pub use paths::{EscalationPath, shortest_paths};
 
 use super::principal::Principal;
-use super::principal_can::candidate_resources;
-use super::resource_policy::{statement_names, trust_policy};
+use super::resource_policy::statement_names;
 use super::{Context, Decision, NamedPolicy, PolicyKind, Request, StatementRef, evaluate_refs};
-use crate::account_file::AuthorizationDetails;
+use crate::account_file::{AuthorizationDetails, document_value};
 use crate::analyze::PolicyDocument;
 use crate::analyze::policy::Effect;
-use crate::data::Action;
 use methods::{
     BOUNDARY_LIFTS, DIRECT_GRANTS, GROUP_GRANTS, PassRoleMethod, USER_CREDENTIAL_STEPS,
     pass_role_methods, reference,
 };
+use subjects::{Subject, subjects};
 
 /// Actions only a policy allowing every action allows: one in IAM, one in no service.
 const EVERY_ACTION_PROBES: [&str; 2] = ["iam:PolicySentryEveryAction", "policysentry:EveryAction"];
@@ -125,161 +126,12 @@ pub struct EscalationGraph {
     pub unreadable: Vec<(String, String)>,
 }
 
-/// A principal as the graph needs it.
-struct Subject {
-    arn: String,
-    kind: NodeKind,
-    /// Its identity policies and boundary, then the SCPs.
-    policies: Vec<NamedPolicy>,
-    context: Context,
-    /// A role's trust policy.
-    trust: Option<NamedPolicy>,
-    /// The service principals a role's trust policy lets assume it.
-    services: Vec<String>,
-    has_boundary: bool,
-    /// A user's groups: (name, ARN).
+/// What some grants reach: groups whose policies make their members administrators (by
+/// name and ARN), and customer managed policies with a version other than the default that
+/// does (setting it as the default is the grant).
+struct AdministratorHolders {
     groups: Vec<(String, String)>,
-    /// Customer managed policies attached to it or its groups.
-    managed: Vec<String>,
-    /// The actions of [`methods::step_actions`] some identity Allow statement names.
-    steps: Vec<&'static str>,
-}
-
-impl Subject {
-    fn refs(&self) -> Vec<&NamedPolicy> {
-        self.policies.iter().collect()
-    }
-
-    /// Whether some identity Allow statement names a step action (computed once).
-    fn may_step(&self, action: &str) -> bool {
-        self.steps.contains(&action)
-    }
-
-    /// Whether some identity Allow statement names the action at all (a quick filter
-    /// before evaluating).
-    fn may_allow(&self, action: &str) -> bool {
-        self.policies
-            .iter()
-            .filter(|policy| policy.kind == PolicyKind::Identity)
-            .flat_map(|policy| &policy.document.statements)
-            .any(|statement| statement.effect == Effect::Allow && statement.actions.matches(action))
-    }
-
-    /// Where it might create a new resource for the action: `*`, and the resources its
-    /// Allow statements name for it.
-    fn candidate_resources(&self, action: &str) -> Vec<String> {
-        match Action::find(action) {
-            Some(action) => candidate_resources(&self.policies, action),
-            None => vec!["*".to_owned()],
-        }
-    }
-}
-
-fn trusted_services(trust: &NamedPolicy) -> Vec<String> {
-    let assume =
-        |statement: &crate::analyze::policy::Statement| statement.actions.matches("sts:AssumeRole");
-    trust
-        .document
-        .statements
-        .iter()
-        .filter(|statement| statement.effect == Effect::Allow && assume(statement))
-        .filter_map(|statement| statement.principal.as_ref())
-        .flat_map(|principal| principal.values("Service"))
-        .map(str::to_owned)
-        .collect()
-}
-
-fn customer_managed(arns: impl Iterator<Item = Option<String>>, into: &mut Vec<String>) {
-    for arn in arns.flatten() {
-        if !arn.contains(":iam::aws:policy/") && !into.contains(&arn) {
-            into.push(arn);
-        }
-    }
-}
-
-fn subjects(
-    account: &AuthorizationDetails,
-    scps: &[NamedPolicy],
-) -> Vec<Result<Subject, (String, String)>> {
-    let users = account.user_detail_list.len();
-    (0..users + account.role_detail_list.len())
-        .into_par_iter()
-        .map(|index| {
-            let (principal, arn) = match index < users {
-                true => {
-                    let user = &account.user_detail_list[index];
-                    (Principal::of_user(account, user), user.arn.clone())
-                }
-                false => {
-                    let role = &account.role_detail_list[index - users];
-                    (Principal::of_role(account, role), role.arn.clone())
-                }
-            };
-            let arn = arn.unwrap_or_default();
-            let fail = |error: crate::error::Error| (arn.clone(), error.to_string());
-            let principal = principal.map_err(fail)?;
-            let mut subject = Subject {
-                arn: principal.arn.clone(),
-                kind: NodeKind::User,
-                has_boundary: principal
-                    .policies
-                    .iter()
-                    .any(|p| p.kind == PolicyKind::PermissionsBoundary),
-                context: Context::partial_from(
-                    principal.context.clone(),
-                    Principal::decided_keys(),
-                ),
-                policies: principal.policies,
-                trust: None,
-                services: Vec::new(),
-                groups: Vec::new(),
-                managed: Vec::new(),
-                steps: Vec::new(),
-            };
-            subject.steps = methods::step_actions()
-                .into_iter()
-                .filter(|action| subject.may_allow(action))
-                .collect();
-            subject.policies.extend(scps.iter().cloned());
-            if index < users {
-                let user = &account.user_detail_list[index];
-                let attached = user
-                    .attached_managed_policies
-                    .iter()
-                    .map(|p| p.policy_arn.clone());
-                customer_managed(attached, &mut subject.managed);
-                for group in account.group_detail_list.iter().filter(|g| {
-                    g.group_name
-                        .as_ref()
-                        .is_some_and(|n| user.group_list.contains(n))
-                }) {
-                    let name = group.group_name.clone().unwrap_or_default();
-                    subject
-                        .groups
-                        .push((name, group.arn.clone().unwrap_or_default()));
-                    let attached = group
-                        .attached_managed_policies
-                        .iter()
-                        .map(|p| p.policy_arn.clone());
-                    customer_managed(attached, &mut subject.managed);
-                }
-            } else {
-                let role = &account.role_detail_list[index - users];
-                subject.kind = NodeKind::Role;
-                let attached = role
-                    .attached_managed_policies
-                    .iter()
-                    .map(|p| p.policy_arn.clone());
-                customer_managed(attached, &mut subject.managed);
-                if let Some(value) = &role.assume_role_policy_document {
-                    let trust = trust_policy(value, &subject.arn).map_err(fail)?;
-                    subject.services = trusted_services(&trust);
-                    subject.trust = Some(trust);
-                }
-            }
-            Ok(subject)
-        })
-        .collect()
+    versions: Vec<String>,
 }
 
 /// Asks whether `policies` allow the request; `None` when denied.
@@ -399,18 +251,46 @@ pub fn escalation_graph(account: &AuthorizationDetails, scps: &[NamedPolicy]) ->
             Err(unreadable) => graph.unreadable.push(unreadable),
         }
     }
-    let admin_groups: Vec<(String, String)> = account
-        .group_detail_list
-        .par_iter()
-        .filter_map(|group| {
-            let mut policies = Principal::group_policies(account, group).ok()?;
-            policies.extend(scps.iter().cloned());
-            let refs: Vec<&NamedPolicy> = policies.iter().collect();
-            administrator(&refs, &Context::partial_from(Vec::new(), Vec::new()))
-                .filter(|grounds| !grounds.conditional)?;
-            Some((group.group_name.clone()?, group.arn.clone()?))
-        })
-        .collect();
+    let nobody = Context::partial_from(Vec::new(), Vec::new());
+    let sure_administrator = |mut policies: Vec<NamedPolicy>| {
+        policies.extend(scps.iter().cloned());
+        let refs: Vec<&NamedPolicy> = policies.iter().collect();
+        administrator(&refs, &nobody).is_some_and(|grounds| !grounds.conditional)
+    };
+    let holders = AdministratorHolders {
+        groups: account
+            .group_detail_list
+            .par_iter()
+            .filter_map(|group| {
+                let policies = Principal::group_policies(account, group).ok()?;
+                sure_administrator(policies)
+                    .then_some((group.group_name.clone()?, group.arn.clone()?))
+            })
+            .collect(),
+        versions: account
+            .policies
+            .par_iter()
+            .filter(|policy| !policy.is_aws_managed())
+            .filter_map(|policy| {
+                let arn = policy.arn.clone()?;
+                let administrator_version = policy
+                    .policy_version_list
+                    .iter()
+                    .filter(|version| !version.is_default_version)
+                    .filter_map(|version| version.document.as_ref())
+                    .filter_map(|value| document_value(value).ok())
+                    .filter_map(|value| PolicyDocument::from_value(&value, &arn).ok())
+                    .any(|document| {
+                        sure_administrator(vec![NamedPolicy {
+                            kind: PolicyKind::Identity,
+                            name: arn.clone(),
+                            document,
+                        }])
+                    });
+                administrator_version.then_some(arn)
+            })
+            .collect(),
+    };
     graph.nodes = all
         .par_iter()
         .map(|subject| Node {
@@ -429,7 +309,7 @@ pub fn escalation_graph(account: &AuthorizationDetails, scps: &[NamedPolicy]) ->
                 .is_some_and(|g| !g.conditional);
             match sure_admin {
                 true => Vec::new(),
-                false => edges_from(source, &all, &pass_methods, &admin_groups),
+                false => edges_from(source, &all, &pass_methods, &holders),
             }
         })
         .collect();
@@ -441,7 +321,7 @@ fn edges_from(
     source: usize,
     all: &[Subject],
     pass_methods: &[PassRoleMethod],
-    admin_groups: &[(String, String)],
+    holders: &AdministratorHolders,
 ) -> Vec<Edge> {
     let actor = &all[source];
     let mut edges = Vec::new();
@@ -543,7 +423,7 @@ fn edges_from(
         return edges;
     }
     for (target, subject) in all.iter().enumerate() {
-        for (method, via, grounds) in grants(actor, &mut asker, subject, admin_groups) {
+        for (method, via, grounds) in grants(actor, &mut asker, subject, holders) {
             push(target, StepKind::Grant, method, via, grounds);
         }
     }
@@ -618,7 +498,7 @@ fn grants(
     actor: &Subject,
     asker: &mut Asker,
     subject: &Subject,
-    admin_groups: &[(String, String)],
+    holders: &AdministratorHolders,
 ) -> Vec<(&'static str, Option<String>, Grounds)> {
     let is_user = subject.kind == NodeKind::User;
     let mut allowed = |action: &str, resource: &str| match actor.may_step(action) {
@@ -657,9 +537,18 @@ fn grants(
         if let Some(grounds) = allowed("iam:CreatePolicyVersion", policy) {
             found.push(("CreateNewPolicyVersion", Some(policy.clone()), grounds));
         }
+        if holders.versions.contains(policy)
+            && let Some(grounds) = allowed("iam:SetDefaultPolicyVersion", policy)
+        {
+            found.push((
+                "SetExistingDefaultPolicyVersion",
+                Some(policy.clone()),
+                grounds,
+            ));
+        }
     }
     if is_user {
-        for (name, arn) in admin_groups {
+        for (name, arn) in &holders.groups {
             if subject
                 .groups
                 .iter()
