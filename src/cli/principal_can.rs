@@ -10,6 +10,7 @@ use policy_sentry::account_file::AuthorizationDetails;
 use policy_sentry::data::{AccessLevel, Service};
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
+use policy_sentry::output::text::counted;
 use policy_sentry::simulate::principal::Principal;
 use policy_sentry::simulate::principal_can::{ActionGrant, principal_can};
 use policy_sentry::simulate::{Context, Decision};
@@ -117,15 +118,11 @@ fn write_text(
         .filter_map(|g| g.action.split(':').next())
         .collect();
     services.dedup();
-    let plural = |count: usize, noun: &str| match count {
-        1 => format!("1 {noun}"),
-        _ => format!("{count} {noun}s"),
-    };
     writeln!(
         out,
         "{principal} can do {} in {}",
-        plural(grants.len(), "action"),
-        plural(services.len(), "service")
+        counted(grants.len(), "action", "actions"),
+        counted(services.len(), "service", "services")
     )
 }
 

@@ -15,6 +15,7 @@ use layout::topo::layout::VisualGraph;
 use serde::Serialize;
 
 use super::html::escape;
+use super::text::counted;
 use crate::simulate::escalation::{Edge, EscalationGraph, EscalationPath, StepKind};
 
 /// The graph and its shortest paths, as the reports take them.
@@ -44,7 +45,8 @@ pub fn short_name(arn: &str) -> &str {
     arn.splitn(6, ':').nth(5).unwrap_or(arn)
 }
 
-fn step_line(graph: &EscalationGraph, edge: &Edge) -> String {
+/// A step in words, around its method: ("user/a acts as role/b", " via …, if …").
+fn step_parts(graph: &EscalationGraph, edge: &Edge) -> (String, String) {
     let via = edge
         .via
         .as_ref()
@@ -62,10 +64,9 @@ fn step_line(graph: &EscalationGraph, edge: &Edge) -> String {
         StepKind::ActAs => format!("acts as {target}"),
         StepKind::Grant => format!("grants {target} any permission"),
     };
-    format!(
-        "{} {step} by {}{via}{condition}",
-        short_name(&graph.nodes[edge.source].arn),
-        edge.method
+    (
+        format!("{} {step}", short_name(&graph.nodes[edge.source].arn)),
+        format!("{via}{condition}"),
     )
 }
 
@@ -95,19 +96,15 @@ pub fn write_text(
         };
         writeln!(
             out,
-            "{} can become administrator in {} step{} ({}{condition}):",
+            "{} can become administrator in {} ({}{condition}):",
             path.principal,
-            path.steps.len(),
-            if path.steps.len() == 1 { "" } else { "s" },
+            counted(path.steps.len(), "step", "steps"),
             ending(graph, path),
         )?;
         for (number, &edge) in path.steps.iter().enumerate() {
-            writeln!(
-                out,
-                "  {}. {}",
-                number + 1,
-                step_line(graph, &graph.edges[edge])
-            )?;
+            let edge = &graph.edges[edge];
+            let (head, tail) = step_parts(graph, edge);
+            writeln!(out, "  {}. {head} by {}{tail}", number + 1, edge.method)?;
         }
     }
     let admins = graph
@@ -405,13 +402,8 @@ pub fn html_section(graph: &EscalationGraph, paths: &[EscalationPath]) -> String
                         escape(edge.method)
                     ),
                 };
-                let line = step_line(graph, edge);
-                let rest = line.split_once(" by ").map_or("", |(_, rest)| rest);
-                let rest = rest.strip_prefix(edge.method).unwrap_or(rest);
-                let head = line
-                    .split_once(" by ")
-                    .map_or(line.as_str(), |(head, _)| head);
-                format!("{} by {method}{}", escape(head), escape(rest))
+                let (head, tail) = step_parts(graph, edge);
+                format!("{} by {method}{}", escape(&head), escape(&tail))
             })
             .collect();
         let _ = writeln!(

@@ -140,6 +140,28 @@ impl Principal {
         })
     }
 
+    /// How many users and roles the account file has: [`Principal::at`] takes `0..count`.
+    pub fn count(account: &AuthorizationDetails) -> usize {
+        account.user_detail_list.len() + account.role_detail_list.len()
+    }
+
+    /// The user or role at `index`, users first, with its ARN as the file gives it (for
+    /// naming one that cannot be read).
+    pub fn at(account: &AuthorizationDetails, index: usize) -> (String, Result<Principal>) {
+        let users = account.user_detail_list.len();
+        let (arn, principal) = match index < users {
+            true => {
+                let user = &account.user_detail_list[index];
+                (&user.arn, Principal::of_user(account, user))
+            }
+            false => {
+                let role = &account.role_detail_list[index - users];
+                (&role.arn, Principal::of_role(account, role))
+            }
+        };
+        (arn.clone().unwrap_or_default(), principal)
+    }
+
     pub fn of_user(account: &AuthorizationDetails, user: &UserDetail) -> Result<Principal> {
         let arn = user.arn.clone().unwrap_or_default();
         let mut policies = Vec::new();

@@ -38,47 +38,35 @@ pub fn who_can(
     shared: &[NamedPolicy],
 ) -> crate::error::Result<WhoCan> {
     let trust = trust_policy_for(account, action, resource)?;
-    let arns: Vec<String> = account
-        .user_detail_list
-        .iter()
-        .map(|user| user.arn.clone().unwrap_or_default())
-        .chain(
-            account
-                .role_detail_list
-                .iter()
-                .map(|role| role.arn.clone().unwrap_or_default()),
-        )
-        .collect();
-    let users = account.user_detail_list.len();
-    let results: Vec<Result<PrincipalDecision, String>> = (0..arns.len())
-        .into_par_iter()
-        .map(|index| {
-            let principal = match index < users {
-                true => Principal::of_user(account, &account.user_detail_list[index]),
-                false => Principal::of_role(account, &account.role_detail_list[index - users]),
-            };
-            let mut principal = principal.map_err(|error| error.to_string())?;
-            let keys = principal.context_with(context);
-            principal.policies.extend(shared.iter().cloned());
-            principal.policies.extend(trust.iter().cloned());
-            let request = Request {
-                action: action.to_owned(),
-                resource: resource.to_owned(),
-                context: Context::partial_from(keys, Principal::decided_keys()),
-            };
-            let evaluation = evaluate(&principal.policies, &request);
-            Ok(PrincipalDecision {
-                principal: principal.arn,
-                decision: evaluation.decision,
-                deciding: evaluation.deciding,
+    let results: Vec<(String, crate::error::Result<PrincipalDecision>)> =
+        (0..Principal::count(account))
+            .into_par_iter()
+            .map(|index| {
+                let (arn, principal) = Principal::at(account, index);
+                let answer = principal.map(|mut principal| {
+                    let keys = principal.context_with(context);
+                    principal.policies.extend(shared.iter().cloned());
+                    principal.policies.extend(trust.iter().cloned());
+                    let request = Request {
+                        action: action.to_owned(),
+                        resource: resource.to_owned(),
+                        context: Context::partial_from(keys, Principal::decided_keys()),
+                    };
+                    let evaluation = evaluate(&principal.policies, &request);
+                    PrincipalDecision {
+                        principal: principal.arn,
+                        decision: evaluation.decision,
+                        deciding: evaluation.deciding,
+                    }
+                });
+                (arn, answer)
             })
-        })
-        .collect();
+            .collect();
     let mut found = WhoCan::default();
-    for (arn, result) in arns.into_iter().zip(results) {
+    for (arn, result) in results {
         match result {
             Ok(answer) => found.answers.push(answer),
-            Err(reason) => found.unreadable.push((arn, reason)),
+            Err(error) => found.unreadable.push((arn, error.to_string())),
         }
     }
     Ok(found)

@@ -92,20 +92,10 @@ pub(super) fn subjects(
     scps: &[NamedPolicy],
 ) -> Vec<Result<Subject, (String, String)>> {
     let users = account.user_detail_list.len();
-    (0..users + account.role_detail_list.len())
+    (0..Principal::count(account))
         .into_par_iter()
         .map(|index| {
-            let (principal, arn) = match index < users {
-                true => {
-                    let user = &account.user_detail_list[index];
-                    (Principal::of_user(account, user), user.arn.clone())
-                }
-                false => {
-                    let role = &account.role_detail_list[index - users];
-                    (Principal::of_role(account, role), role.arn.clone())
-                }
-            };
-            let arn = arn.unwrap_or_default();
+            let (arn, principal) = Principal::at(account, index);
             let fail = |error: crate::error::Error| (arn.clone(), error.to_string());
             let principal = principal.map_err(fail)?;
             let mut subject = Subject {
