@@ -11,7 +11,9 @@ use policy_sentry::account_file::AuthorizationDetails;
 use policy_sentry::error::Error;
 use policy_sentry::output::json;
 use policy_sentry::output::text::statement_label;
-use policy_sentry::simulate::organization::{OrganizationPolicy, organization_policies};
+use policy_sentry::simulate::organization::{
+    OrganizationPolicy, organization_file, organization_folder,
+};
 use policy_sentry::simulate::principal::Principal;
 use policy_sentry::simulate::resource_policy::{ResourcePolicies, trust_policy_for};
 use policy_sentry::simulate::who_can::who_can;
@@ -103,11 +105,20 @@ pub struct OrganizationArgs {
 impl OrganizationArgs {
     pub fn policies(&self) -> Result<Vec<NamedPolicy>, CliError> {
         let mut policies = Vec::new();
-        if let Some(path) = &self.scps {
-            policies.extend(organization_policies(path, OrganizationPolicy::Scp)?);
-        }
-        if let Some(path) = &self.rcps {
-            policies.extend(organization_policies(path, OrganizationPolicy::Rcp)?);
+        for (path, kind) in [
+            (&self.scps, OrganizationPolicy::Scp),
+            (&self.rcps, OrganizationPolicy::Rcp),
+        ] {
+            let Some(path) = path else { continue };
+            policies.extend(match path.is_dir() {
+                // The walk every folder of policies gets: links, loops and FIFOs handled.
+                true => organization_folder(
+                    path,
+                    &super::json_files::files_of(std::slice::from_ref(path))?,
+                    kind,
+                )?,
+                false => organization_file(path, kind)?,
+            });
         }
         Ok(policies)
     }

@@ -2,11 +2,13 @@
 //! organization, root first. At every level some policy must allow; a Deny anywhere denies.
 //!
 //! Two inputs:
-//! - a folder: each `*.json` file directly in it is a level of its own, and each subfolder is
-//!   one level holding the `*.json` files in it (several policies attached to one OU), in
-//!   name order;
-//! - a file: one policy document (one level), or what `aws organizations` says of the path
-//!   from the root to the account, a JSON array of levels, each
+//! - a folder ([`organization_folder`], given the files the caller's walk found): each
+//!   `*.json` file directly in it is a level of its own, and each subfolder is one level
+//!   holding the `*.json` files under it (several policies attached to one OU), in name
+//!   order;
+//! - a file ([`organization_file`]): one policy document (one level), or what
+//!   `aws organizations` says of the path from the root to the account, a JSON array of
+//!   levels, each
 //!   `{"Target": "r-…|ou-…|ACCOUNT", "Policies": [P, …]}` where P is the output of
 //!   `aws organizations describe-policy` (`{"Policy": {"PolicySummary": {…}, "Content": "…"}}`)
 //!   or its `Policy` object. Each policy's `PolicySummary.Type` says SCP or RCP.
@@ -135,67 +137,59 @@ pub fn parse_organization(
     Ok(policies)
 }
 
-fn json_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|source| Error::io(dir, source))?
-        .map(|entry| entry.map(|entry| entry.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(|source| Error::io(dir, source))?;
-    entries.sort();
-    Ok(entries)
-}
-
-fn is_json(path: &Path) -> bool {
-    path.is_file()
-        && path
-            .extension()
-            .is_some_and(|extension| extension == "json")
-}
-
-/// Reads a folder of policies by level, or a file (a policy, or an organizations levels
-/// file; see the module's documentation).
-pub fn organization_policies(path: &Path, kind: OrganizationPolicy) -> Result<Vec<NamedPolicy>> {
-    if !path.is_dir() {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
-        let source = path.display().to_string();
-        if text.trim_start().starts_with('[') {
-            return parse_organization(&text, &source, kind);
-        }
-        return Ok(vec![NamedPolicy {
-            kind: kind.kind(0),
-            document: PolicyDocument::parse_named(&text, &source)?,
-            name: source,
-        }]);
+/// Reads one file: a policy (one level), or an organizations levels file (see the module's
+/// documentation).
+pub fn organization_file(path: &Path, kind: OrganizationPolicy) -> Result<Vec<NamedPolicy>> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::io(path, source))?;
+    let source = path.display().to_string();
+    if text.trim_start().starts_with('[') {
+        return parse_organization(&text, &source, kind);
     }
+    Ok(vec![NamedPolicy {
+        kind: kind.kind(0),
+        document: PolicyDocument::parse_named(&text, &source)?,
+        name: source,
+    }])
+}
+
+/// Reads the `*.json` files found under the folder `root` (named, in name order, as the
+/// caller's walk gives them) by level: a file directly in `root` is a level of its own, the
+/// files under one subfolder are one level.
+pub fn organization_folder(
+    root: &Path,
+    files: &[(String, PathBuf)],
+    kind: OrganizationPolicy,
+) -> Result<Vec<NamedPolicy>> {
+    let too_many = || Error::InvalidInput {
+        what: root.display().to_string(),
+        message: "more levels than an organization can have".to_owned(),
+    };
     let mut policies = Vec::new();
     let mut level: u16 = 0;
-    for entry in json_files_in(path)? {
-        let members: Vec<PathBuf> = match entry.is_dir() {
-            true => json_files_in(&entry)?
-                .into_iter()
-                .filter(|p| is_json(p))
-                .collect(),
-            false if is_json(&entry) => vec![entry],
-            false => continue,
+    let mut current: Option<PathBuf> = None;
+    for (name, file) in files {
+        let relative = file.strip_prefix(root).unwrap_or(file);
+        let subfolder = match relative.components().count() {
+            1 => None,
+            _ => relative
+                .components()
+                .next()
+                .map(|c| PathBuf::from(c.as_os_str())),
         };
-        if members.is_empty() {
-            continue;
+        // A new level for every top-level file, and for the first file of each subfolder.
+        if !policies.is_empty() && (subfolder.is_none() || subfolder != current) {
+            level = level.checked_add(1).ok_or_else(too_many)?;
         }
-        for member in members {
-            policies.push(NamedPolicy {
-                kind: kind.kind(level),
-                document: PolicyDocument::from_path(&member)?,
-                name: member.display().to_string(),
-            });
-        }
-        level = level.checked_add(1).ok_or_else(|| Error::InvalidInput {
-            what: path.display().to_string(),
-            message: "more levels than an organization can have".to_owned(),
-        })?;
+        current = subfolder;
+        policies.push(NamedPolicy {
+            kind: kind.kind(level),
+            document: PolicyDocument::from_path(file)?,
+            name: name.clone(),
+        });
     }
     if policies.is_empty() {
         return Err(Error::InvalidInput {
-            what: path.display().to_string(),
+            what: root.display().to_string(),
             message: "no .json policy files".to_owned(),
         });
     }
