@@ -11,6 +11,7 @@ const OVERRIDES_FILE: &str = "access-level-overrides.yml";
 fn main() {
     println!("cargo:rerun-if-changed=codegen");
     println!("cargo:rerun-if-changed=src/data/model.rs");
+    println!("cargo:rerun-if-changed=src/arn/format.rs");
     println!("cargo:rerun-if-env-changed=POLICY_SENTRY_AWS_DOCS");
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let docs = match std::env::var_os("POLICY_SENTRY_AWS_DOCS") {

@@ -253,16 +253,20 @@ pub fn generate(
     let writer = writer_formats(database);
     let mut writer_type_records = String::new();
     let mut writer_type_actions: Vec<u32> = Vec::new();
-    for (type_name, type_actions) in &writer.types {
+    let mut format_matches: Vec<u32> = Vec::new();
+    for ((type_name, type_actions), matches) in writer.types.iter().zip(&writer.format_matches) {
         let type_name = type_name
             .as_deref()
             .map_or(NO_STRING, |name| strings.intern(name));
         let start = writer_type_actions.len();
         writer_type_actions.extend(type_actions);
+        let matches_start = format_matches.len();
+        format_matches.extend(matches);
         writeln!(
             writer_type_records,
-            "wt({type_name},{start},{}),",
-            writer_type_actions.len()
+            "wt({type_name},{start},{},{matches_start},{}),",
+            writer_type_actions.len(),
+            format_matches.len()
         )
         .map_err(|e| e.to_string())?;
     }
@@ -304,6 +308,7 @@ pub fn generate(
              string_lists: &STRING_LISTS,\n\
              row_writer_types: &ROW_WRITER_TYPES,\n\
              writer_type_actions: &WRITER_TYPE_ACTIONS,\n\
+             writer_format_matches: &WRITER_FORMAT_MATCHES,\n\
              action_name_order: &ACTION_NAME_ORDER,\n\
              action_name_rank: &ACTION_NAME_RANK,\n\
              services: &SERVICES,\n\
@@ -325,8 +330,8 @@ pub fn generate(
              ResourceRecord {{ name, arn, condition_keys: (c0, c1) }}\n}}\n\
              const fn c(key: u32, description: u32, value_type: u32) -> ConditionRecord {{\n\
              ConditionRecord {{ key, description, value_type }}\n}}\n\
-             const fn wt(type_name: u32, a0: u32, a1: u32) -> WriterTypeRecord {{\n\
-             WriterTypeRecord {{ type_name, actions: (a0, a1) }}\n}}\n\n"
+             const fn wt(type_name: u32, a0: u32, a1: u32, m0: u32, m1: u32) -> WriterTypeRecord {{\n\
+             WriterTypeRecord {{ type_name, actions: (a0, a1), format_matches: (m0, m1) }}\n}}\n\n"
         ),
     );
     write(
@@ -367,6 +372,12 @@ pub fn generate(
         "WRITER_TYPE_ACTIONS",
         "Action indices of the `WRITER_TYPES` entries.",
         &writer_type_actions,
+    );
+    numbers(
+        "WRITER_FORMAT_MATCHES",
+        "Resource-type indices, ascending, of the `WRITER_TYPES` entries' format matches (see \
+         `codegen/writer_formats.rs`).",
+        &format_matches,
     );
     numbers(
         "ACTION_NAME_ORDER",

@@ -2,15 +2,19 @@
 //! independent of access levels (so that run-time access-level overrides apply when the
 //! writer filters by level): for every action row, the resource type whose ARN format the
 //! writer tries for it; for every resource type, the resource type policy_sentry takes its
-//! format for and the service's actions (at any level) with a row naming that type.
+//! format for, the service's actions (at any level) with a row naming that type, and the
+//! resource types whose formats its own format matches when written as an ARN (actions mode
+//! adds each action's formats that way: matching them at build time saves the run-time
+//! matcher most of a write).
 //!
 //! The rules are policy_sentry's; `src/write/resource_types.rs` turns these tables into a
 //! level's formats and a test there checks them against the rules applied directly.
 
 use std::collections::HashMap;
 
+use super::arn_format::{ArnFormat, ArnMatcher, split_arn};
 use super::model::NO_INDEX;
-use super::scrape::MergedDatabase;
+use super::scrape::{MergedDatabase, MergedService};
 
 /// The writer's tables, all indices global (counting every service in table order).
 #[derive(Debug, Default)]
@@ -22,6 +26,45 @@ pub struct WriterFormats {
     /// [`type_for_format`]), if any, and indices of the service's actions with a row of that
     /// type (in any ASCII case), in action order.
     pub types: Vec<(Option<String>, Vec<u32>)>,
+    /// Per resource type: the indices, ascending, of the resource types (of the service its
+    /// format names) whose formats its format, read as an ARN, matches (see [`format_matches`]).
+    pub format_matches: Vec<Vec<u32>>,
+}
+
+/// The service an ARN's prefix names for the writer: exact prefix, plus policy_sentry's
+/// `catalog` alias of `servicecatalog`; with the index of its first resource type.
+fn service_in_arn<'a>(
+    services: &'a [(u32, &'a MergedService)],
+    prefix: &str,
+) -> Option<&'a (u32, &'a MergedService)> {
+    let prefix = if prefix == "catalog" {
+        "servicecatalog"
+    } else {
+        prefix
+    };
+    services
+        .iter()
+        .find(|(_, service)| service.prefix == prefix)
+}
+
+/// The resource types whose formats `arn_format`, read as an ARN, matches, as the writer's
+/// `add_by_arn_and_access_level` matches a template ARN: none when it is no ARN or names no
+/// known service.
+fn format_matches(services: &[(u32, &MergedService)], arn_format: &str) -> Vec<u32> {
+    let Ok([_, prefix, region, account, resource]) = split_arn(arn_format) else {
+        return Vec::new();
+    };
+    let Some((first_type, service)) = service_in_arn(services, prefix) else {
+        return Vec::new();
+    };
+    let matcher = ArnMatcher::new(prefix, region, account, resource);
+    (*first_type..)
+        .zip(service.resources.values())
+        .filter(|(_, other)| {
+            ArnFormat::parse(&other.arn).is_some_and(|format| matcher.matches_parsed(&format))
+        })
+        .map(|(index, _)| index)
+        .collect()
 }
 
 /// The name of the first resource type with this ARN format (in any ASCII case) of the
@@ -46,6 +89,13 @@ fn type_for_format(database: &MergedDatabase, arn_format: &str) -> Option<String
 /// The tables of every service (see [`WriterFormats`]).
 pub fn writer_formats(database: &MergedDatabase) -> WriterFormats {
     let mut tables = WriterFormats::default();
+    let mut services: Vec<(u32, &MergedService)> = Vec::new();
+    for service in database.services.values() {
+        let first = services
+            .last()
+            .map_or(0, |(first, last)| first + last.resources.len() as u32);
+        services.push((first, service));
+    }
     let (mut first_action, mut first_type) = (0u32, 0u32);
     for service in database.services.values() {
         // A row's type name gives the format of the last type so named; a format stands for
@@ -79,6 +129,9 @@ pub fn writer_formats(database: &MergedDatabase) -> WriterFormats {
                     .collect()
             });
             tables.types.push((name, actions));
+            tables
+                .format_matches
+                .push(format_matches(&services, &resource.arn));
         }
         first_action += service.actions.len() as u32;
         first_type += service.resources.len() as u32;

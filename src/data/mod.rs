@@ -435,6 +435,16 @@ impl ResourceType {
             .map(|index| Action { index: *index })
     }
 
+    /// Whether this type's ARN format, read as an ARN, is of the type `other` (of the service
+    /// the format names), as [`crate::arn::ArnMatcher`] decides; worked out at build time
+    /// (see `codegen/writer_formats.rs`).
+    pub(crate) fn format_matches(self, other: ResourceType) -> bool {
+        let (start, end) = self.writer_record().format_matches;
+        tables().writer_format_matches[start as usize..end as usize]
+            .binary_search(&other.index)
+            .is_ok()
+    }
+
     /// Condition keys that apply to the resource type.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
         strings(self.record().condition_keys)

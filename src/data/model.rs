@@ -135,6 +135,8 @@ pub struct WriterTypeRecord {
     pub type_name: u32,
     /// Range into the writer-type action table.
     pub actions: IndexRange,
+    /// Range into the format-match table.
+    pub format_matches: IndexRange,
 }
 
 /// The hash the lookup maps are keyed by: FNV-1a over the ASCII-lowercased name (parts joined

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use super::caseless_set::CaselessSet;
-use super::resource_types::{dependents_of, row_format};
+use super::resource_types::{dependents_of, row_resource};
 use super::sid_group::{MULT_MULT_NONE, SidGroup};
 use super::template::{ActionsTemplate, Effect, at, entries};
 use crate::data::{AccessLevel, Action};
@@ -71,16 +71,14 @@ impl SidGroup {
         let mut added: HashSet<(&str, AccessLevel)> = HashSet::new();
         for &action in resolved {
             for row in action.rows() {
-                let format = row_format(row);
-                if format == "*" {
-                    without_resource.push(action.qualified_name());
-                } else if added.insert((format, action.access_level())) {
-                    self.add_by_arn_and_access_level(
-                        format,
-                        action.access_level(),
-                        None,
-                        Some(&wanted),
-                    );
+                match row_resource(row).filter(|resource| resource.arn_format() != "*") {
+                    None => without_resource.push(action.qualified_name()),
+                    Some(resource) => {
+                        let level = action.access_level();
+                        if added.insert((resource.arn_format(), level)) {
+                            self.add_by_format_and_access_level(resource, level, &wanted);
+                        }
+                    }
                 }
             }
         }

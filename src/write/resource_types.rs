@@ -29,11 +29,11 @@ pub(super) fn service_in_arn(prefix: &str) -> Option<Service> {
     Service::find(lookup).filter(|service| service.prefix() == lookup)
 }
 
-/// The ARN format of a row's resource type (looked up by its exact name in the action's
-/// service), or `*` for the row without a type or with another service's type.
-pub(super) fn row_format(row: ActionRow) -> &'static str {
+/// The resource type a row names, looked up by its exact name in the action's service;
+/// `None` for the row without a type or with another service's type.
+pub(super) fn row_resource(row: ActionRow) -> Option<ResourceType> {
     if row.resource_type_name().is_empty() {
-        return "*";
+        return None;
     }
     // Names are interned: equal ids are equal names.
     let id = row.resource_type_id();
@@ -41,7 +41,11 @@ pub(super) fn row_format(row: ActionRow) -> &'static str {
         .service()
         .resource_types()
         .find(|resource| resource.name_id() == id)
-        .map_or("*", |resource| resource.arn_format())
+}
+
+/// The ARN format of a row's resource type ([`row_resource`]), or `*`.
+pub(super) fn row_format(row: ActionRow) -> &'static str {
+    row_resource(row).map_or("*", ResourceType::arn_format)
 }
 
 /// The dependent actions the actions list, in order, each once.
@@ -69,8 +73,8 @@ pub(super) struct TypeActions {
 pub(super) struct ServiceFormats {
     service: Service,
     /// Per resource type (in [`Service::resource_types`] order), its parsed format; `None`
-    /// for `*` and malformed formats.
-    parsed: Box<[Option<ArnFormat<'static>>]>,
+    /// for `*` and malformed formats. Parsed on first use: actions mode never needs them.
+    parsed: OnceCell<Box<[Option<ArnFormat<'static>>]>>,
     /// Per level (in [`AccessLevel::ALL`] order), [`ServiceFormats::at_level`].
     levels: [OnceCell<Box<[ResourceType]>>; 5],
 }
@@ -79,17 +83,23 @@ impl ServiceFormats {
     fn new(service: Service) -> ServiceFormats {
         ServiceFormats {
             service,
-            parsed: service
-                .resource_types()
-                .map(|resource| ArnFormat::parse(resource.arn_format()))
-                .collect(),
+            parsed: OnceCell::new(),
             levels: Default::default(),
         }
     }
 
+    fn parsed(&self) -> &[Option<ArnFormat<'static>>] {
+        self.parsed.get_or_init(|| {
+            self.service
+                .resource_types()
+                .map(|resource| ArnFormat::parse(resource.arn_format()))
+                .collect()
+        })
+    }
+
     /// The parsed formats of all the service's resource types.
     pub(super) fn all(&self) -> impl Iterator<Item = &ArnFormat<'static>> {
-        self.parsed.iter().flatten()
+        self.parsed().iter().flatten()
     }
 
     /// The distinct ARN formats that rows of the service's actions at `level` name, in row
@@ -99,15 +109,21 @@ impl ServiceFormats {
         &self,
         level: AccessLevel,
     ) -> impl Iterator<Item = (ResourceType, &ArnFormat<'static>)> {
-        let types = self.levels[level.index()].get_or_init(|| self.types_at_level(level));
-        types.iter().filter_map(|resource| {
-            let parsed = self.parsed[self.service.resource_type_position(*resource)].as_ref()?;
-            Some((*resource, parsed))
+        let parsed = self.parsed();
+        self.types_at(level).iter().filter_map(|resource| {
+            let format = parsed[self.service.resource_type_position(*resource)].as_ref()?;
+            Some((*resource, format))
         })
     }
 
+    /// The resource types [`ServiceFormats::at_level`] gives, unparsed: with the ones whose
+    /// format cannot be matched.
+    pub(super) fn types_at(&self, level: AccessLevel) -> &[ResourceType] {
+        self.levels[level.index()].get_or_init(|| self.types_at_level(level))
+    }
+
     fn types_at_level(&self, level: AccessLevel) -> Box<[ResourceType]> {
-        let mut seen = vec![false; self.parsed.len()];
+        let mut seen = vec![false; self.service.resource_types().len()];
         let mut types = Vec::new();
         for action in self.service.actions() {
             if action.access_level() != level {
@@ -223,6 +239,41 @@ mod tests {
                 (format, type_name, actions)
             })
             .collect()
+    }
+
+    /// The build-time format matches are what the run-time matcher decides, for every
+    /// resource type against every type of the service its format names.
+    #[test]
+    fn format_matches_agree_with_the_matcher() {
+        let (mut pairs, mut matched) = (0, 0);
+        for service in Service::all() {
+            for written in service.resource_types() {
+                let format = written.arn_format();
+                let named = format.split(':').nth(2).and_then(service_in_arn);
+                let matcher = crate::arn::Arn::parse(format).ok().map(|arn| arn.matcher());
+                let Some(named) = named else {
+                    continue;
+                };
+                for other in named.resource_types() {
+                    let expected = matcher.as_ref().is_some_and(|matcher| {
+                        ArnFormat::parse(other.arn_format())
+                            .is_some_and(|parsed| matcher.matches_parsed(&parsed))
+                    });
+                    assert_eq!(
+                        written.format_matches(other),
+                        expected,
+                        "{format} against {}",
+                        other.arn_format()
+                    );
+                    pairs += 1;
+                    matched += usize::from(expected);
+                }
+            }
+        }
+        assert!(
+            pairs > 20_000 && matched > 1_000,
+            "{pairs} pairs, {matched} matched"
+        );
     }
 
     /// The build-time tables give what the rules give, for every service and level.

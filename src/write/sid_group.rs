@@ -23,7 +23,7 @@ use super::sid_name::sid_namespace;
 use super::template::{Effect, Template};
 use super::template_check::{check_actions, check_crud, resolve_action};
 use crate::arn::Arn;
-use crate::data::{AccessLevel, Action, Service};
+use crate::data::{AccessLevel, Action, ResourceType, Service};
 use crate::error::{Result, suggest};
 
 pub(super) const MULT_MULT_NONE: &str = "MultMultNone";
@@ -221,6 +221,35 @@ impl SidGroup {
             let chosen = self.types.type_actions(resource, level);
             let sid = sid_namespace(prefix, level.as_str(), type_name);
             self.add_type_statement(arn, sid, format.text, &chosen, wanted, key);
+        }
+    }
+
+    /// [`SidGroup::add_by_arn_and_access_level`] for the ARN format of a resource type of
+    /// the reference (actions mode): which types the format matches was worked out at build
+    /// time ([`ResourceType::format_matches`]), so nothing is parsed or matched here.
+    pub(super) fn add_by_format_and_access_level(
+        &mut self,
+        written: ResourceType,
+        level: AccessLevel,
+        wanted: &CaselessSet,
+    ) {
+        let arn = written.arn_format();
+        let prefix = arn.split(':').nth(2).unwrap_or_default();
+        let Some(service) = service_in_arn(prefix) else {
+            return;
+        };
+        let formats = self.types.formats(service);
+        for &resource in formats.types_at(level) {
+            if !written.format_matches(resource) {
+                continue;
+            }
+            let Some(type_name) = resource.writer_type_name() else {
+                continue;
+            };
+            let chosen = self.types.type_actions(resource, level);
+            let sid = sid_namespace(prefix, level.as_str(), type_name);
+            let arn_format = resource.arn_format();
+            self.add_type_statement(arn, sid, arn_format, &chosen, Some(wanted), None);
         }
     }
 
