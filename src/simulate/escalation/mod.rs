@@ -10,7 +10,8 @@
 //!
 //! A principal is **administrator-equivalent** when its policies allow every action on
 //! every resource. Every edge is decided by [`evaluate_refs`] with the principal's
-//! policies, the SCPs and (for `sts:AssumeRole`) the role's trust policy, and names the
+//! policies, the organization's policies (SCPs and RCPs) and (for `sts:AssumeRole`) the
+//! role's trust policy, and names the
 //! statements that allow it; an edge that holds only if conditions on keys the account file
 //! does not give hold is marked `conditional`. Administrators' own edges are left out: they
 //! need no path.
@@ -241,11 +242,15 @@ fn administrator(policies: &[&NamedPolicy], context: &Context) -> Option<Grounds
     probes.map(join)
 }
 
-/// Builds the escalation graph of the account under the `scps`, in parallel.
-pub fn escalation_graph(account: &AuthorizationDetails, scps: &[NamedPolicy]) -> EscalationGraph {
+/// Builds the escalation graph of the account under the `organization` policies (SCPs and
+/// RCPs, as [`PolicyKind::Scp`] and [`PolicyKind::Rcp`] levels), in parallel.
+pub fn escalation_graph(
+    account: &AuthorizationDetails,
+    organization: &[NamedPolicy],
+) -> EscalationGraph {
     let mut graph = EscalationGraph::default();
     let mut all: Vec<Subject> = Vec::new();
-    for result in subjects(account, scps) {
+    for result in subjects(account, organization) {
         match result {
             Ok(subject) => all.push(subject),
             Err(unreadable) => graph.unreadable.push(unreadable),
@@ -253,7 +258,7 @@ pub fn escalation_graph(account: &AuthorizationDetails, scps: &[NamedPolicy]) ->
     }
     let nobody = Context::partial_from(Vec::new(), Vec::new());
     let sure_administrator = |mut policies: Vec<NamedPolicy>| {
-        policies.extend(scps.iter().cloned());
+        policies.extend(organization.iter().cloned());
         let refs: Vec<&NamedPolicy> = policies.iter().collect();
         administrator(&refs, &nobody).is_some_and(|grounds| !grounds.conditional)
     };

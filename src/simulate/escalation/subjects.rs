@@ -89,7 +89,7 @@ fn customer_managed(arns: impl Iterator<Item = Option<String>>, into: &mut Vec<S
 
 pub(super) fn subjects(
     account: &AuthorizationDetails,
-    scps: &[NamedPolicy],
+    organization: &[NamedPolicy],
 ) -> Vec<Result<Subject, (String, String)>> {
     let users = account.user_detail_list.len();
     (0..Principal::count(account))
@@ -120,7 +120,7 @@ pub(super) fn subjects(
                 .into_iter()
                 .filter(|action| subject.may_allow(action))
                 .collect();
-            subject.policies.extend(scps.iter().cloned());
+            subject.policies.extend(organization.iter().cloned());
             if index < users {
                 let user = &account.user_detail_list[index];
                 let attached = user
