@@ -58,7 +58,9 @@ pub struct SimulateArgs {
     /// Resource-based policies, a JSON object by resource ARN: `{"arn:aws:s3:::bucket":
     /// {policy}, …}`. The resource's own policy (or its bucket's) takes part: naming the
     /// principal it may allow alone; for another account's resource, it must allow too. A
-    /// role's trust policy is read from the account file.
+    /// KMS key's policy must always allow; a key without one given is judged as if it had the
+    /// default key policy (a warning says so). A role's trust policy is read from the account
+    /// file.
     #[arg(long, value_name = "FILE")]
     pub resource_policies: Option<PathBuf>,
     /// Output format.
@@ -135,6 +137,22 @@ fn resource_policies(
     }
 }
 
+/// Every KMS key has a key policy, which must allow too; without one given, the answer is
+/// what the default key policy gives (it leaves access to IAM policies): say so.
+fn warn_without_key_policy(action: &str, resource: &str, given: &[NamedPolicy]) {
+    let is_kms = |text: &str| {
+        text.split_once(':')
+            .is_some_and(|(service, _)| service.eq_ignore_ascii_case("kms"))
+    };
+    let key = resource.starts_with("arn:") && resource.split(':').nth(2) == Some("kms");
+    if is_kms(action) && key && given.is_empty() {
+        eprintln!(
+            "warning: no key policy was given for {resource} (--resource-policies): judged as \
+             if it had the default key policy, which leaves access to the IAM policies"
+        );
+    }
+}
+
 pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     check_request(&args.action, &args.resource)?;
     let account = AuthorizationDetails::from_path(&args.input)?;
@@ -143,10 +161,9 @@ pub fn run(args: SimulateArgs, out: &mut impl Write) -> Result<Exit, CliError> {
     let mut policies = principal.policies;
     policies.extend(args.organization.policies()?);
     policies.extend(trust_policy_for(&account, &args.action, &args.resource)?);
-    policies.extend(resource_policies(
-        args.resource_policies.as_deref(),
-        &args.resource,
-    )?);
+    let for_resource = resource_policies(args.resource_policies.as_deref(), &args.resource)?;
+    warn_without_key_policy(&args.action, &args.resource, &for_resource);
+    policies.extend(for_resource);
     let request = Request {
         action: args.action.clone(),
         resource: args.resource.clone(),

@@ -482,6 +482,18 @@ fn resource_policies_take_part_by_whom_they_name() {
         readers.stdout,
         "Allowed: trust policy of arn:aws:iam::111122223333:role/readers statement 0 (Allow)\n"
     );
+    // A key without a key policy given is judged by the IAM policies, and the user is told.
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let without_policy = simulate(admin, "kms:Decrypt", key, &[]);
+    assert_eq!(without_policy.code, 0, "{}", without_policy.stderr);
+    assert!(
+        without_policy.stderr.contains(&format!(
+            "warning: no key policy was given for {key} (--resource-policies)"
+        )),
+        "{}",
+        without_policy.stderr
+    );
+    assert!(read.stderr.is_empty(), "{}", read.stderr);
     let bad = run(
         "simulate",
         &[
