@@ -254,7 +254,13 @@ pub fn generate(
     let mut writer_type_records = String::new();
     let mut writer_type_actions: Vec<u32> = Vec::new();
     let mut format_matches: Vec<u32> = Vec::new();
-    for ((type_name, type_actions), matches) in writer.types.iter().zip(&writer.format_matches) {
+    let mut row_actions: Vec<u32> = Vec::new();
+    for (((type_name, type_actions), matches), rows) in writer
+        .types
+        .iter()
+        .zip(&writer.format_matches)
+        .zip(&writer.row_actions)
+    {
         let type_name = type_name
             .as_deref()
             .map_or(NO_STRING, |name| strings.intern(name));
@@ -262,11 +268,14 @@ pub fn generate(
         writer_type_actions.extend(type_actions);
         let matches_start = format_matches.len();
         format_matches.extend(matches);
+        let rows_start = row_actions.len();
+        row_actions.extend(rows);
         writeln!(
             writer_type_records,
-            "wt({type_name},{start},{},{matches_start},{}),",
+            "wt({type_name},{start},{},{matches_start},{},{rows_start},{}),",
             writer_type_actions.len(),
-            format_matches.len()
+            format_matches.len(),
+            row_actions.len()
         )
         .map_err(|e| e.to_string())?;
     }
@@ -309,6 +318,7 @@ pub fn generate(
              row_writer_types: &ROW_WRITER_TYPES,\n\
              writer_type_actions: &WRITER_TYPE_ACTIONS,\n\
              writer_format_matches: &WRITER_FORMAT_MATCHES,\n\
+             writer_row_actions: &WRITER_ROW_ACTIONS,\n\
              action_name_order: &ACTION_NAME_ORDER,\n\
              action_name_rank: &ACTION_NAME_RANK,\n\
              services: &SERVICES,\n\
@@ -330,8 +340,8 @@ pub fn generate(
              ResourceRecord {{ name, arn, condition_keys: (c0, c1) }}\n}}\n\
              const fn c(key: u32, description: u32, value_type: u32) -> ConditionRecord {{\n\
              ConditionRecord {{ key, description, value_type }}\n}}\n\
-             const fn wt(type_name: u32, a0: u32, a1: u32, m0: u32, m1: u32) -> WriterTypeRecord {{\n\
-             WriterTypeRecord {{ type_name, actions: (a0, a1), format_matches: (m0, m1) }}\n}}\n\n"
+             const fn wt(type_name: u32, a0: u32, a1: u32, m0: u32, m1: u32, w0: u32, w1: u32) -> WriterTypeRecord {{\n\
+             WriterTypeRecord {{ type_name, actions: (a0, a1), format_matches: (m0, m1), row_actions: (w0, w1) }}\n}}\n\n"
         ),
     );
     write(
@@ -378,6 +388,12 @@ pub fn generate(
         "Resource-type indices, ascending, of the `WRITER_TYPES` entries' format matches (see \
          `codegen/writer_formats.rs`).",
         &format_matches,
+    );
+    numbers(
+        "WRITER_ROW_ACTIONS",
+        "Action indices, ascending, of the `WRITER_TYPES` entries' writer rows (see \
+         `codegen/writer_formats.rs`).",
+        &row_actions,
     );
     numbers(
         "ACTION_NAME_ORDER",

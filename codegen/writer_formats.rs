@@ -29,6 +29,9 @@ pub struct WriterFormats {
     /// Per resource type: the indices, ascending, of the resource types (of the service its
     /// format names) whose formats its format, read as an ARN, matches (see [`format_matches`]).
     pub format_matches: Vec<Vec<u32>>,
+    /// Per resource type: the indices, ascending, of the actions with a row whose writer type
+    /// ([`WriterFormats::row_types`]) it is.
+    pub row_actions: Vec<Vec<u32>>,
 }
 
 /// The service an ARN's prefix names for the writer: exact prefix, plus policy_sentry's
@@ -68,18 +71,10 @@ fn format_matches(services: &[(u32, &MergedService)], arn_format: &str) -> Vec<u
 }
 
 /// The name of the first resource type with this ARN format (in any ASCII case) of the
-/// service the format names, with policy_sentry's `catalog` alias of `servicecatalog`.
-fn type_for_format(database: &MergedDatabase, arn_format: &str) -> Option<String> {
-    let prefix = arn_format.split(':').nth(2)?;
-    let prefix = if prefix == "catalog" {
-        "servicecatalog"
-    } else {
-        prefix
-    };
-    database
-        .services
-        .values()
-        .find(|service| service.prefix == prefix)?
+/// service the format names ([`service_in_arn`]).
+fn type_for_format(services: &[(u32, &MergedService)], arn_format: &str) -> Option<String> {
+    let (_, service) = service_in_arn(services, arn_format.split(':').nth(2)?)?;
+    service
         .resources
         .values()
         .find(|resource| resource.arn.eq_ignore_ascii_case(arn_format))
@@ -107,14 +102,22 @@ pub fn writer_formats(database: &MergedDatabase) -> WriterFormats {
             let canonical = *type_of_format.entry(resource.arn.as_str()).or_insert(index);
             type_of_name.insert(resource.name.as_str(), canonical);
         }
-        for action in service.actions.values() {
+        let mut row_actions: Vec<Vec<u32>> = vec![Vec::new(); service.resources.len()];
+        for (action_index, action) in (first_action..).zip(service.actions.values()) {
             for row in action.scraped.rows.values() {
                 let index = type_of_name.get(row.resource_type.as_str());
                 tables.row_types.push(index.copied().unwrap_or(NO_INDEX));
+                if let Some(&index) = index {
+                    let actions = &mut row_actions[(index - first_type) as usize];
+                    if actions.last() != Some(&action_index) {
+                        actions.push(action_index);
+                    }
+                }
             }
         }
+        tables.row_actions.extend(row_actions);
         for resource in service.resources.values() {
-            let name = type_for_format(database, &resource.arn);
+            let name = type_for_format(&services, &resource.arn);
             let actions = name.as_deref().map_or_else(Vec::new, |name| {
                 (first_action..)
                     .zip(service.actions.values())

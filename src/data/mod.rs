@@ -435,14 +435,29 @@ impl ResourceType {
             .map(|index| Action { index: *index })
     }
 
-    /// Whether this type's ARN format, read as an ARN, is of the type `other` (of the service
-    /// the format names), as [`crate::arn::ArnMatcher`] decides; worked out at build time
-    /// (see `codegen/writer_formats.rs`).
-    pub(crate) fn format_matches(self, other: ResourceType) -> bool {
+    /// The types (of the service the format names) this type's ARN format, read as an ARN,
+    /// is of, as [`crate::arn::ArnMatcher`] decides; worked out at build time (see
+    /// `codegen/writer_formats.rs`).
+    pub(crate) fn format_matches(self) -> impl ExactSizeIterator<Item = ResourceType> + Clone {
         let (start, end) = self.writer_record().format_matches;
         tables().writer_format_matches[start as usize..end as usize]
-            .binary_search(&other.index)
-            .is_ok()
+            .iter()
+            .map(|index| ResourceType { index: *index })
+    }
+
+    /// Where the first row the writer takes for this type ([`ActionRow::writer_type`]) of an
+    /// action at `level` is, as a key that orders rows by action (in page order), then by
+    /// place in the action; `None` when no action at the level has one.
+    pub(crate) fn first_writer_row_at(self, level: AccessLevel) -> Option<(u32, usize)> {
+        let (start, end) = self.writer_record().row_actions;
+        let action = tables().writer_row_actions[start as usize..end as usize]
+            .iter()
+            .map(|index| Action { index: *index })
+            .find(|action| action.access_level() == level)?;
+        let place = action
+            .rows()
+            .position(|row| row.writer_type() == Some(self))?;
+        Some((action.index, place))
     }
 
     /// Condition keys that apply to the resource type.

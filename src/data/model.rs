@@ -137,6 +137,8 @@ pub struct WriterTypeRecord {
     pub actions: IndexRange,
     /// Range into the format-match table.
     pub format_matches: IndexRange,
+    /// Range into the writer-row action table.
+    pub row_actions: IndexRange,
 }
 
 /// The hash the lookup maps are keyed by: FNV-1a over the ASCII-lowercased name (parts joined

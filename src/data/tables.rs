@@ -25,6 +25,7 @@ pub struct Tables {
     pub row_writer_types: &'static [u32],
     pub writer_type_actions: &'static [u32],
     pub writer_format_matches: &'static [u32],
+    pub writer_row_actions: &'static [u32],
     pub action_name_order: &'static [u32],
     pub action_name_rank: &'static [u32],
     pub services: &'static [ServiceRecord],

@@ -48,6 +48,18 @@ pub(super) fn row_format(row: ActionRow) -> &'static str {
     row_resource(row).map_or("*", ResourceType::arn_format)
 }
 
+/// The types [`ServiceFormats::at_level`]
+/// gives that the `written` type's format matches, in its order: by where an action at the
+/// level first names each, without going through the service's actions.
+pub(super) fn matched_at_level(written: ResourceType, level: AccessLevel) -> Vec<ResourceType> {
+    let mut matched: Vec<((u32, usize), ResourceType)> = written
+        .format_matches()
+        .filter_map(|resource| Some((resource.first_writer_row_at(level)?, resource)))
+        .collect();
+    matched.sort_unstable_by_key(|(first_row, _)| *first_row);
+    matched.into_iter().map(|(_, resource)| resource).collect()
+}
+
 /// The dependent actions the actions list, in order, each once.
 pub(super) fn dependents_of(actions: &[Action]) -> Vec<&'static str> {
     let mut dependents: Vec<&'static str> = Vec::new();
@@ -73,8 +85,8 @@ pub(super) struct TypeActions {
 pub(super) struct ServiceFormats {
     service: Service,
     /// Per resource type (in [`Service::resource_types`] order), its parsed format; `None`
-    /// for `*` and malformed formats. Parsed on first use: actions mode never needs them.
-    parsed: OnceCell<Box<[Option<ArnFormat<'static>>]>>,
+    /// for `*` and malformed formats.
+    parsed: Box<[Option<ArnFormat<'static>>]>,
     /// Per level (in [`AccessLevel::ALL`] order), [`ServiceFormats::at_level`].
     levels: [OnceCell<Box<[ResourceType]>>; 5],
 }
@@ -83,23 +95,17 @@ impl ServiceFormats {
     fn new(service: Service) -> ServiceFormats {
         ServiceFormats {
             service,
-            parsed: OnceCell::new(),
+            parsed: service
+                .resource_types()
+                .map(|resource| ArnFormat::parse(resource.arn_format()))
+                .collect(),
             levels: Default::default(),
         }
     }
 
-    fn parsed(&self) -> &[Option<ArnFormat<'static>>] {
-        self.parsed.get_or_init(|| {
-            self.service
-                .resource_types()
-                .map(|resource| ArnFormat::parse(resource.arn_format()))
-                .collect()
-        })
-    }
-
     /// The parsed formats of all the service's resource types.
     pub(super) fn all(&self) -> impl Iterator<Item = &ArnFormat<'static>> {
-        self.parsed().iter().flatten()
+        self.parsed.iter().flatten()
     }
 
     /// The distinct ARN formats that rows of the service's actions at `level` name, in row
@@ -109,21 +115,15 @@ impl ServiceFormats {
         &self,
         level: AccessLevel,
     ) -> impl Iterator<Item = (ResourceType, &ArnFormat<'static>)> {
-        let parsed = self.parsed();
-        self.types_at(level).iter().filter_map(|resource| {
-            let format = parsed[self.service.resource_type_position(*resource)].as_ref()?;
-            Some((*resource, format))
+        let types = self.levels[level.index()].get_or_init(|| self.types_at_level(level));
+        types.iter().filter_map(|resource| {
+            let parsed = self.parsed[self.service.resource_type_position(*resource)].as_ref()?;
+            Some((*resource, parsed))
         })
     }
 
-    /// The resource types [`ServiceFormats::at_level`] gives, unparsed: with the ones whose
-    /// format cannot be matched.
-    pub(super) fn types_at(&self, level: AccessLevel) -> &[ResourceType] {
-        self.levels[level.index()].get_or_init(|| self.types_at_level(level))
-    }
-
     fn types_at_level(&self, level: AccessLevel) -> Box<[ResourceType]> {
-        let mut seen = vec![false; self.service.resource_types().len()];
+        let mut seen = vec![false; self.parsed.len()];
         let mut types = Vec::new();
         for action in self.service.actions() {
             if action.access_level() != level {
@@ -260,7 +260,7 @@ mod tests {
                             .is_some_and(|parsed| matcher.matches_parsed(&parsed))
                     });
                     assert_eq!(
-                        written.format_matches(other),
+                        written.format_matches().any(|matched| matched == other),
                         expected,
                         "{format} against {}",
                         other.arn_format()
@@ -274,6 +274,37 @@ mod tests {
             pairs > 20_000 && matched > 1_000,
             "{pairs} pairs, {matched} matched"
         );
+    }
+
+    /// Actions mode's shortcut gives, for every type's format and level, the types the
+    /// service's level formats give that the format matches, in the same order.
+    #[test]
+    fn matched_at_level_follows_the_level_formats() {
+        let mut types = ResourceTypes::default();
+        let mut nonempty = 0;
+        for service in Service::all() {
+            for written in service.resource_types() {
+                let named = written
+                    .arn_format()
+                    .split(':')
+                    .nth(2)
+                    .and_then(service_in_arn);
+                for level in AccessLevel::ALL {
+                    let expected: Vec<ResourceType> = named.map_or_else(Vec::new, |named| {
+                        types
+                            .formats(named)
+                            .at_level(level)
+                            .map(|(resource, _)| resource)
+                            .filter(|resource| written.format_matches().any(|m| m == *resource))
+                            .collect()
+                    });
+                    let matched = matched_at_level(written, level);
+                    assert_eq!(matched, expected, "{} at {level:?}", written.arn_format());
+                    nonempty += usize::from(!matched.is_empty());
+                }
+            }
+        }
+        assert!(nonempty > 2_000, "{nonempty}");
     }
 
     /// The build-time tables give what the rules give, for every service and level.

@@ -18,7 +18,9 @@ use super::caseless_set::CaselessSet;
 use super::exclusions::Exclusions;
 use super::policy::PolicyDocument;
 use super::render::render;
-use super::resource_types::{ResourceTypes, TypeActions, row_format, service_in_arn};
+use super::resource_types::{
+    ResourceTypes, TypeActions, matched_at_level, row_format, service_in_arn,
+};
 use super::sid_name::sid_namespace;
 use super::template::{Effect, Template};
 use super::template_check::{check_actions, check_crud, resolve_action};
@@ -235,14 +237,7 @@ impl SidGroup {
     ) {
         let arn = written.arn_format();
         let prefix = arn.split(':').nth(2).unwrap_or_default();
-        let Some(service) = service_in_arn(prefix) else {
-            return;
-        };
-        let formats = self.types.formats(service);
-        for &resource in formats.types_at(level) {
-            if !written.format_matches(resource) {
-                continue;
-            }
+        for resource in matched_at_level(written, level) {
             let Some(type_name) = resource.writer_type_name() else {
                 continue;
             };
