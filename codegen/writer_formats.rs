@@ -91,8 +91,8 @@ pub fn writer_formats(database: &MergedDatabase) -> WriterFormats {
             .map_or(0, |(first, last)| first + last.resources.len() as u32);
         services.push((first, service));
     }
-    let (mut first_action, mut first_type) = (0u32, 0u32);
-    for service in database.services.values() {
+    let mut first_action = 0u32;
+    for &(first_type, service) in &services {
         // A row's type name gives the format of the last type so named; a format stands for
         // the first type that has it, so equal formats are tried once.
         let mut type_of_format: HashMap<&str, u32> = HashMap::new();
@@ -137,7 +137,6 @@ pub fn writer_formats(database: &MergedDatabase) -> WriterFormats {
                 .push(format_matches(&services, &resource.arn));
         }
         first_action += service.actions.len() as u32;
-        first_type += service.resources.len() as u32;
     }
     tables
 }

@@ -22,7 +22,7 @@ impl SidGroup {
         for level in AccessLevel::ALL {
             for (index, arn) in entries(crud.arns(level)) {
                 let key = at(level.cli_name(), index);
-                self.add_by_arn_and_access_level(arn, level, Some(&key), None);
+                self.add_by_arn_and_access_level(arn, level, &key);
             }
         }
         for (index, text) in entries(&crud.skip_resource_constraints) {

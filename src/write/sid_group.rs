@@ -149,49 +149,37 @@ impl SidGroup {
         });
     }
 
-    /// Adds every action of the ARN's service at `level` whose resource type the ARN is of
-    /// (only the `wanted` ones, when given).
-    /// `key` is set for ARNs from the template (warnings name it); `None` for the ARN formats
-    /// of the reference used in actions mode.
-    pub(super) fn add_by_arn_and_access_level(
-        &mut self,
-        arn: &str,
-        level: AccessLevel,
-        key: Option<&str>,
-        wanted: Option<&CaselessSet>,
-    ) {
+    /// Adds every action of the ARN's service at `level` whose resource type the ARN (a
+    /// template value, which warnings name by `key`) is of.
+    pub(super) fn add_by_arn_and_access_level(&mut self, arn: &str, level: AccessLevel, key: &str) {
         let prefix = arn.split(':').nth(2).unwrap_or_default();
         if prefix.contains('$') {
-            if let Some(key) = key {
-                self.warn(
-                    key,
-                    format!("{arn:?}: the service part is a placeholder, so no resource type can be matched; left out"),
-                );
-            }
+            self.warn(
+                key,
+                format!("{arn:?}: the service part is a placeholder, so no resource type can be matched; left out"),
+            );
             return;
         }
         let Some(service) = service_in_arn(prefix) else {
-            if let Some(key) = key {
-                let hint = if has_placeholder_with_colon(arn) {
-                    // e.g. CloudFormation's arn:${AWS::Partition}:…
-                    " (a placeholder containing \"::\" such as ${AWS::Partition} shifts the ARN's \
-                     colon-separated parts; write the partition out, e.g. aws)"
-                        .to_owned()
-                } else if let Some(service) = Service::find(prefix) {
-                    format!(
-                        " (service prefixes in ARNs are lowercase: did you mean {}?)",
-                        service.prefix()
-                    )
-                } else if prefix.is_empty() {
-                    String::new()
-                } else {
-                    suggest(prefix, Service::all().map(Service::prefix)).to_string()
-                };
-                self.warn(
-                    key,
-                    format!("{arn:?}: unknown service prefix {prefix:?}{hint}; left out"),
-                );
-            }
+            let hint = if has_placeholder_with_colon(arn) {
+                // e.g. CloudFormation's arn:${AWS::Partition}:…
+                " (a placeholder containing \"::\" such as ${AWS::Partition} shifts the ARN's \
+                 colon-separated parts; write the partition out, e.g. aws)"
+                    .to_owned()
+            } else if let Some(service) = Service::find(prefix) {
+                format!(
+                    " (service prefixes in ARNs are lowercase: did you mean {}?)",
+                    service.prefix()
+                )
+            } else if prefix.is_empty() {
+                String::new()
+            } else {
+                suggest(prefix, Service::all().map(Service::prefix)).to_string()
+            };
+            self.warn(
+                key,
+                format!("{arn:?}: unknown service prefix {prefix:?}{hint}; left out"),
+            );
             return;
         };
         let Ok(parsed) = Arn::parse(arn) else {
@@ -199,9 +187,7 @@ impl SidGroup {
         };
         let matcher = parsed.matcher();
         let formats = self.types.formats(service);
-        if let Some(key) = key
-            && !formats.all().any(|format| matcher.matches_parsed(format))
-        {
+        if !formats.all().any(|format| matcher.matches_parsed(format)) {
             self.warn(
                 key,
                 format!(
@@ -214,15 +200,9 @@ impl SidGroup {
         }
         // Only the formats of types that have actions at this level are tried.
         for (resource, format) in formats.at_level(level) {
-            if !matcher.matches_parsed(format) {
-                continue;
+            if matcher.matches_parsed(format) {
+                self.add_matched_type(arn, prefix, resource, level, None, Some(key));
             }
-            let Some(type_name) = resource.writer_type_name() else {
-                continue;
-            };
-            let chosen = self.types.type_actions(resource, level);
-            let sid = sid_namespace(prefix, level.as_str(), type_name);
-            self.add_type_statement(arn, sid, format.text, &chosen, wanted, key);
         }
     }
 
@@ -238,14 +218,27 @@ impl SidGroup {
         let arn = written.arn_format();
         let prefix = arn.split(':').nth(2).unwrap_or_default();
         for resource in matched_at_level(written, level) {
-            let Some(type_name) = resource.writer_type_name() else {
-                continue;
-            };
-            let chosen = self.types.type_actions(resource, level);
-            let sid = sid_namespace(prefix, level.as_str(), type_name);
-            let arn_format = resource.arn_format();
-            self.add_type_statement(arn, sid, arn_format, &chosen, Some(wanted), None);
+            self.add_matched_type(arn, prefix, resource, level, Some(wanted), None);
         }
+    }
+
+    /// Grants the ARN (whose service part is `prefix`) the actions at `level` of a resource
+    /// type it was matched to, in the type's statement ([`SidGroup::add_type_statement`]).
+    fn add_matched_type(
+        &mut self,
+        arn: &str,
+        prefix: &str,
+        resource: ResourceType,
+        level: AccessLevel,
+        wanted: Option<&CaselessSet>,
+        key: Option<&str>,
+    ) {
+        let Some(type_name) = resource.writer_type_name() else {
+            return;
+        };
+        let chosen = self.types.type_actions(resource, level);
+        let sid = sid_namespace(prefix, level.as_str(), type_name);
+        self.add_type_statement(arn, sid, resource.arn_format(), &chosen, wanted, key);
     }
 
     /// Grants the ARN the actions of one resource type (with `arn_format`) at a level: in
