@@ -15,7 +15,7 @@ use policy_sentry::simulate::organization::{
     OrganizationPolicy, organization_file, organization_folder,
 };
 use policy_sentry::simulate::principal::Principal;
-use policy_sentry::simulate::resource_policy::{ResourcePolicies, trust_policy_for};
+use policy_sentry::simulate::resource_policy::{ResourcePolicies, is_kms_key, trust_policy_for};
 use policy_sentry::simulate::who_can::who_can;
 use policy_sentry::simulate::{
     Context, Decision, Evaluation, NamedPolicy, Request, check_request, evaluate,
@@ -140,12 +140,10 @@ fn resource_policies(
 /// Every KMS key has a key policy, which must allow too; without one given, the answer is
 /// what the default key policy gives (it leaves access to IAM policies): say so.
 fn warn_without_key_policy(action: &str, resource: &str, given: &[NamedPolicy]) {
-    let is_kms = |text: &str| {
-        text.split_once(':')
-            .is_some_and(|(service, _)| service.eq_ignore_ascii_case("kms"))
-    };
-    let key = resource.starts_with("arn:") && resource.split(':').nth(2) == Some("kms");
-    if is_kms(action) && key && given.is_empty() {
+    let kms_action = action
+        .split_once(':')
+        .is_some_and(|(service, _)| service.eq_ignore_ascii_case("kms"));
+    if kms_action && is_kms_key(resource) && given.is_empty() {
         eprintln!(
             "warning: no key policy was given for {resource} (--resource-policies): judged as \
              if it had the default key policy, which leaves access to the IAM policies"

@@ -110,13 +110,18 @@ impl ResourcePolicies {
             .map(|(_, policy)| {
                 let mut policy = policy.clone();
                 // A key policy must allow, as a trust policy must.
-                if resource.starts_with("arn:") && resource.split(':').nth(2) == Some("kms") {
+                if is_kms_key(resource) {
                     policy.kind = PolicyKind::TrustPolicy;
                 }
                 policy
             })
             .collect()
     }
+}
+
+/// Whether the resource is a KMS key (or alias) ARN, whose key policy must allow.
+pub fn is_kms_key(resource: &str) -> bool {
+    resource.starts_with("arn:") && resource.split(':').nth(2) == Some("kms")
 }
 
 /// How a statement names the caller, when it does.
